@@ -1,0 +1,6 @@
+/** Placeholder: the `digest` command is registered here. */
+import type { Command } from 'commander';
+
+export function registerDigest(program: Command): void {
+  void program;
+}

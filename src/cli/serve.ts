@@ -1,0 +1,52 @@
+/**
+ * `paperboy serve`: the site, the API and the digest schedule on one port.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import { createLexicalSearch } from '../search/create-search.js';
+import { importDemoIfEmpty } from '../ingest/demo.js';
+import { createApp } from '../web/app.js';
+import { startDigestSchedule } from '../digest/schedule.js';
+
+interface ServeOptions {
+  db?: string;
+  port?: string;
+  host?: string;
+  publicUrl?: string;
+  demo: boolean;
+  schedule: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the site and the API (loads the demo corpus into an empty database)')
+    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--port <n>', 'port to listen on (env PORT, default 3000)')
+    .option('--host <addr>', 'address to bind (env HOST, default 127.0.0.1)')
+    .option('--public-url <url>', 'public address used in links (env PUBLIC_URL)')
+    .option('--no-demo', 'do not load the demo corpus into an empty database')
+    .option('--no-schedule', 'do not run the digest schedule in this process')
+    .action(async (opts: ServeOptions) => {
+      const config = loadConfig({ db: opts.db, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
+      const store = await openStore(config.db);
+      if (config.demo) {
+        const loaded = await importDemoIfEmpty(store);
+        if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers)`);
+      }
+      const search = await createLexicalSearch(store);
+      const app = await createApp({ store, search, config, logger: process.env.PAPERBOY_LOG === '1' });
+      const schedule = opts.schedule ? startDigestSchedule({ store, config }) : null;
+      const address = await app.listen({ port: config.port, host: config.host });
+      console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
+      const stop = async () => {
+        schedule?.stop();
+        await app.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

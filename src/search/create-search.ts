@@ -1,0 +1,10 @@
+/** Picks the LexicalSearch implementation for a store. */
+import type { Store } from '../store/store.js';
+import type { LexicalSearch } from './lexical.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteLexicalSearch } from '../store/sqlite/sqlite-search.js';
+
+export async function createLexicalSearch(store: Store): Promise<LexicalSearch> {
+  if (store instanceof SqliteStore) return new SqliteLexicalSearch(store);
+  throw new Error(`no lexical search for store kind ${store.kind}`);
+}

@@ -1,0 +1,116 @@
+/**
+ * SQLite schema, as numbered migrations applied at open.
+ *
+ * Each migration runs in its own transaction and is recorded in
+ * `schema_migrations`; a database newer than the code is refused. Add a
+ * migration by appending to MIGRATIONS (never edit an applied one).
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'papers, organizations, daily entries, lexical index, job state',
+    sql: `
+      CREATE TABLE organizations (
+        name TEXT PRIMARY KEY,
+        fullname TEXT,
+        avatar_url TEXT
+      );
+      CREATE TABLE papers (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        arxiv_id TEXT,
+        title_key TEXT NOT NULL,
+        version INTEGER,
+        versions TEXT NOT NULL DEFAULT '[]',
+        title TEXT NOT NULL,
+        abstract TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',
+        author_count INTEGER NOT NULL DEFAULT 0,
+        categories TEXT NOT NULL DEFAULT '[]',
+        primary_category TEXT,
+        published_at TEXT,
+        updated_at TEXT,
+        comments TEXT,
+        journal_ref TEXT,
+        doi TEXT,
+        report_no TEXT,
+        license TEXT,
+        submitter TEXT,
+        github_repo TEXT,
+        github_stars INTEGER,
+        project_page TEXT,
+        organization TEXT,
+        ai_summary TEXT,
+        ai_keywords TEXT NOT NULL DEFAULT '[]',
+        sources TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX papers_title_key ON papers(title_key);
+      CREATE INDEX papers_published ON papers(published_at);
+      CREATE INDEX papers_org ON papers(organization);
+      CREATE INDEX papers_primary_category ON papers(primary_category);
+      CREATE TABLE paper_categories (
+        paper_pk INTEGER NOT NULL REFERENCES papers(pk) ON DELETE CASCADE,
+        category TEXT NOT NULL,
+        PRIMARY KEY (category, paper_pk)
+      ) WITHOUT ROWID;
+      CREATE TABLE daily_entries (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        submitted_at TEXT,
+        submitter_user TEXT,
+        submitter_fullname TEXT,
+        submitter_avatar TEXT,
+        upvotes INTEGER NOT NULL DEFAULT 0,
+        num_comments INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (paper_id, day)
+      );
+      CREATE INDEX daily_day ON daily_entries(day, upvotes DESC);
+      CREATE INDEX daily_submitter ON daily_entries(submitter_user);
+      -- Lexical index: contentless (the text lives in papers), rows deletable, rowid = papers.pk.
+      CREATE VIRTUAL TABLE papers_fts USING fts5(
+        title, authors, abstract,
+        content='', contentless_delete=1,
+        tokenize='porter unicode61 remove_diacritics 2'
+      );
+      CREATE TABLE job_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Applies pending migrations; throws when the database is newer than this code. */
+export function migrate(db: Database.Database): { from: number; to: number } {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const current = currentVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(`database schema version ${current} is newer than this paperboy (${LATEST_VERSION}); upgrade paperboy`);
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    })();
+  }
+  return { from: current, to: LATEST_VERSION };
+}
+
+export function currentVersion(db: Database.Database): number {
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}

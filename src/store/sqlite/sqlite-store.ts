@@ -1,0 +1,392 @@
+/**
+ * The Store on an embedded SQLite file (better-sqlite3 12).
+ *
+ * Goals: WAL, foreign keys, migrations at open, one transaction per write
+ * batch, the FTS5 lexical index written in the same transaction as the papers.
+ * better-sqlite3 is synchronous; methods are async only to honour the Store
+ * interface. Non-goals: search ranking (sqlite-search.ts), multi-process
+ * writers (use PostgreSQL for that).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DailyEntry, Organization, Paper, PaperRecord } from '../../domain/paper.js';
+import { blankPaper, titleKey } from '../../domain/paper.js';
+import { mergePaper, samePaper } from '../../domain/merge.js';
+import { trendingScore } from '../../domain/trending.js';
+import type { DailyItem, DailyQuery, Page, PaperDetail, Store, StoreStats, UpsertOutcome } from '../store.js';
+import { currentVersion, LATEST_VERSION, migrate } from './sqlite-migrations.js';
+
+interface PaperRow {
+  pk: number;
+  id: string;
+  arxiv_id: string | null;
+  version: number | null;
+  versions: string;
+  title: string;
+  abstract: string;
+  authors: string;
+  author_count: number;
+  categories: string;
+  primary_category: string | null;
+  published_at: string | null;
+  updated_at: string | null;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  report_no: string | null;
+  license: string | null;
+  submitter: string | null;
+  github_repo: string | null;
+  github_stars: number | null;
+  project_page: string | null;
+  organization: string | null;
+  ai_summary: string | null;
+  ai_keywords: string;
+  sources: string;
+}
+
+interface DailyRow {
+  paper_id: string;
+  day: string;
+  submitted_at: string | null;
+  submitter_user: string | null;
+  submitter_fullname: string | null;
+  submitter_avatar: string | null;
+  upvotes: number;
+  num_comments: number;
+}
+
+interface OrgRow {
+  name: string;
+  fullname: string | null;
+  avatar_url: string | null;
+}
+
+export function rowToPaper(r: PaperRow): Paper {
+  return {
+    id: r.id,
+    arxivId: r.arxiv_id,
+    version: r.version,
+    versions: JSON.parse(r.versions),
+    title: r.title,
+    abstract: r.abstract,
+    authors: JSON.parse(r.authors),
+    authorCount: r.author_count,
+    categories: JSON.parse(r.categories),
+    primaryCategory: r.primary_category,
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+    comments: r.comments,
+    journalRef: r.journal_ref,
+    doi: r.doi,
+    reportNo: r.report_no,
+    license: r.license,
+    submitter: r.submitter,
+    githubRepo: r.github_repo,
+    githubStars: r.github_stars,
+    projectPage: r.project_page,
+    organization: r.organization,
+    aiSummary: r.ai_summary,
+    aiKeywords: JSON.parse(r.ai_keywords),
+    sources: JSON.parse(r.sources),
+  };
+}
+
+function paperParams(p: Paper): Record<string, unknown> {
+  return {
+    id: p.id,
+    arxiv_id: p.arxivId,
+    title_key: titleKey(p.title),
+    version: p.version,
+    versions: JSON.stringify(p.versions),
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    author_count: p.authorCount,
+    categories: JSON.stringify(p.categories),
+    primary_category: p.primaryCategory,
+    published_at: p.publishedAt,
+    updated_at: p.updatedAt,
+    comments: p.comments,
+    journal_ref: p.journalRef,
+    doi: p.doi,
+    report_no: p.reportNo,
+    license: p.license,
+    submitter: p.submitter,
+    github_repo: p.githubRepo,
+    github_stars: p.githubStars,
+    project_page: p.projectPage,
+    organization: p.organization,
+    ai_summary: p.aiSummary,
+    ai_keywords: JSON.stringify(p.aiKeywords),
+    sources: JSON.stringify(p.sources),
+  };
+}
+
+function rowToEntry(r: DailyRow): DailyEntry {
+  return {
+    paperId: r.paper_id,
+    day: r.day,
+    submittedAt: r.submitted_at,
+    submittedBy: r.submitter_user
+      ? { user: r.submitter_user, fullname: r.submitter_fullname, avatarUrl: r.submitter_avatar }
+      : null,
+    upvotes: r.upvotes,
+    numComments: r.num_comments,
+  };
+}
+
+function rowToOrg(r: OrgRow): Organization {
+  return { name: r.name, fullname: r.fullname, avatarUrl: r.avatar_url };
+}
+
+/** The text the lexical index holds for a paper: title, author names, abstract. */
+export function ftsColumns(p: Paper): [string, string, string] {
+  return [p.title, p.authors.map((a) => a.name).join(', '), p.abstract];
+}
+
+const PAPER_COLUMNS = Object.keys(paperParams(blankPaper('x', 'seed')));
+
+export interface SqliteStoreOptions {
+  /** Open read-only (e.g. `paperboy stats` on a live database). */
+  readonly?: boolean;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly location: string;
+  /** The connection, for sibling role files (sqlite-search.ts) in this folder. */
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string, opts: SqliteStoreOptions = {}) {
+    this.location = file === ':memory:' ? file : resolve(file);
+    if (file !== ':memory:') mkdirSync(dirname(this.location), { recursive: true });
+    this.db = new Database(this.location, { readonly: opts.readonly ?? false });
+    if (!opts.readonly) this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      byId: db.prepare('SELECT * FROM papers WHERE id = ?'),
+      localByTitle: db.prepare("SELECT * FROM papers WHERE title_key = ? AND id LIKE 'local-%' LIMIT 1"),
+      anyByTitle: db.prepare('SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL LIMIT 1'),
+      insert: db.prepare(`INSERT INTO papers (${PAPER_COLUMNS.join(', ')}) VALUES (${PAPER_COLUMNS.map((c) => '@' + c).join(', ')})`),
+      update: db.prepare(`UPDATE papers SET ${PAPER_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE pk = @pk`),
+      ftsDelete: db.prepare('DELETE FROM papers_fts WHERE rowid = ?'),
+      ftsInsert: db.prepare('INSERT INTO papers_fts (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)'),
+      catDelete: db.prepare('DELETE FROM paper_categories WHERE paper_pk = ?'),
+      catInsert: db.prepare('INSERT OR IGNORE INTO paper_categories (paper_pk, category) VALUES (?, ?)'),
+      orgGet: db.prepare('SELECT * FROM organizations WHERE name = ?'),
+      orgUpsert: db.prepare(`INSERT INTO organizations (name, fullname, avatar_url) VALUES (?, ?, ?)
+        ON CONFLICT(name) DO UPDATE SET fullname = COALESCE(excluded.fullname, fullname),
+          avatar_url = COALESCE(excluded.avatar_url, avatar_url)`),
+      dailyGet: db.prepare('SELECT * FROM daily_entries WHERE paper_id = ? AND day = ?'),
+      dailyUpsert: db.prepare(`INSERT INTO daily_entries (paper_id, day, submitted_at, submitter_user, submitter_fullname,
+          submitter_avatar, upvotes, num_comments) VALUES (@paper_id, @day, @submitted_at, @submitter_user,
+          @submitter_fullname, @submitter_avatar, @upvotes, @num_comments)
+        ON CONFLICT(paper_id, day) DO UPDATE SET submitted_at = COALESCE(excluded.submitted_at, submitted_at),
+          submitter_user = COALESCE(excluded.submitter_user, submitter_user),
+          submitter_fullname = COALESCE(excluded.submitter_fullname, submitter_fullname),
+          submitter_avatar = COALESCE(excluded.submitter_avatar, submitter_avatar),
+          upvotes = excluded.upvotes, num_comments = excluded.num_comments`),
+      dailyOfPaper: db.prepare('SELECT * FROM daily_entries WHERE paper_id = ? ORDER BY day DESC'),
+      latestDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries'),
+      prevDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE day < ?'),
+      nextDay: db.prepare('SELECT MIN(day) AS day FROM daily_entries WHERE day > ?'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM papers'),
+      stateGet: db.prepare('SELECT value FROM job_state WHERE key = ?'),
+      stateSet: db.prepare(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+    };
+  }
+
+  async schemaVersion(): Promise<{ current: number; latest: number }> {
+    return { current: currentVersion(this.db), latest: LATEST_VERSION };
+  }
+
+  /** Finds the stored paper a record is about: same id, or the same title across local/arXiv ids. */
+  private findExisting(p: Paper): PaperRow | undefined {
+    const s = this.stmts;
+    const same = s.byId.get(p.id) as PaperRow | undefined;
+    if (same) return same;
+    const key = titleKey(p.title);
+    if (!key) return undefined;
+    // A paper first known without an arXiv id (the seed listing) becomes the arXiv paper when it arrives;
+    // a record without an id joins the arXiv paper of the same title.
+    if (p.arxivId) return s.localByTitle.get(key) as PaperRow | undefined;
+    return s.anyByTitle.get(key) as PaperRow | undefined;
+  }
+
+  private writeOne(rec: PaperRecord): UpsertOutcome {
+    const s = this.stmts;
+    if (rec.org) s.orgUpsert.run(rec.org.name, rec.org.fullname, rec.org.avatarUrl);
+    const existingRow = this.findExisting(rec.paper);
+    let outcome: UpsertOutcome;
+    let paperId: string;
+    if (!existingRow) {
+      const info = s.insert.run(paperParams(rec.paper));
+      const pk = Number(info.lastInsertRowid);
+      s.ftsInsert.run(pk, ...ftsColumns(rec.paper));
+      for (const c of rec.paper.categories) s.catInsert.run(pk, c);
+      outcome = 'added';
+      paperId = rec.paper.id;
+    } else {
+      const existing = rowToPaper(existingRow);
+      const merged = mergePaper(existing, rec.paper);
+      // A local paper that gains an arXiv id takes the arXiv id (daily entries follow via ON UPDATE CASCADE).
+      if (existing.arxivId === null && rec.paper.arxivId) merged.id = rec.paper.arxivId;
+      paperId = merged.id;
+      if (samePaper(existing, merged)) {
+        outcome = 'unchanged';
+      } else {
+        s.update.run({ ...paperParams(merged), pk: existingRow.pk });
+        const oldText = ftsColumns(existing), newText = ftsColumns(merged);
+        if (oldText.some((t, i) => t !== newText[i])) {
+          s.ftsDelete.run(existingRow.pk);
+          s.ftsInsert.run(existingRow.pk, ...newText);
+        }
+        if (JSON.stringify(existing.categories) !== JSON.stringify(merged.categories)) {
+          s.catDelete.run(existingRow.pk);
+          for (const c of merged.categories) s.catInsert.run(existingRow.pk, c);
+        }
+        outcome = 'updated';
+      }
+    }
+    if (rec.daily) {
+      const d = rec.daily;
+      const before = s.dailyGet.get(paperId, d.day) as DailyRow | undefined;
+      const params = {
+        paper_id: paperId,
+        day: d.day,
+        submitted_at: d.submittedAt,
+        submitter_user: d.submittedBy?.user ?? null,
+        submitter_fullname: d.submittedBy?.fullname ?? null,
+        submitter_avatar: d.submittedBy?.avatarUrl ?? null,
+        upvotes: d.upvotes,
+        num_comments: d.numComments,
+      };
+      s.dailyUpsert.run(params);
+      if (outcome === 'unchanged') {
+        const after = s.dailyGet.get(paperId, d.day) as DailyRow;
+        if (JSON.stringify(before) !== JSON.stringify(after)) outcome = 'updated';
+      }
+    }
+    return outcome;
+  }
+
+  async upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]> {
+    return this.db.transaction((recs: PaperRecord[]) => recs.map((r) => this.writeOne(r)))(records);
+  }
+
+  async getPaper(id: string): Promise<PaperDetail | null> {
+    const row = this.stmts.byId.get(id) as PaperRow | undefined;
+    if (!row) return null;
+    const paper = rowToPaper(row);
+    const daily = (this.stmts.dailyOfPaper.all(id) as DailyRow[]).map(rowToEntry);
+    const org = paper.organization ? await this.getOrganization(paper.organization) : null;
+    return { paper, daily, org };
+  }
+
+  async getPapers(ids: string[]): Promise<Paper[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as PaperRow[];
+    const byId = new Map(rows.map((r) => [r.id, rowToPaper(r)]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  async countPapers(): Promise<number> {
+    return (this.stmts.count.get() as { n: number }).n;
+  }
+
+  async getOrganization(name: string): Promise<Organization | null> {
+    const row = this.stmts.orgGet.get(name) as OrgRow | undefined;
+    return row ? rowToOrg(row) : null;
+  }
+
+  async latestDay(): Promise<string | null> {
+    return (this.stmts.latestDay.get() as { day: string | null }).day;
+  }
+
+  async adjacentDay(day: string, direction: -1 | 1): Promise<string | null> {
+    const stmt = direction < 0 ? this.stmts.prevDay : this.stmts.nextDay;
+    return (stmt.get(day) as { day: string | null }).day;
+  }
+
+  async listDaily(q: DailyQuery): Promise<Page<DailyItem>> {
+    const where = ['d.day BETWEEN @from AND @to'];
+    if (q.submitter) where.push('d.submitter_user = @submitter');
+    if (q.organization) where.push('p.organization = @organization');
+    const params = { from: q.from, to: q.to, submitter: q.submitter ?? null, organization: q.organization ?? null };
+    const base = `FROM daily_entries d JOIN papers p ON p.id = d.paper_id WHERE ${where.join(' AND ')}`;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${base}`).get(params) as { n: number }).n;
+    const cols = 'p.*, d.paper_id, d.day, d.submitted_at, d.submitter_user, d.submitter_fullname, d.submitter_avatar, d.upvotes, d.num_comments';
+    let rows: (PaperRow & DailyRow)[];
+    if (q.sort === 'trending') {
+      // The trending score depends on the clock, so it is computed here over the period's entries.
+      const now = q.now ?? new Date();
+      const all = this.db.prepare(`SELECT ${cols} ${base}`).all(params) as (PaperRow & DailyRow)[];
+      const score = (r: DailyRow) => trendingScore(
+        { upvotes: r.upvotes, numComments: r.num_comments, since: r.submitted_at ?? `${r.day}T00:00:00.000Z` }, now);
+      rows = all
+        .map((r) => ({ r, s: score(r) }))
+        .sort((a, b) => b.s - a.s || b.r.day.localeCompare(a.r.day) || a.r.id.localeCompare(b.r.id))
+        .slice(q.offset, q.offset + q.limit)
+        .map((x) => x.r);
+    } else {
+      const order = q.sort === 'upvotes'
+        ? 'd.upvotes DESC, d.num_comments DESC, d.day DESC, p.id'
+        : 'COALESCE(d.submitted_at, d.day) DESC, p.id';
+      rows = this.db.prepare(`SELECT ${cols} ${base} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit, offset: q.offset }) as (PaperRow & DailyRow)[];
+    }
+    const orgs = new Map<string, Organization | null>();
+    const items: DailyItem[] = [];
+    for (const r of rows) {
+      const paper = rowToPaper(r);
+      let org: Organization | null = null;
+      if (paper.organization) {
+        if (!orgs.has(paper.organization)) orgs.set(paper.organization, await this.getOrganization(paper.organization));
+        org = orgs.get(paper.organization) ?? null;
+      }
+      items.push({ paper, entry: rowToEntry(r), org });
+    }
+    return { items, total };
+  }
+
+  async stats(byDayLimit = 30): Promise<StoreStats> {
+    const db = this.db;
+    const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const bySource: Record<string, number> = {};
+    for (const r of db.prepare('SELECT j.value AS source, COUNT(*) AS n FROM papers, json_each(papers.sources) j GROUP BY j.value ORDER BY n DESC').all() as { source: string; n: number }[]) {
+      bySource[r.source] = r.n;
+    }
+    return {
+      papers: one('SELECT COUNT(*) AS n FROM papers'),
+      dailyEntries: one('SELECT COUNT(*) AS n FROM daily_entries'),
+      organizations: one('SELECT COUNT(*) AS n FROM organizations'),
+      bySource,
+      byDay: db.prepare('SELECT day, COUNT(*) AS count FROM daily_entries GROUP BY day ORDER BY day DESC LIMIT ?').all(byDayLimit) as { day: string; count: number }[],
+      byCategory: db.prepare(`SELECT COALESCE(primary_category, '(none)') AS category, COUNT(*) AS count FROM papers
+        GROUP BY primary_category ORDER BY count DESC, category LIMIT 50`).all() as { category: string; count: number }[],
+    };
+  }
+
+  async getState(key: string): Promise<string | null> {
+    const row = this.stmts.stateGet.get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    this.stmts.stateSet.run(key, value, new Date().toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The Store: everything paperboy keeps, behind one async interface.
+ *
+ * Goals: callers (ingest, web, digest, cli) never see SQL or a driver; every
+ * method is async so a networked backend (PostgreSQL) fits without changing
+ * callers. Each backend lives in its own folder with the same role files
+ * (`*-store.ts`, `*-migrations.ts`, `*-search.ts`). Non-goals: an ORM; ranking
+ * rules live in domain/, not here.
+ */
+import type { DailyEntry, Organization, Paper, PaperRecord } from '../domain/paper.js';
+
+/** What happened to one record of an import batch. */
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+/** A paper with what the pages show beside it. */
+export interface PaperDetail {
+  paper: Paper;
+  /** The daily lists it was featured on, newest first. */
+  daily: DailyEntry[];
+  org: Organization | null;
+}
+
+/** One card of a daily/weekly/monthly list. */
+export interface DailyItem {
+  paper: Paper;
+  entry: DailyEntry;
+  org: Organization | null;
+}
+
+export type DailySort = 'upvotes' | 'publishedAt' | 'trending';
+
+export interface DailyQuery {
+  /** Inclusive day range, YYYY-MM-DD. */
+  from: string;
+  to: string;
+  sort: DailySort;
+  limit: number;
+  offset: number;
+  /** Only entries submitted by this user handle. */
+  submitter?: string;
+  /** Only papers of this organization. */
+  organization?: string;
+  /** Clock for the trending score (tests pin it). */
+  now?: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface StoreStats {
+  papers: number;
+  dailyEntries: number;
+  organizations: number;
+  bySource: Record<string, number>;
+  /** Daily-list entries per day, newest first (at most `limit` days). */
+  byDay: { day: string; count: number }[];
+  /** Papers per primary category, largest first. */
+  byCategory: { category: string; count: number }[];
+}
+
+export interface Store {
+  /** Which backend ("sqlite", "postgres") and where it is (file path or URL without password). */
+  readonly kind: string;
+  readonly location: string;
+
+  /** Applied schema version and the latest this code knows. */
+  schemaVersion(): Promise<{ current: number; latest: number }>;
+
+  /**
+   * Writes a batch of parsed records in one transaction (papers, their
+   * lexical index rows, daily entries, organizations), merging each with what
+   * is stored. Returns one outcome per record, in order. All or nothing.
+   */
+  upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]>;
+
+  getPaper(id: string): Promise<PaperDetail | null>;
+  getPapers(ids: string[]): Promise<Paper[]>;
+  countPapers(): Promise<number>;
+
+  getOrganization(name: string): Promise<Organization | null>;
+
+  /** The newest day that has daily-list entries, or null when none. */
+  latestDay(): Promise<string | null>;
+  /** The nearest day with entries before/after `day` (for prev/next links). */
+  adjacentDay(day: string, direction: -1 | 1): Promise<string | null>;
+  listDaily(q: DailyQuery): Promise<Page<DailyItem>>;
+
+  stats(byDayLimit?: number): Promise<StoreStats>;
+
+  /** Small key/value state for resumable jobs (harvest cursors). */
+  getState(key: string): Promise<string | null>;
+  setState(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
