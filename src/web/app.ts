@@ -8,6 +8,9 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { LexicalSearch } from '../search/lexical.js';
@@ -54,6 +57,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = { ...deps, now: deps.now ?? (() => new Date()) };
 
   await app.register(formbody);
+  // Signed cookies carry the CSRF secret for HTML forms (double-submit: token in the form, secret in the cookie).
+  await app.register(cookie, { secret: deps.config.secret });
+  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
+  // Rate limits are opt-in per route (`config: { rateLimit: { max, timeWindow } }`) on login/submit/vote/subscribe.
+  await app.register(rateLimit, { global: false });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return sendError(req, reply, err.status, err.code, err.message);
