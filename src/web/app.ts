@@ -52,7 +52,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     trustProxy: true,
     // arXiv old-style ids contain a slash; keep the default router but allow long URLs.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
+    // Errors Fastify raises before any route runs (a malformed %-encoding, a bad content type)
+    // get the same error shape as everything else.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      return sendError(req, reply, status, 'bad_request', err.message);
+    },
   });
   const routeDeps: RouteDeps = { ...deps, now: deps.now ?? (() => new Date()) };
 

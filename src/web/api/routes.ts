@@ -1,8 +1,19 @@
-/** Placeholder: routes of web/api/ are registered here. */
+/**
+ * The JSON API (Hub-compatible papers endpoints and the OpenAPI document).
+ * Each route lives in its own file; this one wires them to the deps.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
+import { dailyPapersRoute } from './daily-papers-route.js';
+import { openApiDocument } from './openapi.js';
+import { paperRoute } from './paper-route.js';
+import { searchRoute } from './search-route.js';
 
 export async function apiRoutes(app: FastifyInstance, opts: { deps: RouteDeps }): Promise<void> {
-  void app;
-  void opts;
+  const { deps } = opts;
+  await dailyPapersRoute(app, deps);
+  await searchRoute(app, deps);
+  await paperRoute(app, deps);
+  const doc = openApiDocument(deps.config.publicUrl);
+  app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(doc));
 }

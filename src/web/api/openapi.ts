@@ -1,0 +1,308 @@
+/**
+ * The OpenAPI 3.1 description of paperboy's read API, feeds and Markdown
+ * view, served at GET /api/openapi.json.
+ *
+ * Goals: a typed object (so a renamed field fails the type check, not a
+ * client), schemas matching hf-shape.ts, and a test that every registered
+ * /api route appears here. Non-goals: generating routes or validators from
+ * it (params.ts validates; this document describes).
+ */
+
+type Schema =
+  | { $ref: string; description?: string }
+  | {
+    type?: string | string[];
+    description?: string;
+    properties?: Record<string, Schema>;
+    required?: string[];
+    items?: Schema;
+    enum?: readonly string[];
+    format?: string;
+    pattern?: string;
+    minimum?: number;
+    maximum?: number;
+    minLength?: number;
+    maxLength?: number;
+    default?: unknown;
+    example?: unknown;
+    additionalProperties?: boolean | Schema;
+    allOf?: Schema[];
+  };
+
+interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header';
+  required?: boolean;
+  description: string;
+  schema: Schema;
+}
+
+interface MediaType {
+  schema: Schema;
+  example?: unknown;
+}
+
+interface Response {
+  description: string;
+  headers?: Record<string, { description: string; schema: Schema }>;
+  content?: Record<string, MediaType>;
+}
+
+interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  parameters?: Parameter[];
+  responses: Record<string, Response>;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string; license?: { name: string; identifier: string } };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, { get: Operation }>;
+  components: { schemas: Record<string, Schema> };
+}
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string): string[] => [type, 'null'];
+
+const error: Response = {
+  description: 'Invalid parameter (the message names it)',
+  content: { 'application/json': { schema: ref('Error'), example: { error: { code: 'invalid_parameter', message: 'Invalid parameter "limit": expected an integer from 1 to 100, got 500.' } } } },
+};
+const notFound: Response = {
+  description: 'No such paper',
+  content: { 'application/json': { schema: ref('Error') } },
+};
+
+const feedResponse = (kind: 'rss' | 'atom'): Record<string, Response> => ({
+  200: {
+    description: kind === 'rss' ? 'RSS 2.0 feed' : 'Atom 1.0 feed',
+    content: { [kind === 'rss' ? 'application/rss+xml' : 'application/atom+xml']: { schema: { type: 'string' } } },
+  },
+  400: error,
+});
+
+const dateParam: Parameter = { name: 'date', in: 'query', description: 'A day of the daily list, YYYY-MM-DD (selects on submittedOnDailyAt).', schema: { type: 'string', format: 'date', example: '2025-06-02' } };
+
+function feedPaths(): Record<string, { get: Operation }> {
+  const out: Record<string, { get: Operation }> = {};
+  for (const kind of ['rss', 'atom'] as const) {
+    out[`/feeds/daily.${kind}`] = {
+      get: {
+        operationId: `dailyFeed${kind === 'rss' ? 'Rss' : 'Atom'}`,
+        summary: `The daily list as ${kind === 'rss' ? 'RSS 2.0' : 'Atom'} (newest day, or ?date=)`,
+        tags: ['feeds'],
+        parameters: [dateParam],
+        responses: feedResponse(kind),
+      },
+    };
+    out[`/feeds/trending.${kind}`] = {
+      get: {
+        operationId: `trendingFeed${kind === 'rss' ? 'Rss' : 'Atom'}`,
+        summary: `Trending papers as ${kind === 'rss' ? 'RSS 2.0' : 'Atom'}`,
+        tags: ['feeds'],
+        responses: feedResponse(kind),
+      },
+    };
+    out[`/feeds/orgs/{name}.${kind}`] = {
+      get: {
+        operationId: `orgFeed${kind === 'rss' ? 'Rss' : 'Atom'}`,
+        summary: `An organization's daily-list papers as ${kind === 'rss' ? 'RSS 2.0' : 'Atom'}`,
+        tags: ['feeds'],
+        parameters: [{ name: 'name', in: 'path', required: true, description: 'Organization handle', schema: { type: 'string', maxLength: 100 } }],
+        responses: { ...feedResponse(kind), 404: { description: 'Unknown organization', content: { 'application/json': { schema: ref('Error') } } } },
+      },
+    };
+    out[`/feeds/search.${kind}`] = {
+      get: {
+        operationId: `searchFeed${kind === 'rss' ? 'Rss' : 'Atom'}`,
+        summary: `Search results as ${kind === 'rss' ? 'RSS 2.0' : 'Atom'}`,
+        tags: ['feeds'],
+        parameters: [{ name: 'q', in: 'query', required: true, description: 'Search query', schema: { type: 'string', minLength: 1, maxLength: 250 } }],
+        responses: feedResponse(kind),
+      },
+    };
+  }
+  return out;
+}
+
+export function openApiDocument(publicUrl: string): OpenApiDocument {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'paperboy',
+      version: '1',
+      description: 'Read API compatible with the Hugging Face Hub papers API (huggingface_hub `HfApi(endpoint=…)` and `hf papers ls|search|info|read`), plus RSS/Atom feeds and a Markdown view of each paper. See docs/API.md.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: publicUrl }],
+    tags: [
+      { name: 'papers', description: 'Hub-compatible JSON' },
+      { name: 'feeds', description: 'RSS 2.0 and Atom feeds' },
+      { name: 'meta', description: 'This document' },
+    ],
+    paths: {
+      '/api/daily_papers': {
+        get: {
+          operationId: 'listDailyPapers',
+          summary: 'The daily list (newest day by default)',
+          description: 'With none of date/week/month the newest day that has entries is listed. Without `sort`, a day/week/month is ordered by upvotes and the newest day by submission time (as the Hub CLI documents). A `Link: <…>; rel="next"` header points at the next page.',
+          tags: ['papers'],
+          parameters: [
+            { name: 'p', in: 'query', description: 'Page number from 0', schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 } },
+            { name: 'limit', in: 'query', description: 'Items per page', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            dateParam,
+            { name: 'week', in: 'query', description: 'ISO week, YYYY-Www', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$', example: '2025-W09' } },
+            { name: 'month', in: 'query', description: 'Month, YYYY-MM', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$', example: '2025-02' } },
+            { name: 'submitter', in: 'query', description: 'Only entries submitted by this user handle', schema: { type: 'string', maxLength: 100 } },
+            { name: 'sort', in: 'query', description: 'publishedAt (newest submission first) or trending (score of domain/trending.ts)', schema: { type: 'string', enum: ['publishedAt', 'trending'] } },
+          ],
+          responses: {
+            200: {
+              description: 'Daily-list items',
+              headers: { Link: { description: 'RFC 8288 link to the next page (absolute URL), when there is one', schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { type: 'array', items: ref('DailyItem') } } },
+            },
+            400: error,
+          },
+        },
+      },
+      '/api/papers/search': {
+        get: {
+          operationId: 'searchPapers',
+          summary: 'Search papers (title, authors, abstract)',
+          tags: ['papers'],
+          parameters: [
+            { name: 'q', in: 'query', required: true, description: 'Query: words, "phrases", author:, category:, prefix*', schema: { type: 'string', minLength: 1, maxLength: 250 } },
+            { name: 'limit', in: 'query', description: 'Number of results', schema: { type: 'integer', minimum: 1, maximum: 120, default: 50 } },
+          ],
+          responses: {
+            200: { description: 'Matching papers, best first', content: { 'application/json': { schema: { type: 'array', items: ref('SearchItem') } } } },
+            400: error,
+          },
+        },
+      },
+      '/api/papers/{id}': {
+        get: {
+          operationId: 'getPaper',
+          summary: 'One paper',
+          description: 'Old-style arXiv ids contain a slash (hep-th/9901001) and are accepted as is; a version suffix (v2) or an "arXiv:" prefix resolves to the stored paper.',
+          tags: ['papers'],
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string', example: '2502.08025' } }],
+          responses: {
+            200: { description: 'The paper', content: { 'application/json': { schema: ref('PaperDetail') } } },
+            400: error,
+            404: notFound,
+          },
+        },
+      },
+      '/papers/{id}.md': {
+        get: {
+          operationId: 'getPaperMarkdown',
+          summary: 'The paper as Markdown (what `hf papers read` prints)',
+          description: 'Also served for `Accept: text/markdown` on /papers/{id}.',
+          tags: ['papers'],
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'Markdown', content: { 'text/markdown': { schema: { type: 'string' } } } },
+            404: notFound,
+          },
+        },
+      },
+      '/api/openapi.json': {
+        get: {
+          operationId: 'openApi',
+          summary: 'This document',
+          tags: ['meta'],
+          responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+      ...feedPaths(),
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string', example: 'invalid_parameter' }, message: { type: 'string' } },
+            },
+          },
+        },
+        Author: { type: 'object', required: ['name', 'hidden'], properties: { name: { type: 'string' }, hidden: { type: 'boolean' } } },
+        Organization: {
+          type: 'object',
+          required: ['name', 'fullname'],
+          properties: { name: { type: 'string' }, fullname: { type: 'string' }, avatar: { type: nullable('string') } },
+        },
+        DailySubmitter: {
+          type: 'object',
+          description: 'paper.submittedOnDailyBy (the handle is `user`)',
+          required: ['user', 'fullname', 'type'],
+          properties: { user: { type: 'string' }, fullname: { type: 'string' }, avatarUrl: { type: nullable('string') }, type: { type: 'string', enum: ['user'] } },
+        },
+        ItemSubmitter: {
+          type: 'object',
+          description: 'submittedBy of a daily item (the handle is `name`)',
+          required: ['name', 'fullname', 'type'],
+          properties: { name: { type: 'string' }, fullname: { type: 'string' }, avatarUrl: { type: nullable('string') }, type: { type: 'string', enum: ['user'] } },
+        },
+        Paper: {
+          type: 'object',
+          required: ['id', 'authors', 'publishedAt', 'title', 'summary', 'upvotes', 'discussionId'],
+          properties: {
+            id: { type: 'string', example: '2502.08025' },
+            authors: { type: 'array', items: ref('Author'), description: 'Empty when only the number of authors is known' },
+            publishedAt: { type: nullable('string'), format: 'date-time' },
+            submittedOnDailyAt: { type: 'string', format: 'date-time', description: 'When the paper joined the daily list (absent if never)' },
+            title: { type: 'string' },
+            submittedOnDailyBy: ref('DailySubmitter'),
+            summary: { type: 'string', description: 'The abstract' },
+            upvotes: { type: 'integer', minimum: 0 },
+            discussionId: { type: 'string' },
+            ai_summary: { type: 'string' },
+            ai_keywords: { type: 'array', items: { type: 'string' } },
+            githubRepo: { type: 'string', format: 'uri' },
+            githubStars: { type: 'integer' },
+            projectPage: { type: 'string', format: 'uri' },
+            organization: ref('Organization'),
+          },
+        },
+        PaperDetail: {
+          description: 'Paper plus numComments (of its newest daily entry)',
+          allOf: [ref('Paper'), { type: 'object', required: ['numComments'], properties: { numComments: { type: 'integer', minimum: 0 } } }],
+        },
+        DailyItem: {
+          type: 'object',
+          required: ['paper', 'publishedAt', 'title', 'summary', 'thumbnail', 'numComments', 'isAuthorParticipating'],
+          properties: {
+            paper: ref('Paper'),
+            publishedAt: { type: nullable('string'), format: 'date-time' },
+            title: { type: 'string' },
+            summary: { type: 'string' },
+            thumbnail: { type: 'null', description: 'The Hub serves a social image; paperboy has none' },
+            numComments: { type: 'integer', minimum: 0 },
+            submittedBy: ref('ItemSubmitter'),
+            organization: ref('Organization'),
+            isAuthorParticipating: { type: 'boolean' },
+          },
+        },
+        SearchItem: {
+          description: 'DailyItem plus highlighted HTML (escaped; matches in <mark>)',
+          allOf: [ref('DailyItem'), {
+            type: 'object',
+            required: ['highlightedTitle', 'highlightedSummary'],
+            properties: { highlightedTitle: { type: 'string' }, highlightedSummary: { type: 'string' } },
+          }],
+        },
+      },
+    },
+  };
+}

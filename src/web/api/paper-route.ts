@@ -1,0 +1,36 @@
+/**
+ * GET /api/papers/{id} — one paper in the Hub's shape (what
+ * `HfApi.paper_info` and `hf papers info` read); 404 JSON when unknown.
+ *
+ * A wildcard route, because old-style arXiv ids contain a slash
+ * ("hep-th/9901001"); the id may also carry a version ("2502.08025v2") or an
+ * "arXiv:" prefix, both of which resolve to the stored paper.
+ * Non-goals: the Markdown view (`/papers/{id}.md`, owned by the pages).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import type { PaperDetail } from '../../store/store.js';
+import { parseArxivId } from '../../domain/arxiv-id.js';
+import { notFound } from '../http-error.js';
+import { hfPaperDetail } from './hf-shape.js';
+import { invalidParameter } from './params.js';
+
+/** Looks a paper up by what a client sent: the stored id, or an arXiv id with version/prefix. */
+export async function findPaper(deps: Pick<RouteDeps, 'store'>, rawId: string): Promise<PaperDetail | null> {
+  const exact = await deps.store.getPaper(rawId);
+  if (exact) return exact;
+  const parsed = parseArxivId(rawId);
+  if (parsed && parsed.id !== rawId) return deps.store.getPaper(parsed.id);
+  return null;
+}
+
+export async function paperRoute(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  app.get('/api/papers/*', async (req, reply) => {
+    const id = ((req.params as Record<string, string>)['*'] ?? '').replace(/\/+$/, '');
+    if (!id) throw invalidParameter('id', 'give a paper id, as in /api/papers/2502.08025.');
+    if (id.length > 200) throw invalidParameter('id', 'a paper id is at most 200 characters.');
+    const detail = await findPaper(deps, id);
+    if (!detail) throw notFound(`No paper "${id}" here. Check the id, or search with /api/papers/search?q=…`);
+    return reply.type('application/json; charset=utf-8').send(hfPaperDetail(detail));
+  });
+}
