@@ -1,6 +1,58 @@
-/** Placeholder: the `index` command is registered here. */
+/**
+ * `paperboy index --lexical [--db FILE]`: rebuilds the block-max lexical
+ * index (`<db>.idx/`, see search/index/) from the papers table, with a
+ * progress bar. The old index stays in place until the new one is complete:
+ * the new one is built in `<db>.idx.new/` and swapped in by renames.
+ *
+ * Non-goals: the FTS5 table (kept up to date by the store itself).
+ */
 import type { Command } from 'commander';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { IndexedLexicalSearch } from '../search/indexed-search.js';
+import { LexicalIndex } from '../search/index/lexical-index.js';
 
 export function registerIndex(program: Command): void {
-  void program;
+  program
+    .command('index')
+    .description('Rebuild the block-max lexical index (<db>.idx/) used when PAPERBOY_SEARCH=engine.')
+    .option('--lexical', 'rebuild the lexical index (the only index today)')
+    .option('--db <file>', 'SQLite database file (default: PAPERBOY_DB or ./data/paperboy.db)')
+    .option('--no-progress', 'no progress bar (logs and CI)')
+    .action(async (opts: { lexical?: boolean; db?: string; progress: boolean }) => {
+      if (!opts.lexical) throw new Error('say which index to rebuild: paperboy index --lexical');
+      const config = loadConfig({ db: opts.db });
+      if (!existsSync(config.db)) throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
+      const store = new SqliteStore(config.db);
+      const target = `${store.location}.idx`;
+      const building = `${target}.new`;
+      rmSync(building, { recursive: true, force: true });
+      const bar = opts.progress ? new cliProgress.SingleBar({ format: 'indexing {bar} {value}/{total} papers {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+      const started = Date.now();
+      const index = LexicalIndex.open(building);
+      try {
+        new IndexedLexicalSearch(store.db, index).rebuild((done, total) => {
+          if (bar && done === 0) bar.start(total, 0);
+          else if (bar) {
+            if (!bar.getTotal()) bar.start(total, done);
+            bar.update(done);
+          }
+        });
+      } finally {
+        bar?.stop();
+        index.close();
+        await store.close();
+      }
+      const old = `${target}.old`;
+      rmSync(old, { recursive: true, force: true });
+      if (existsSync(target)) renameSync(target, old);
+      renameSync(building, target);
+      rmSync(old, { recursive: true, force: true });
+      const s = LexicalIndex.open(target);
+      const docs = s.liveDocs;
+      s.close();
+      process.stdout.write(`indexed ${docs.toLocaleString('en-US')} papers into ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    });
 }

@@ -1,0 +1,644 @@
+/**
+ * The lexical index: a list of immutable segments plus a small in-memory
+ * segment, searched together with global BM25 statistics.
+ *
+ * - Documents are identified by an integer key (papers.pk). Global doc ids
+ *   are (segment base + local id), segments in manifest order, so older
+ *   segments hold lower ids; bulk builds add papers in publication order,
+ *   which makes a date range an id range inside each segment.
+ * - add() of a key already present tombstones the old document (a bit in
+ *   its segment's deleted-docs bitset) and indexes the new one in memory,
+ *   searchable at once. flush() writes the memory segment as a segment file;
+ *   merge() rewrites segments without their deleted documents.
+ * - Persistence (when `dir` is set): segment files, deleted-docs files and a
+ *   manifest.json listing the live ones, all written atomically (see
+ *   segment-file.ts). Files the manifest does not list are ignored and
+ *   removed at open.
+ * - Statistics (N, avgdl, df) count deleted documents until they are merged
+ *   away, as Lucene does; exhaustive and pruned search share them exactly.
+ *
+ * Non-goals: concurrent writers (one process owns the folder), multi-field
+ * queries beyond title/authors/abstract.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
+import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
+import { END_DOC, Segment, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
+import { SegmentBuilder, TermWriter, assembleSegment, type IndexDoc } from './segment-builder.js';
+import { readSegmentFile, writeFileAtomic, writeSegmentFile } from './segment-file.js';
+import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
+
+/** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
+export interface ClauseSpec {
+  terms: string[];
+  /** The last term matches any index term that starts with it. */
+  prefixLast?: boolean;
+  /** Only the authors field counts (author: filters); the terms must lie within `near` tokens. */
+  authors?: { near: number };
+}
+
+export interface EngineQuery {
+  must: ClauseSpec[];
+  mustNot?: ClauseSpec[];
+  /** 'and' (default): every clause must match; 'or': any. */
+  mode?: 'and' | 'or';
+  /** Inclusive day numbers (days since 1970-01-01). */
+  dateFrom?: number;
+  dateTo?: number;
+  categories?: string[];
+  organizations?: string[];
+}
+
+export interface EngineHit {
+  key: number;
+  score: number;
+  /** Global doc id (the tie-breaker: lower wins). */
+  doc: number;
+  date: number;
+}
+
+interface LiveSegment {
+  seg: Segment;
+  deleted: Uint32Array;
+  delCount: number;
+  delGen: number;
+  dirtyDeletes: boolean;
+  filterCache: Map<string, Uint32Array>;
+}
+
+interface Manifest {
+  format: 1;
+  weights: [number, number, number];
+  nextId: number;
+  segments: { name: string; numDocs: number; delGen: number }[];
+}
+
+/** The memory segment is written to disk past this many documents. Default 20,000 (≈ 1 s of indexing; small enough to rebuild per search). */
+export const MEMORY_FLUSH_DOCS = 20_000;
+
+const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
+const setBit = (b: Uint32Array, i: number): void => {
+  b[i >>> 5] |= 1 << (i & 31);
+};
+const hasBit = (b: Uint32Array, i: number): boolean => ((b[i >>> 5] >>> (i & 31)) & 1) === 1;
+
+export class LexicalIndex {
+  private segments: LiveSegment[] = [];
+  private memory: SegmentBuilder;
+  private memoryKeys = new Map<number, number>();
+  private memoryDeleted: number[] = [];
+  private frozen: LiveSegment | null = null;
+  private nextId = 1;
+
+  private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
+    this.memory = new SegmentBuilder(weights);
+  }
+
+  /** An index in memory only (tests, benchmarks). */
+  static inMemory(weights: FieldWeights = DEFAULT_FIELD_WEIGHTS): LexicalIndex {
+    return new LexicalIndex(null, weights);
+  }
+
+  /** Opens (or creates) the index folder; segments not in the manifest are removed. */
+  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS): LexicalIndex {
+    mkdirSync(dir, { recursive: true });
+    const mf = join(dir, 'manifest.json');
+    let manifest: Manifest | null = null;
+    if (existsSync(mf)) manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+    const idx = new LexicalIndex(dir, manifest ? manifest.weights : weights);
+    if (manifest) {
+      idx.nextId = manifest.nextId;
+      for (const s of manifest.segments) {
+        const seg = new Segment(readSegmentFile(join(dir, `${s.name}.seg`)), s.name);
+        let deleted = newBitset(seg.numDocs);
+        let delCount = 0;
+        if (s.delGen > 0) {
+          const raw = readFileSync(join(dir, `${s.name}.del-${s.delGen}`));
+          deleted = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+          for (let i = 0; i < seg.numDocs; i++) if (hasBit(deleted, i)) delCount++;
+        }
+        idx.segments.push({ seg, deleted, delCount, delGen: s.delGen, dirtyDeletes: false, filterCache: new Map() });
+      }
+    }
+    const live = new Set<string>(['manifest.json']);
+    for (const s of idx.segments) {
+      live.add(`${s.seg.name}.seg`);
+      if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
+    }
+    for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
+    return idx;
+  }
+
+  /** Documents indexed, deleted ones excluded. */
+  get liveDocs(): number {
+    let n = this.memory.n - this.memoryDeleted.length;
+    for (const s of this.segments) n += s.seg.numDocs - s.delCount;
+    return n;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  private deleteKey(key: number): boolean {
+    const m = this.memoryKeys.get(key);
+    if (m !== undefined) {
+      this.memoryDeleted.push(m);
+      this.memoryKeys.delete(key);
+      this.frozen = null;
+      return true;
+    }
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i];
+      const d = s.seg.docOfKey(key);
+      if (d >= 0 && !hasBit(s.deleted, d)) {
+        setBit(s.deleted, d);
+        s.delCount++;
+        s.dirtyDeletes = true;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Adds a document, replacing any document with the same key (a new version). Searchable at once. */
+  add(doc: IndexDoc, opts: { fresh?: boolean } = {}): void {
+    if (!opts.fresh) this.deleteKey(doc.key);
+    const local = this.memory.add(doc);
+    this.memoryKeys.set(doc.key, local);
+    this.frozen = null;
+  }
+
+  /** Removes a document; false when the key is not indexed. */
+  delete(key: number): boolean {
+    return this.deleteKey(key);
+  }
+
+  /** Whether the memory segment has grown past its flush size. */
+  get shouldFlush(): boolean {
+    return this.memory.n >= MEMORY_FLUSH_DOCS;
+  }
+
+  private memorySegment(): LiveSegment | null {
+    if (this.memory.n === 0) return null;
+    if (!this.frozen) {
+      const seg = new Segment(this.memory.finish(), 'memory');
+      const deleted = newBitset(seg.numDocs);
+      for (const d of this.memoryDeleted) setBit(deleted, d);
+      this.frozen = { seg, deleted, delCount: this.memoryDeleted.length, delGen: 0, dirtyDeletes: false, filterCache: new Map() };
+    }
+    return this.frozen;
+  }
+
+  private allSegments(): LiveSegment[] {
+    const m = this.memorySegment();
+    return m ? [...this.segments, m] : this.segments;
+  }
+
+  /** Turns the memory segment into a segment (written to disk when persistent) and commits. */
+  flush(): void {
+    const m = this.memorySegment();
+    if (m) {
+      const name = `seg-${String(this.nextId++).padStart(6, '0')}`;
+      this.segments.push(this.persist(m.seg.d, name, m.deleted, m.delCount));
+      this.memory = new SegmentBuilder(this.weights);
+      this.memoryKeys.clear();
+      this.memoryDeleted = [];
+      this.frozen = null;
+    }
+    this.commit();
+  }
+
+  private persist(data: SegmentData, name: string, deleted: Uint32Array, delCount: number): LiveSegment {
+    if (!this.dir) return { seg: new Segment(data, name), deleted, delCount, delGen: 0, dirtyDeletes: delCount > 0, filterCache: new Map() };
+    writeSegmentFile(join(this.dir, `${name}.seg`), data);
+    const seg = new Segment(readSegmentFile(join(this.dir, `${name}.seg`)), name);
+    return { seg, deleted, delCount, delGen: 0, dirtyDeletes: delCount > 0, filterCache: new Map() };
+  }
+
+  /** Writes changed deleted-docs bitsets and the manifest (atomically). */
+  commit(): void {
+    if (!this.dir) return;
+    for (const s of this.segments) {
+      if (!s.dirtyDeletes) continue;
+      s.delGen++;
+      writeFileAtomic(join(this.dir, `${s.seg.name}.del-${s.delGen}`), [new Uint8Array(s.deleted.buffer, s.deleted.byteOffset, s.deleted.byteLength)]);
+      s.dirtyDeletes = false;
+    }
+    const manifest: Manifest = {
+      format: 1, weights: [...this.weights] as [number, number, number], nextId: this.nextId,
+      segments: this.segments.map((s) => ({ name: s.seg.name, numDocs: s.seg.numDocs, delGen: s.delGen })),
+    };
+    writeFileAtomic(join(this.dir, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
+    // Old deleted-docs generations and merged-away segments are no longer listed: remove them.
+    const live = new Set<string>(['manifest.json']);
+    for (const s of this.segments) {
+      live.add(`${s.seg.name}.seg`);
+      if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
+    }
+    for (const f of readdirSync(this.dir)) if (!live.has(f) && !f.includes('.tmp-')) rmSync(join(this.dir, f), { force: true });
+  }
+
+  /**
+   * Merges segments [from, to) into one, dropping deleted documents (doc
+   * order kept). With no arguments: a tiered policy merging runs of
+   * `factor` segments of similar size, or everything when `all` is set.
+   */
+  merge(opts: { all?: boolean; factor?: number } = {}): boolean {
+    const factor = opts.factor ?? 8;
+    let from = -1;
+    let to = -1;
+    if (opts.all) {
+      if (this.segments.length > 1 || (this.segments.length === 1 && this.segments[0].delCount > 0)) {
+        from = 0;
+        to = this.segments.length;
+      }
+    } else {
+      // The newest run of `factor` segments whose sizes are within 4x of each other, or a segment 20%+ deleted.
+      for (let i = this.segments.length - factor; i >= 0 && from < 0; i--) {
+        const sizes = this.segments.slice(i, i + factor).map((s) => s.seg.numDocs);
+        if (Math.max(...sizes) <= 4 * Math.min(...sizes)) {
+          from = i;
+          to = i + factor;
+        }
+      }
+      if (from < 0) {
+        const i = this.segments.findIndex((s) => s.delCount > 0.2 * s.seg.numDocs);
+        if (i >= 0) {
+          from = i;
+          to = i + 1;
+        }
+      }
+    }
+    if (from < 0) return false;
+    const inputs = this.segments.slice(from, to);
+    const data = mergeSegments(inputs, this.weights);
+    const name = `seg-${String(this.nextId++).padStart(6, '0')}`;
+    const merged = this.persist(data, name, newBitset(data.numDocs), 0);
+    this.segments.splice(from, to - from, merged);
+    this.commit();
+    for (const s of inputs) s.seg.d.positions.close?.();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- search
+
+  private filterBits(s: LiveSegment, term: string): Uint32Array {
+    let b = s.filterCache.get(term);
+    if (!b) {
+      b = newBitset(s.seg.numDocs);
+      const t = s.seg.lookup(term);
+      if (t >= 0) for (const d of s.seg.decodeAll(t).docs) setBit(b, d);
+      if (s.filterCache.size > 64) s.filterCache.clear();
+      s.filterCache.set(term, b);
+    }
+    return b;
+  }
+
+  /** Materialises a clause that is not a plain stored term: its docs and weighted tfs in one segment. */
+  private materialize(seg: Segment, c: ClauseSpec): { docs: Uint32Array; tfw: Float64Array } {
+    const w = this.weights;
+    const empty = { docs: new Uint32Array(0), tfw: new Float64Array(0) };
+    const termSets: number[][] = c.terms.map((t, i) => {
+      if (c.prefixLast && i === c.terms.length - 1) {
+        const [a, b] = seg.prefixRange(t);
+        return Array.from({ length: b - a }, (_, k) => a + k);
+      }
+      const id = seg.lookup(t);
+      return id >= 0 ? [id] : [];
+    });
+    if (termSets.some((s) => s.length === 0)) return empty;
+    // Single token (prefix expansion or author word without proximity): sum the tfs of the expansions.
+    if (c.terms.length === 1) {
+      const acc = new Map<number, number>();
+      for (const t of termSets[0]) {
+        const { docs, tfs } = seg.decodeAll(t);
+        for (let i = 0; i < docs.length; i++) {
+          const f = c.authors ? tfs[i * 3 + 1] * w[1] : tfs[i * 3] * w[0] + tfs[i * 3 + 1] * w[1] + tfs[i * 3 + 2] * w[2];
+          if (f > 0) acc.set(docs[i], (acc.get(docs[i]) ?? 0) + f);
+        }
+      }
+      const docs = Uint32Array.from([...acc.keys()].sort((a, b) => a - b));
+      const tfw = Float64Array.from(docs, (d) => acc.get(d)!);
+      return { docs, tfw };
+    }
+    // Several tokens: walk the intersection and check positions (phrase: adjacent, in order; author: within `near`).
+    const groups = termSets.map((set) => set.map((t) => new StoredCursor(seg, t, w)));
+    const outDocs: number[] = [];
+    const outTfw: number[] = [];
+    let d = 0;
+    const nextOf = (g: StoredCursor[], target: number): number => {
+      let m = END_DOC;
+      for (const x of g) {
+        const e = x.next(target);
+        if (e < m) m = e;
+      }
+      return m;
+    };
+    for (;;) {
+      d = nextOf(groups[0], d);
+      if (d === END_DOC) break;
+      let aligned = true;
+      for (let g = 1; g < groups.length; g++) {
+        const e = nextOf(groups[g], d);
+        if (e !== d) {
+          d = e;
+          aligned = false;
+          break;
+        }
+      }
+      if (!aligned) {
+        if (d === END_DOC) break;
+        continue;
+      }
+      const fieldsToCheck = c.authors ? [1] : [0, 1, 2];
+      let tfw = 0;
+      for (const f of fieldsToCheck) {
+        const pos = groups.map((g) => {
+          const out: number[] = [];
+          for (const x of g) {
+            if (x.doc !== d) continue;
+            const p = x.currentPositions();
+            const off = p.start + (f > 0 ? p.tfTitle : 0) + (f > 1 ? p.tfAuthors : 0);
+            const n = f === 0 ? p.tfTitle : f === 1 ? p.tfAuthors : p.tfAbstract;
+            for (let k = 0; k < n; k++) out.push(p.buf[off + k]);
+          }
+          return new Set(out);
+        });
+        let count = 0;
+        if (c.authors) {
+          const near = c.authors.near;
+          // Anchors: a position of the first word with every other word within the window.
+          for (const p0 of pos[0]) {
+            let ok = true;
+            for (let g = 1; g < pos.length && ok; g++) {
+              ok = false;
+              for (const q of pos[g]) if (Math.abs(q - p0) <= near + pos.length - 1) { ok = true; break; }
+            }
+            if (ok) count++;
+          }
+        } else {
+          for (const p0 of pos[0]) {
+            let ok = true;
+            for (let g = 1; g < pos.length && ok; g++) ok = pos[g].has(p0 + g);
+            if (ok) count++;
+          }
+        }
+        tfw += count * w[f];
+      }
+      if (tfw > 0) {
+        outDocs.push(d);
+        outTfw.push(tfw);
+      }
+      d++;
+    }
+    return { docs: Uint32Array.from(outDocs), tfw: Float64Array.from(outTfw) };
+  }
+
+  /** Per segment, per clause: a cursor factory and the clause's df there. */
+  private plan(q: EngineQuery, segs: LiveSegment[]) {
+    const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
+    const perSeg = segs.map((s) => {
+      const clauses = q.must.map((c) => {
+        if (simple(c)) {
+          const t = s.seg.lookup(c.terms[0]);
+          return { t, mat: null as null | { docs: Uint32Array; tfw: Float64Array }, df: t >= 0 ? s.seg.d.termDf[t] : 0 };
+        }
+        const mat = this.materialize(s.seg, c);
+        return { t: -1, mat, df: mat.docs.length };
+      });
+      return clauses;
+    });
+    return perSeg;
+  }
+
+  /** Top k documents by BM25 (pruned), or by exhaustive scoring when `exhaustive` is set (the reference). */
+  search(q: EngineQuery, k: number, opts: { exhaustive?: boolean } = {}): EngineHit[] {
+    const segs = this.allSegments();
+    if (q.must.length === 0 || k <= 0) return [];
+    const mode = q.mode ?? 'and';
+    let N = 0;
+    let totalLen = 0;
+    for (const s of segs) {
+      N += s.seg.numDocs;
+      totalLen += s.seg.d.totalLen;
+    }
+    if (N === 0) return [];
+    const avgdl = totalLen / N;
+    const plans = this.plan(q, segs);
+    const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
+    const heap = new TopK(k);
+    let base = 0;
+    segs.forEach((s, si) => {
+      const segBase = base;
+      base += s.seg.numDocs;
+      const p = plans[si];
+      const present = p.map((c) => c.df > 0);
+      if (mode === 'and' ? present.some((x) => !x) : !present.some((x) => x)) return;
+      const run = this.segmentRun(q, s, segBase, avgdl);
+      if (!run) return;
+      const used: number[] = [];
+      p.forEach((c, j) => {
+        if (c.df === 0) return;
+        used.push(j);
+        const cur = c.mat ? new ArrayCursor(c.mat.docs, c.mat.tfw, s.seg.d.docLen, avgdl) : new StoredCursor(s.seg, c.t, this.weights);
+        if (!c.mat) cur.scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
+        run.cursors.push(cur);
+        run.idfs.push(idfs[j]);
+      });
+      if (opts.exhaustive) exhaustive(run, heap, mode);
+      else if (mode === 'and') topKAnd(run, heap);
+      else topKOr(run, heap, used.map((j, u) => {
+        const c = p[j];
+        const cur = run.cursors[u];
+        if (c.mat) return Math.max(0, ...Array.from(cur.bMax));
+        return termBound(s.seg, c.t) * cur.scale;
+      }));
+    });
+    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+  }
+
+  /** Every matching document (AND), unscored: for counts and date sorting. Stops after `cap` matches. */
+  matches(q: EngineQuery, cap = Infinity): { hits: EngineHit[]; complete: boolean } {
+    const segs = this.allSegments();
+    const hits: EngineHit[] = [];
+    if (q.must.length === 0) return { hits, complete: true };
+    const plans = this.plan(q, segs);
+    let base = 0;
+    for (let si = 0; si < segs.length; si++) {
+      const s = segs[si];
+      const segBase = base;
+      base += s.seg.numDocs;
+      const p = plans[si];
+      if (p.some((c) => c.df === 0)) continue;
+      const run = this.segmentRun(q, s, segBase, 1);
+      if (!run) continue;
+      const cursors: PostingCursor[] = p.map((c) => (c.mat ? new ArrayCursor(c.mat.docs, c.mat.tfw, s.seg.d.docLen, 1) : new StoredCursor(s.seg, c.t, this.weights)));
+      cursors.sort((a, b) => a.df - b.df);
+      let d = run.lo;
+      for (;;) {
+        d = cursors[0].next(d);
+        if (d >= run.hi) break;
+        let aligned = true;
+        for (let j = 1; j < cursors.length; j++) {
+          const e = cursors[j].next(d);
+          if (e !== d) {
+            d = e;
+            aligned = false;
+            break;
+          }
+        }
+        if (!aligned) continue;
+        if (accepts(run, d)) {
+          hits.push({ key: s.seg.d.docKey[d], score: 0, doc: segBase + d, date: s.seg.d.docDate[d] });
+          if (hits.length >= cap) return { hits, complete: false };
+        }
+        d++;
+      }
+    }
+    return { hits, complete: true };
+  }
+
+  private hit(segs: LiveSegment[], doc: number, score: number): EngineHit {
+    let base = 0;
+    for (const s of segs) {
+      if (doc < base + s.seg.numDocs) {
+        const d = doc - base;
+        return { key: s.seg.d.docKey[d], score, doc, date: s.seg.d.docDate[d] };
+      }
+      base += s.seg.numDocs;
+    }
+    throw new Error(`doc ${doc} is outside the index`);
+  }
+
+  /** Filters of one segment; null when nothing in it can match. */
+  private segmentRun(q: EngineQuery, s: LiveSegment, base: number, avgdl: number): SegmentRun | null {
+    const d = s.seg.d;
+    let lo = 0;
+    let hi = d.numDocs;
+    const from = q.dateFrom ?? -Infinity;
+    const to = q.dateTo ?? Infinity;
+    const dated = q.dateFrom !== undefined || q.dateTo !== undefined;
+    if (dated && d.dateSorted) {
+      lo = lowerBound(d.docDate, from);
+      hi = lowerBound(d.docDate, to + 1);
+      if (lo >= hi) return null;
+    }
+    let blocked: Uint32Array | null = s.delCount > 0 ? s.deleted : null;
+    if (q.mustNot && q.mustNot.length) {
+      const b = blocked ? blocked.slice() : newBitset(d.numDocs);
+      for (const c of q.mustNot) {
+        if (c.terms.length === 1 && !c.prefixLast && !c.authors) {
+          const t = s.seg.lookup(c.terms[0]);
+          if (t >= 0) for (const x of s.seg.decodeAll(t).docs) setBit(b, x);
+        } else {
+          for (const x of this.materialize(s.seg, c).docs) setBit(b, x);
+        }
+      }
+      blocked = b;
+    }
+    let required: Uint32Array | null = null;
+    const filters = [...(q.categories ?? []).map(categoryTerm), ...(q.organizations ?? []).map(organizationTerm)];
+    for (const f of filters) {
+      const bits = this.filterBits(s, f);
+      if (!required) required = bits.slice();
+      else for (let i = 0; i < required.length; i++) required[i] &= bits[i];
+    }
+    return {
+      cursors: [], idfs: [], docLen: d.docLen, avgdl, base, lo, hi, blocked, required,
+      dates: dated && !d.dateSorted ? d.docDate : null, dateFrom: from, dateTo: to,
+    };
+  }
+
+  /** Sizes for reports. */
+  stats(): { segments: number; docs: number; liveDocs: number; terms: number; postingBytes: number } {
+    let docs = 0;
+    let terms = 0;
+    let postingBytes = 0;
+    for (const s of this.allSegments()) {
+      docs += s.seg.numDocs;
+      terms += s.seg.numTerms;
+      postingBytes += s.seg.d.postings.length;
+    }
+    return { segments: this.segments.length, docs, liveDocs: this.liveDocs, terms, postingBytes };
+  }
+
+  close(): void {
+    for (const s of this.segments) s.seg.d.positions.close?.();
+  }
+}
+
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Concatenates segments (in order) without their deleted documents. */
+export function mergeSegments(inputs: LiveSegment[], weights: FieldWeights): SegmentData {
+  let n = 0;
+  for (const s of inputs) n += s.seg.numDocs - s.delCount;
+  const key = new Uint32Array(n);
+  const len = new Uint32Array(n);
+  const date = new Int32Array(n);
+  const remaps: Int32Array[] = [];
+  let next = 0;
+  for (const s of inputs) {
+    const r = new Int32Array(s.seg.numDocs).fill(-1);
+    for (let d = 0; d < s.seg.numDocs; d++) {
+      if (hasBit(s.deleted, d)) continue;
+      r[d] = next;
+      key[next] = s.seg.d.docKey[d];
+      len[next] = s.seg.d.docLen[d];
+      date[next] = s.seg.d.docDate[d];
+      next++;
+    }
+    remaps.push(r);
+  }
+  const names = new Set<string>();
+  for (const s of inputs) for (let t = 0; t < s.seg.numTerms; t++) names.add(s.seg.termAt(t));
+  const terms = new Map<string, TermWriter>();
+  let positions = new Uint32Array(1024);
+  for (const name of names) {
+    const w = new TermWriter();
+    inputs.forEach((s, si) => {
+      const t = s.seg.lookup(name);
+      if (t < 0) return;
+      const { docs, tfs } = s.seg.decodeAll(t);
+      const pb = s.seg.positionBytes(t);
+      let p = 0;
+      const r = remaps[si];
+      for (let i = 0; i < docs.length; i++) {
+        const n3 = tfs[i * 3] + tfs[i * 3 + 1] + tfs[i * 3 + 2];
+        if (positions.length < n3) positions = new Uint32Array(n3 * 2);
+        let o = 0;
+        for (let f = 0; f < 3; f++) {
+          let prev = -1;
+          for (let c = tfs[i * 3 + f]; c > 0; c--) {
+            let v = 0;
+            let shift = 0;
+            for (;;) {
+              const b = pb[p++];
+              v += (b & 0x7f) * 2 ** shift;
+              if (b < 0x80) break;
+              shift += 7;
+            }
+            prev += v;
+            positions[o++] = prev;
+          }
+        }
+        const nd = r[docs[i]];
+        if (nd < 0) continue;
+        w.add(nd, tfs[i * 3], tfs[i * 3 + 1], tfs[i * 3 + 2], len[nd], weights, positions, 0, o);
+      }
+    });
+    if (w.df > 0) terms.set(name, w);
+  }
+  return assembleSegment(terms, { key, len, date, n }, weights);
+}

@@ -1,0 +1,263 @@
+/**
+ * Cursors over one clause's postings in one segment, block by block.
+ *
+ * A cursor exposes its blocks' skip data (last doc, max weighted tf, min
+ * length) so top-k can bound a block's score without decoding it
+ * ("shallow" moves), and decodes a block only when it may hold a result.
+ * StoredCursor reads a term's compressed postings; ArrayCursor walks postings
+ * computed at query time (phrases, prefixes, author names).
+ *
+ * Non-goals: scoring (top-k.ts owns the formula's use).
+ */
+import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
+import { impact, type FieldWeights } from './bm25.js';
+import { float32Up } from './bytes.js';
+
+export abstract class PostingCursor {
+  /** Current block index (== nb when exhausted). */
+  blk = 0;
+  doc = -1;
+  readonly docs = new Int32Array(BLOCK_SIZE);
+  readonly tfw = new Float64Array(BLOCK_SIZE);
+  protected n = 0;
+  protected i = 0;
+  protected decoded = -1;
+  /** Multiplier that turns a stored block bound into a bound at the query's avgdl (≥ 1; see bm25.impact). */
+  scale = 1;
+
+  constructor(
+    readonly nb: number,
+    readonly bLast: Uint32Array,
+    readonly bMax: Float32Array | Float64Array,
+    readonly bMinLen: Uint32Array,
+    /** Documents in the clause (its n(p) in this segment). */
+    readonly df: number,
+  ) {}
+
+  protected abstract decode(k: number): number;
+
+  /** Moves to the first block whose last doc is ≥ target, without decoding; false when none. */
+  shallow(target: number): boolean {
+    let k = this.blk;
+    const last = this.bLast;
+    const nb = this.nb;
+    if (k < nb && last[k] < target) {
+      // Gallop, then binary search: long lists skip far in few steps.
+      let step = 1;
+      let hi = k + 1;
+      while (hi < nb && last[hi] < target) {
+        k = hi;
+        step *= 2;
+        hi = k + step;
+      }
+      if (hi > nb) hi = nb;
+      let lo = k + 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (last[mid] < target) lo = mid + 1;
+        else hi = mid;
+      }
+      k = lo;
+    }
+    this.blk = k;
+    return k < nb;
+  }
+
+  /** Moves to the first posting with doc ≥ target and returns its doc (END_DOC when none). */
+  next(target: number): number {
+    if (this.doc >= target) return this.doc;
+    if (!this.shallow(target)) return (this.doc = END_DOC);
+    if (this.decoded !== this.blk) {
+      this.n = this.decode(this.blk);
+      this.decoded = this.blk;
+      this.i = 0;
+    }
+    const docs = this.docs;
+    let i = this.i;
+    while (docs[i] < target) i++;
+    this.i = i;
+    return (this.doc = docs[i]);
+  }
+
+  /** Weighted tf of the current posting. */
+  currentTfw(): number {
+    return this.tfw[this.i];
+  }
+
+  /** Index of the current posting inside the decoded block. */
+  currentIndex(): number {
+    return this.i;
+  }
+}
+
+/** A stored term's postings in a segment. */
+export class StoredCursor extends PostingCursor {
+  private readonly first: number;
+  readonly tfs = new Uint16Array(BLOCK_SIZE * 3);
+  private posDecoded = -1;
+  private posBuf = new Uint32Array(BLOCK_SIZE * 8);
+  private readonly posStart = new Uint32Array(BLOCK_SIZE + 1);
+
+  constructor(readonly seg: Segment, readonly term: number, private readonly w: FieldWeights) {
+    const d = seg.d;
+    const a = d.termBlocks[term];
+    const b = d.termBlocks[term + 1];
+    super(b - a, d.blockLast.subarray(a, b), d.blockMaxTfw.subarray(a, b), d.blockMinLen.subarray(a, b), d.termDf[term]);
+    this.first = a;
+  }
+
+  protected decode(k: number): number {
+    const d = this.seg.d;
+    const bytes = d.postings;
+    let p = d.blockDocOff[this.first + k];
+    const end = d.blockDocOff[this.first + k + 1];
+    let prev = k === 0 ? -1 : this.bLast[k - 1];
+    const docs = this.docs;
+    const tfw = this.tfw;
+    const tfs = this.tfs;
+    const w0 = this.w[0], w1 = this.w[1], w2 = this.w[2];
+    let n = 0;
+    while (p < end) {
+      let v = bytes[p++];
+      if (v >= 0x80) {
+        v &= 0x7f;
+        let shift = 7;
+        for (;;) {
+          const c = bytes[p++];
+          v |= (c & 0x7f) << shift;
+          if (c < 0x80) break;
+          shift += 7;
+        }
+      }
+      prev += v;
+      docs[n] = prev;
+      v = bytes[p++];
+      let t0: number, t1: number, t2: number;
+      if (v < 0x80 && (v & 1) === 0) {
+        const code = v >>> 1;
+        t0 = (code >>> 2) & 3;
+        t1 = code & 3;
+        t2 = code >>> 4;
+      } else {
+        p = decodeSlow(bytes, p - 1, tfs, n * 3);
+        t0 = tfs[n * 3];
+        t1 = tfs[n * 3 + 1];
+        t2 = tfs[n * 3 + 2];
+      }
+      tfs[n * 3] = t0;
+      tfs[n * 3 + 1] = t1;
+      tfs[n * 3 + 2] = t2;
+      tfw[n] = t0 * w0 + t1 * w1 + t2 * w2;
+      n++;
+    }
+    return n;
+  }
+
+  /** Positions of the current posting: a view into a per-block buffer, field by field (use the tfs to split). */
+  currentPositions(): { buf: Uint32Array; start: number; tfTitle: number; tfAuthors: number; tfAbstract: number } {
+    if (this.posDecoded !== this.decoded) {
+      const d = this.seg.d;
+      const k = this.first + this.decoded;
+      const bytes = d.positions.read(d.blockPosOff[k], d.blockPosOff[k + 1]);
+      let total = 0;
+      for (let j = 0; j < this.n * 3; j++) total += this.tfs[j];
+      if (this.posBuf.length < total) this.posBuf = new Uint32Array(total * 2);
+      let p = 0;
+      let o = 0;
+      for (let j = 0; j < this.n; j++) {
+        this.posStart[j] = o;
+        for (let f = 0; f < 3; f++) {
+          let prev = -1;
+          for (let c = this.tfs[j * 3 + f]; c > 0; c--) {
+            let v = bytes[p++];
+            if (v >= 0x80) {
+              v &= 0x7f;
+              let shift = 7;
+              for (;;) {
+                const x = bytes[p++];
+                v |= (x & 0x7f) << shift;
+                if (x < 0x80) break;
+                shift += 7;
+              }
+            }
+            prev += v;
+            this.posBuf[o++] = prev;
+          }
+        }
+      }
+      this.posStart[this.n] = o;
+      this.posDecoded = this.decoded;
+    }
+    const j = this.i;
+    return {
+      buf: this.posBuf, start: this.posStart[j],
+      tfTitle: this.tfs[j * 3], tfAuthors: this.tfs[j * 3 + 1], tfAbstract: this.tfs[j * 3 + 2],
+    };
+  }
+}
+
+function decodeSlow(b: Uint8Array, p: number, out: Uint16Array, o: number): number {
+  const read = (): number => {
+    let x = b[p++];
+    if (x >= 0x80) {
+      x &= 0x7f;
+      let shift = 7;
+      for (;;) {
+        const c = b[p++];
+        x |= (c & 0x7f) << shift;
+        if (c < 0x80) break;
+        shift += 7;
+      }
+    }
+    return x;
+  };
+  const v = read();
+  if ((v & 1) === 0) {
+    const code = v >>> 1;
+    out[o] = (code >>> 2) & 3;
+    out[o + 1] = code & 3;
+    out[o + 2] = code >>> 4;
+  } else {
+    out[o] = read();
+    out[o + 1] = read();
+    out[o + 2] = read();
+  }
+  return p;
+}
+
+/** Postings computed at query time: sorted doc ids with their weighted tf; blocks and bounds made on the fly. */
+export class ArrayCursor extends PostingCursor {
+  constructor(private readonly allDocs: Uint32Array, private readonly allTfw: Float64Array, docLen: Uint32Array, avgdl: number) {
+    const n = allDocs.length;
+    const nb = Math.ceil(n / BLOCK_SIZE);
+    const bLast = new Uint32Array(nb);
+    const bMax = new Float64Array(nb);
+    const bMin = new Uint32Array(nb);
+    for (let k = 0; k < nb; k++) {
+      const from = k * BLOCK_SIZE;
+      const to = Math.min(n, from + BLOCK_SIZE);
+      let mx = 0;
+      let mn = 0xffffffff;
+      for (let j = from; j < to; j++) {
+        const l = docLen[allDocs[j]];
+        const g = impact(allTfw[j], l, avgdl);
+        if (g > mx) mx = g;
+        if (l < mn) mn = l;
+      }
+      bLast[k] = allDocs[to - 1];
+      bMax[k] = float32Up(mx);
+      bMin[k] = mn;
+    }
+    super(nb, bLast, bMax, bMin, n);
+  }
+
+  protected decode(k: number): number {
+    const from = k * BLOCK_SIZE;
+    const to = Math.min(this.allDocs.length, from + BLOCK_SIZE);
+    for (let j = from; j < to; j++) {
+      this.docs[j - from] = this.allDocs[j];
+      this.tfw[j - from] = this.allTfw[j];
+    }
+    return to - from;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Segment files and crash-safe writes.
+ *
+ * A segment file: "PBSEG1\n", a u32 header length, a JSON header (counts,
+ * weights, and the offset/length/type of each section), then the sections
+ * (typed arrays, 8-byte aligned) with positions last. Files are written as
+ * temp file → fsync → rename → fsync(dir): after a crash a segment is either
+ * complete or absent, and the manifest (written the same way) only ever lists
+ * complete segments.
+ *
+ * Goals: load = one read of the postings part (typed-array views, no
+ * parsing); positions stay on disk and are read on demand (phrase queries).
+ * Non-goals: portability to big-endian machines (checked at load).
+ */
+import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, fstatSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PositionSource, SegmentData } from './segment.js';
+
+const MAGIC = 'PBSEG1\n';
+
+type ArrayKind = 'u8' | 'u32' | 'i32' | 'f32' | 'f64';
+const SECTIONS: [keyof SegmentData, ArrayKind][] = [
+  ['docKey', 'u32'], ['docLen', 'u32'], ['docDate', 'i32'], ['termBytes', 'u8'], ['termOffsets', 'u32'],
+  ['termDf', 'u32'], ['termBlocks', 'u32'], ['blockLast', 'u32'], ['blockMaxTfw', 'f32'], ['blockMinLen', 'u32'],
+  ['blockDocOff', 'f64'], ['blockPosOff', 'f64'], ['postings', 'u8'],
+];
+
+interface Header {
+  numDocs: number;
+  totalLen: number;
+  weights: [number, number, number];
+  dateSorted: boolean;
+  sections: Record<string, [number, number]>;
+  positions: [number, number];
+}
+
+/** Writes `chunks` to `path` atomically (temp, fsync, rename, fsync of the folder). */
+export function writeFileAtomic(path: string, chunks: Uint8Array[]): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const c of chunks) {
+      let off = 0;
+      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dfd = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+const asBytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+export function writeSegmentFile(path: string, d: SegmentData): number {
+  const sections: Record<string, [number, number]> = {};
+  const bodies: Uint8Array[] = [];
+  let off = 0;
+  const pad = (): void => {
+    const p = (8 - (off % 8)) % 8;
+    if (p) {
+      bodies.push(new Uint8Array(p));
+      off += p;
+    }
+  };
+  for (const [name] of SECTIONS) {
+    const bytes = asBytes(d[name] as ArrayBufferView);
+    pad();
+    sections[name] = [off, bytes.length];
+    bodies.push(bytes);
+    off += bytes.length;
+  }
+  const posEnd = d.blockPosOff.length ? d.blockPosOff[d.blockPosOff.length - 1] : 0;
+  const positions = d.positions.read(0, posEnd);
+  pad();
+  const posOff = off;
+  bodies.push(positions);
+  off += positions.length;
+  const mk = (h: Header): Uint8Array => Buffer.from(JSON.stringify(h));
+  const header: Header = {
+    numDocs: d.numDocs, totalLen: d.totalLen, weights: [...d.weights] as [number, number, number],
+    dateSorted: d.dateSorted, sections, positions: [posOff, positions.length],
+  };
+  // Section offsets are relative to the body; the body starts 8-aligned after the header.
+  let json = mk(header);
+  const prefix = MAGIC.length + 4;
+  const bodyStart = Math.ceil((prefix + json.length) / 8) * 8;
+  const head = Buffer.alloc(bodyStart);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(json.length, MAGIC.length);
+  json = Buffer.from(json);
+  head.set(json, prefix);
+  writeFileAtomic(path, [head, ...bodies]);
+  return bodyStart + off;
+}
+
+class FilePositions implements PositionSource {
+  constructor(private readonly fd: number, private readonly base: number) {}
+  read(start: number, end: number): Uint8Array {
+    const out = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = readSync(this.fd, out, got, out.length - got, this.base + start + got);
+      if (n === 0) throw new Error('segment file is truncated: rebuild the index with `paperboy index --lexical`');
+      got += n;
+    }
+    return out;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export function readSegmentFile(path: string): SegmentData {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('segment files need a little-endian machine');
+  const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
+  const readAt = (pos: number, len: number): Buffer => {
+    const b = Buffer.allocUnsafeSlow(len);
+    let got = 0;
+    while (got < len) {
+      const n = readSync(fd, b, got, len - got, pos + got);
+      if (n === 0) throw new Error(`segment file ${path} is truncated: rebuild the index with \`paperboy index --lexical\``);
+      got += n;
+    }
+    return b;
+  };
+  const pre = readAt(0, MAGIC.length + 4);
+  if (pre.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${path} is not a paperboy segment file`);
+  const hlen = pre.readUInt32LE(MAGIC.length);
+  const header = JSON.parse(readAt(MAGIC.length + 4, hlen).toString('utf8')) as Header;
+  const bodyStart = Math.ceil((MAGIC.length + 4 + hlen) / 8) * 8;
+  if (bodyStart + header.positions[0] + header.positions[1] !== size) {
+    throw new Error(`segment file ${path} has the wrong size: rebuild the index with \`paperboy index --lexical\``);
+  }
+  // One read of everything before the positions; ArrayBuffer-backed at offset 0, so views are aligned.
+  const body = readAt(bodyStart, header.positions[0]);
+  const ab = body.buffer;
+  const view = (name: string, kind: ArrayKind): ArrayBufferView => {
+    const [o, len] = header.sections[name];
+    const at = body.byteOffset + o;
+    switch (kind) {
+      case 'u8': return new Uint8Array(ab, at, len);
+      case 'u32': return new Uint32Array(ab, at, len / 4);
+      case 'i32': return new Int32Array(ab, at, len / 4);
+      case 'f32': return new Float32Array(ab, at, len / 4);
+      case 'f64': return new Float64Array(ab, at, len / 8);
+    }
+  };
+  const out: Record<string, unknown> = {
+    numDocs: header.numDocs, totalLen: header.totalLen, weights: header.weights, dateSorted: header.dateSorted,
+    positions: new FilePositions(fd, bodyStart + header.positions[0]),
+  };
+  for (const [name, kind] of SECTIONS) out[name] = view(name, kind);
+  return out as unknown as SegmentData;
+}
