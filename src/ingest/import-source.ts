@@ -1,0 +1,76 @@
+/**
+ * One opened source + its format → the stream of parsed items the importer
+ * takes. The join between source-reader, the parsers and importer.
+ *
+ * Goals: snapshot JSONL streamed (constant memory); the other formats read
+ * whole (they are pages of at most a few MB); an OAI-PMH page fetched by URL
+ * followed through its resumptionTokens to the end, politely (http-fetch.ts);
+ * the daily-list day of a HF daily_papers file taken from its name or
+ * `?date=` when it has one. Non-goals: printing (cli/import.ts), harvesting
+ * with a saved cursor (harvest-arxiv.ts).
+ */
+import type { ParsedItem } from './parsed-item.js';
+import type { OpenedSource } from './source-reader.js';
+import type { SourceFormat } from './detect-format.js';
+import { parseArxivAtom } from './arxiv-atom.js';
+import { parseOaiPage } from './arxiv-oai.js';
+import { readSnapshotJsonl } from './snapshot-jsonl.js';
+import { listDayFromLocation, parseHfDaily } from './hf-daily.js';
+import { parseSeedListing } from './seed-listing.js';
+
+export interface SourceItemsOptions {
+  /** Fetches a follow-up OAI-PMH page (by URL); without it, resumption tokens are not followed. */
+  fetchText?: (url: string) => Promise<string>;
+  /** Told once per extra page fetched (for progress lines). */
+  onPage?: (page: number, url: string) => void;
+  /** Told when a file holds a resumption token that will not be followed. */
+  onNote?: (message: string) => void;
+}
+
+/** The OAI-PMH request for the page after `token`, on the same base URL as `url`. */
+export function nextOaiUrl(url: string, token: string): string {
+  const u = new URL(url);
+  u.search = '';
+  u.searchParams.set('verb', 'ListRecords');
+  u.searchParams.set('resumptionToken', token);
+  return u.toString();
+}
+
+async function* oaiItems(src: OpenedSource, opts: SourceItemsOptions): AsyncGenerator<ParsedItem> {
+  let page = parseOaiPage(await src.text());
+  yield* page.items;
+  if (!src.isUrl || !opts.fetchText) {
+    if (page.resumptionToken) {
+      opts.onNote?.(`${src.label} has a resumptionToken (more pages on the server): import the OAI-PMH URL to follow it`);
+    }
+    return;
+  }
+  for (let n = 2; page.resumptionToken; n++) {
+    const url = nextOaiUrl(src.label, page.resumptionToken);
+    opts.onPage?.(n, url);
+    page = parseOaiPage(await opts.fetchText(url));
+    yield* page.items;
+  }
+}
+
+/** The parsed items of an opened source in the given format (parse errors surface as FormatError/ArxivApiError/OaiError while iterating). */
+export function sourceItems(src: OpenedSource, format: SourceFormat, opts: SourceItemsOptions = {}): AsyncIterable<ParsedItem> {
+  switch (format) {
+    case 'snapshot':
+      return readSnapshotJsonl(src.chunks());
+    case 'oai':
+      return oaiItems(src, opts);
+    case 'atom':
+      return (async function* () {
+        yield* parseArxivAtom(await src.text()).items;
+      })();
+    case 'hf-daily':
+      return (async function* () {
+        yield* parseHfDaily(await src.text(), { listDay: listDayFromLocation(src.label) });
+      })();
+    case 'seed':
+      return (async function* () {
+        yield* parseSeedListing(await src.text());
+      })();
+  }
+}

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { importItems } from '../../src/ingest/importer.js';
+import { readSnapshotJsonl } from '../../src/ingest/snapshot-jsonl.js';
+import { parseHfDaily } from '../../src/ingest/hf-daily.js';
+import { parseSeedListing } from '../../src/ingest/seed-listing.js';
+import type { ParsedItem } from '../../src/ingest/parsed-item.js';
+import { FIXTURES_DIR, fixtureText } from '../helpers/fixture-server.js';
+import { tempDbPath } from '../helpers/temp-db.js';
+import { paper, record } from '../helpers/papers.js';
+
+function snapshot(name: string) {
+  return readSnapshotJsonl(createReadStream(join(FIXTURES_DIR, 'ingest', name)));
+}
+
+async function withStore(fn: (store: SqliteStore) => Promise<void>): Promise<void> {
+  const { file, cleanup } = tempDbPath();
+  const store = new SqliteStore(file);
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+}
+
+test('importer: counts added and rejected, keeps the rejects with where and why, and the index follows the papers', async () => {
+  await withStore(async (store) => {
+    const seen: string[] = [];
+    const s = await importItems(store, snapshot('snapshot.jsonl'), { onReject: (at) => seen.push(at) });
+    assert.deepEqual({ ...s, rejects: s.rejects.map((r) => r.at) }, { added: 3, updated: 0, unchanged: 0, rejected: 2, rejects: ['line 4', 'line 5'] });
+    assert.match(s.rejects[1].reason, /missing "id"/);
+    assert.deepEqual(seen, ['line 4', 'line 5']);
+    assert.equal(await store.countPapers(), 3);
+    assert.deepEqual(await store.indexHealth(), { papers: 3, indexed: 3 });
+  });
+});
+
+test('importer: importing the same file again is a no-op (all unchanged)', async () => {
+  await withStore(async (store) => {
+    await importItems(store, snapshot('snapshot.jsonl'));
+    await importItems(store, parseHfDaily(fixtureText('ingest/hf-daily-2025.json')));
+    const before = await store.getPaper('2406.00001');
+    const again = await importItems(store, snapshot('snapshot.jsonl'));
+    assert.deepEqual({ added: again.added, updated: again.updated, unchanged: again.unchanged }, { added: 0, updated: 0, unchanged: 3 });
+    const daily = await importItems(store, parseHfDaily(fixtureText('ingest/hf-daily-2025.json')));
+    assert.deepEqual({ added: daily.added, updated: daily.updated, unchanged: daily.unchanged }, { added: 0, updated: 0, unchanged: 1 });
+    assert.deepEqual(await store.getPaper('2406.00001'), before);
+  });
+});
+
+test('importer: a newer arXiv version replaces an older one, an older one never replaces a newer one', async () => {
+  await withStore(async (store) => {
+    await importItems(store, snapshot('snapshot-v1.jsonl'));
+    assert.equal((await store.getPaper('2406.00001'))?.paper.title, 'Calibrated Uncertainty (draft)');
+    const v2 = await importItems(store, snapshot('snapshot.jsonl'));
+    assert.equal(v2.updated, 1);
+    let p = (await store.getPaper('2406.00001'))!.paper;
+    assert.equal(p.version, 2);
+    assert.equal(p.title, 'Calibrated Uncertainty for Small Language Models');
+    await importItems(store, snapshot('snapshot-v3.jsonl'));
+    p = (await store.getPaper('2406.00001'))!.paper;
+    assert.equal(p.version, 3);
+    assert.equal(p.title, 'Calibrated Uncertainty for Small Language Models (Extended)');
+    assert.equal(p.authorCount, 4);
+    assert.deepEqual(p.versions.map((v) => v.version), [1, 2, 3]);
+    const old = await importItems(store, snapshot('snapshot-v1.jsonl'));
+    assert.equal(old.unchanged, 1);
+    assert.equal((await store.getPaper('2406.00001'))?.paper.title, 'Calibrated Uncertainty for Small Language Models (Extended)');
+  });
+});
+
+test('importer: writes in batches of batchSize (one upsertRecords call each) and reports progress after each', async () => {
+  await withStore(async (store) => {
+    const calls: number[] = [];
+    const orig = store.upsertRecords.bind(store);
+    store.upsertRecords = async (recs) => {
+      calls.push(recs.length);
+      return orig(recs);
+    };
+    const items: ParsedItem[] = [];
+    for (let i = 1; i <= 7; i++) items.push({ ok: true, at: `line ${i}`, record: record(paper(`2401.0000${i}`)) });
+    items.splice(3, 0, { ok: false, at: 'line x', reason: 'bad' });
+    const progress: number[] = [];
+    const s = await importItems(store, items, { batchSize: 3, onProgress: (n) => progress.push(n) });
+    assert.deepEqual(calls, [3, 3, 1]);
+    assert.equal(s.added, 7);
+    assert.equal(s.rejected, 1);
+    assert.deepEqual(progress, [3, 7, 8, 8]);
+  });
+});
+
+test('importer: maxRejectsKept bounds the kept rejects, the count stays exact', async () => {
+  await withStore(async (store) => {
+    const items: ParsedItem[] = Array.from({ length: 50 }, (_, i) => ({ ok: false, at: `line ${i + 1}`, reason: 'bad' }));
+    const s = await importItems(store, items, { maxRejectsKept: 5 });
+    assert.equal(s.rejected, 50);
+    assert.deepEqual(s.rejects.map((r) => r.at), ['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+  });
+});
+
+test('importer: daily entries and organizations go in with the papers (seed listing and HF daily)', async () => {
+  await withStore(async (store) => {
+    const seed = await importItems(store, parseSeedListing(fixtureText('ingest/seed-listing.json')));
+    assert.equal(seed.added, 2);
+    assert.deepEqual(await store.getOrganization('ucdavis'), { name: 'ucdavis', fullname: 'UC Davis', avatarUrl: null });
+    await importItems(store, parseHfDaily(fixtureText('ingest/hf-daily-2025.json')));
+    const d = await store.getPaper('2512.22525');
+    assert.equal(d?.daily[0].day, '2025-12-31');
+    assert.equal(d?.daily[0].upvotes, 17);
+    assert.equal(d?.org?.fullname, 'ByteDance');
+    assert.equal(await store.latestDay(), '2026-03-08'); // the seed listing's "Mar 8"
+  });
+});
