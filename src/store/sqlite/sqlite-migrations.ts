@@ -87,6 +87,51 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'digest subscriptions and outbox',
+    sql: `
+      -- One row per address; independent of user accounts (user_id is linked by a later issue).
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+        topics TEXT NOT NULL DEFAULT '{"categories":[],"keywords":[],"organizations":[]}',
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'paused', 'unsubscribed')),
+        user_id TEXT,
+        permanent_failures INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        confirmed_at TEXT,
+        unsubscribed_at TEXT,
+        last_notice_at TEXT
+      );
+      CREATE INDEX subscriptions_status ON subscriptions(status, frequency);
+      CREATE INDEX subscriptions_user ON subscriptions(user_id);
+      -- One row per (subscriber, period): the unique key is what makes a re-run never send twice.
+      CREATE TABLE digest_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        period_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'ready', 'sending', 'sent', 'failed', 'skipped')),
+        subject TEXT,
+        html TEXT,
+        text TEXT,
+        headers TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        last_error TEXT,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (subscription_id, period_key)
+      );
+      CREATE INDEX digest_outbox_due ON digest_outbox(status, next_attempt_at);
+      CREATE INDEX digest_outbox_period ON digest_outbox(period_key, status);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
