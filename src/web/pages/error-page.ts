@@ -1,10 +1,32 @@
-/** The friendly HTML page for errors (404, 400, 500). Placeholder until the page layout lands. */
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/**
+ * The friendly HTML page for errors (404, 400, 500) in the site's layout.
+ *
+ * Goals: say what went wrong in plain words and offer the way on (today's
+ * papers, search). The message is escaped like every other value.
+ * Non-goals: error logging (app.ts does that).
+ */
+import { html, type SafeHtml } from './html.js';
+import { layout, type Theme } from './layout.js';
+
+export interface ErrorPageOptions {
+  theme?: Theme | null;
+  path?: string;
+  /** Extra, already-safe content under the message (e.g. a link to arXiv). */
+  hint?: SafeHtml;
 }
 
-export function renderErrorPage(status: number, message: string): string {
-  const title = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'Bad request';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · paperboy</title></head>` +
-    `<body><main><h1>${title}</h1><p>${esc(message)}</p><p><a href="/">Back to today's papers</a></p></main></body></html>`;
+export function errorTitle(status: number): string {
+  return status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : status === 406 ? 'Not acceptable' : 'Bad request';
+}
+
+export function renderErrorPage(status: number, message: string, opts: ErrorPageOptions = {}): string {
+  const title = errorTitle(status);
+  const body = html`<section class="error-page">
+<p class="code" aria-hidden="true">${status}</p>
+<h1>${title}</h1>
+<p>${message}</p>
+${opts.hint ?? ''}
+<p><a href="/">Back to today's papers</a> · <a href="/papers/trending">Trending papers</a></p>
+</section>`;
+  return layout({ title, body, theme: opts.theme, path: opts.path });
 }

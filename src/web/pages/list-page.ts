@@ -1,0 +1,101 @@
+/**
+ * The daily / weekly / monthly / trending list pages: a header with the
+ * period and prev/next arrows, the Daily/Weekly/Monthly/Trending switch, the
+ * cards, paging, and the subscribe box.
+ *
+ * Goals: one renderer for the four kinds, plain links for every move (no
+ * JavaScript). Non-goals: choosing the papers (list-routes.ts asks the store).
+ */
+import type { DailyItem } from '../../store/store.js';
+import { html, raw, type SafeHtml } from './html.js';
+import { layout, type NavSection } from './layout.js';
+import type { PageContext } from './page-context.js';
+import { cardList, paperCard } from './paper-card.js';
+import { pager, pageCount } from './pager.js';
+import { subscribeBox } from './subscribe-box.js';
+import { plural } from './format.js';
+
+export type ListKind = 'day' | 'week' | 'month' | 'trending';
+
+export interface NavLink {
+  href: string;
+  /** Accessible name, e.g. "Previous day: Oct 2, 2023". */
+  label: string;
+}
+
+export interface ListView {
+  kind: ListKind;
+  /** The visible period, e.g. "Oct 3, 2023", "Week 40 · Oct 2 – Oct 8, 2023", "Last 7 days". */
+  periodLabel: string;
+  prev: NavLink | null;
+  next: NavLink | null;
+  /** Where the Daily/Weekly/Monthly/Trending switch goes from this page. */
+  switchHrefs: Record<ListKind, string>;
+  items: DailyItem[];
+  /** The cards already rendered (list-routes.ts keeps them in its short cache); rendered from `items` when absent. */
+  cardsHtml?: SafeHtml;
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Path of page 1 of this list (for paging links). */
+  path: string;
+  canonical: string;
+  alternates: { type: string; title: string; href: string }[];
+  csrfToken: string;
+  /** Shown when the period has no papers. */
+  emptyText: string;
+  /** Optional line under the header (e.g. how trending is computed). */
+  note?: string;
+}
+
+const TITLES: Record<ListKind, string> = {
+  day: 'Daily Papers',
+  week: 'Weekly Papers',
+  month: 'Monthly Papers',
+  trending: 'Trending Papers',
+};
+
+const NAV: Record<ListKind, NavSection> = { day: 'daily', week: 'weekly', month: 'monthly', trending: 'trending' };
+
+function arrow(link: NavLink | null, symbol: string, fallback: string): SafeHtml {
+  if (!link) return html`<span class="arrow" aria-disabled="true" title="${fallback}"><span aria-hidden="true">${symbol}</span><span class="sr-only">${fallback}</span></span>`;
+  return html`<a class="arrow" href="${link.href}" rel="${symbol === '‹' ? 'prev' : 'next'}" aria-label="${link.label}" title="${link.label}"><span aria-hidden="true">${symbol}</span></a>`;
+}
+
+function periodSwitch(current: ListKind, hrefs: Record<ListKind, string>): SafeHtml {
+  const kinds: [ListKind, string][] = [['day', 'Daily'], ['week', 'Weekly'], ['month', 'Monthly'], ['trending', 'Trending']];
+  return html`<nav class="switch" aria-label="List period">${kinds.map(([k, label]) =>
+    html`<a href="${hrefs[k]}"${k === current ? raw(' aria-current="page"') : ''}>${label}</a>`)}</nav>`;
+}
+
+/** The card list of a list page (cacheable: it does not depend on the visitor). */
+export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string): SafeHtml {
+  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day' })), emptyText);
+}
+
+export function renderListPage(v: ListView, ctx: PageContext): string {
+  const pages = pageCount(v.total, v.pageSize);
+  const title = v.kind === 'trending' ? TITLES.trending : `${TITLES[v.kind]} · ${v.periodLabel}`;
+  const body = html`<div class="list-head">
+<div>
+<h1>${TITLES[v.kind]}</h1>
+<div class="period-nav">${v.kind === 'trending' ? '' : arrow(v.prev, '‹', 'No earlier papers')}<span class="current" aria-live="polite">${v.periodLabel}</span>${v.kind === 'trending' ? '' : arrow(v.next, '›', 'No later papers')}</div>
+</div>
+${periodSwitch(v.kind, v.switchHrefs)}
+</div>
+${v.note ? html`<p class="muted">${v.note}</p>` : ''}
+${v.total > 0 ? html`<p class="result-count">${plural(v.total, 'paper')}${pages > 1 ? ` · page ${v.page} of ${pages}` : ''}</p>` : ''}
+${v.cardsHtml ?? renderCards(v.kind, v.items, v.emptyText)}
+${pager(v.path, {}, v.page, pages)}
+${subscribeBox(v.csrfToken, v.kind === 'day' ? 'daily' : 'weekly')}`;
+  return layout({
+    title,
+    description: `${TITLES[v.kind]} — ${v.periodLabel}: ${plural(v.total, 'paper')}, ranked by the community.`,
+    canonical: v.canonical,
+    alternates: v.alternates,
+    body,
+    theme: ctx.theme,
+    path: ctx.path,
+    nav: NAV[v.kind],
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * What every page handler reads from the request besides its own
+ * parameters: the visitor's theme choice (cookie) and the page's path; plus
+ * the one way pages are sent (HTML content type).
+ *
+ * Non-goals: sessions or accounts.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Theme } from './layout.js';
+
+export interface PageContext {
+  theme: Theme | null;
+  /** Path and query of the request, for the theme form's way back. */
+  path: string;
+}
+
+/** Name of the cookie holding "light" or "dark"; absent = follow the OS. */
+export const THEME_COOKIE = 'theme';
+
+export function themeOf(req: FastifyRequest): Theme | null {
+  const v = req.cookies?.[THEME_COOKIE];
+  return v === 'light' || v === 'dark' ? v : null;
+}
+
+export function pageContext(req: FastifyRequest): PageContext {
+  return { theme: themeOf(req), path: req.url };
+}
+
+export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(body);
+}
+
+/** A same-site path to go back to: only "/…" (never "//host" or a scheme), else "/". */
+export function safeBack(back: unknown): string {
+  return typeof back === 'string' && /^\/(?![/\\])/.test(back) && back.length <= 2000 ? back : '/';
+}

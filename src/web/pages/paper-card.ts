@@ -1,0 +1,54 @@
+/**
+ * One paper as a card in a list (daily/weekly/monthly/trending, search
+ * results, an organization's papers).
+ *
+ * Shows: upvotes, title (link), authors (names, or "N authors" when only the
+ * count is known), organization badge, comment count, submitter, date,
+ * GitHub link and stars; for search results, the title and an abstract
+ * snippet with matches marked. Non-goals: voting (needs accounts).
+ */
+import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
+import { html, raw, type SafeHtml } from './html.js';
+import { authorLine, compactNumber, formatDay, githubUrl, orgPath, paperPath, plural } from './format.js';
+
+export interface CardInput {
+  paper: Paper;
+  /** The daily-list entry this card stands for (null for papers never on a daily list). */
+  entry: DailyEntry | null;
+  org: Organization | null;
+}
+
+export interface CardOptions {
+  /** Title already highlighted (safe HTML); defaults to the escaped title. */
+  titleHtml?: SafeHtml;
+  /** Abstract snippet (safe HTML) shown under the meta line. */
+  snippetHtml?: SafeHtml;
+  /** Which date to show: the daily-list day (lists) or the publication date (search). */
+  date?: 'day' | 'published';
+}
+
+export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
+  const { paper, entry, org } = item;
+  const upvotes = entry?.upvotes ?? 0;
+  const comments = entry?.numComments ?? 0;
+  const authors = authorLine(paper);
+  const orgName = org?.name ?? paper.organization;
+  const submitter = entry?.submittedBy ? entry.submittedBy.fullname || entry.submittedBy.user : null;
+  const date = o.date === 'published' ? paper.publishedAt ?? entry?.day : entry?.day ?? paper.publishedAt;
+  const gh = githubUrl(paper.githubRepo);
+  return html`<li class="card">
+<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>
+<div class="body">
+<h2 class="card-title"><a href="${paperPath(paper.id)}">${o.titleHtml ?? paper.title}</a></h2>
+${authors ? html`<p class="authors">${authors}</p>` : ''}
+<p class="meta">${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
+${o.snippetHtml ? html`<p class="snippet">${o.snippetHtml}</p>` : ''}
+</div>
+</li>`;
+}
+
+/** A list of cards, or a friendly empty state. */
+export function cardList(items: SafeHtml[], empty: string, wide = false): SafeHtml {
+  if (items.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ol class="cards${wide ? ' wide' : ''}">${items}</ol>`;
+}

@@ -1,0 +1,140 @@
+/**
+ * The paper page (`/papers/{id}`): title, authors with affiliations,
+ * abstract, dates and versions, categories, links (arXiv abstract, PDF, DOI,
+ * GitHub, project page), upvotes, the daily lists it was on, similar papers,
+ * a "Cite" box with BibTeX (a <details> block; a copy button with JS), and
+ * the meta tags that make a shared link look right (Open Graph, Twitter,
+ * Highwire `citation_*` for reference managers, canonical, Markdown alternate).
+ *
+ * Non-goals: discussion threads and voting (need accounts).
+ */
+import { paperLinks, type Paper } from '../../domain/paper.js';
+import type { PaperDetail } from '../../store/store.js';
+import { html, raw, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import type { PageContext } from './page-context.js';
+import { bibtex } from './bibtex.js';
+import {
+  compactNumber, formatDay, githubUrl, orgPath, paperPath, plural, safeUrl, truncate,
+} from './format.js';
+
+/** Characters of the abstract in og:description / meta description (most previews cut near 200). */
+const DESCRIPTION_CHARS = 200;
+
+function metaTags(p: Paper, canonical: string, description: string): SafeHtml {
+  const links = paperLinks(p);
+  const og = (prop: string, content: string) => html`<meta property="${prop}" content="${content}">\n`;
+  const named = (name: string, content: string) => html`<meta name="${name}" content="${content}">\n`;
+  return html`${og('og:type', 'article')}${og('og:site_name', 'paperboy')}${og('og:title', p.title)}${og('og:description', description)}${og('og:url', canonical)}${named('twitter:card', 'summary')}${named('twitter:title', p.title)}${named('twitter:description', description)}${named('citation_title', p.title)}${p.authors.map((a) => named('citation_author', a.name))}${p.publishedAt ? named('citation_publication_date', p.publishedAt.slice(0, 10).replace(/-/g, '/')) : ''}${p.arxivId ? named('citation_arxiv_id', p.arxivId) : ''}${links.pdf ? named('citation_pdf_url', links.pdf) : ''}${p.doi ? named('citation_doi', p.doi) : ''}`;
+}
+
+function authorsBlock(p: Paper): SafeHtml {
+  if (p.authors.length === 0) {
+    return p.authorCount > 0 ? html`<p class="authors muted">${plural(p.authorCount, 'author')} (names not known yet)</p>` : html``;
+  }
+  return html`<p class="authors">${p.authors.map((a, i) => html`${i > 0 ? ', ' : ''}<span>${a.name}</span>${a.affiliations.length ? html` <span class="muted">(${a.affiliations.join('; ')})</span>` : ''}`)}</p>`;
+}
+
+function linkList(p: Paper): SafeHtml {
+  const l = paperLinks(p);
+  const gh = githubUrl(p.githubRepo);
+  const project = safeUrl(p.projectPage);
+  const items: SafeHtml[] = [];
+  if (l.abs) items.push(html`<li><a href="${l.abs}" rel="noopener">arXiv page</a></li>`);
+  if (l.pdf) items.push(html`<li><a href="${l.pdf}" rel="noopener">PDF</a></li>`);
+  if (l.doi) items.push(html`<li><a href="${l.doi}" rel="noopener">DOI</a></li>`);
+  if (gh) items.push(html`<li><a href="${gh}" rel="noopener">GitHub${p.githubStars !== null ? ` ★ ${compactNumber(p.githubStars)}` : ''}</a></li>`);
+  if (project) items.push(html`<li><a href="${project}" rel="noopener">Project page</a></li>`);
+  return items.length ? html`<ul class="links" aria-label="Links">${items}</ul>` : html``;
+}
+
+function facts(d: PaperDetail): SafeHtml {
+  const p = d.paper;
+  const rows: [string, SafeHtml | string][] = [];
+  if (p.publishedAt) rows.push(['Published', formatDay(p.publishedAt)]);
+  if (p.updatedAt && p.updatedAt.slice(0, 10) !== p.publishedAt?.slice(0, 10)) rows.push(['Updated', formatDay(p.updatedAt)]);
+  if (p.versions.length > 1 || (p.versions.length === 1 && p.versions[0].date)) {
+    rows.push(['Versions', html`${p.versions.map((v, i) => html`${i > 0 ? ', ' : ''}v${v.version}${v.date ? ` (${formatDay(v.date)})` : ''}`)}`]);
+  } else if (p.version) rows.push(['Version', `v${p.version}`]);
+  if (p.categories.length) {
+    const cats = [...p.categories].sort((a, b) => (a === p.primaryCategory ? -1 : b === p.primaryCategory ? 1 : 0));
+    rows.push(['Categories', html`${cats.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${`/papers?category=${encodeURIComponent(c)}`}">${c}</a>`)}`]);
+  }
+  if (p.arxivId) rows.push(['arXiv id', `${p.arxivId}${p.version ? `v${p.version}` : ''}`]);
+  if (p.journalRef) rows.push(['Journal', p.journalRef]);
+  if (p.comments) rows.push(['Comments', p.comments]);
+  if (p.submitter) rows.push(['arXiv submitter', p.submitter]);
+  const license = safeUrl(p.license);
+  if (p.license) rows.push(['License', license ? html`<a href="${license}" rel="noopener license">${p.license}</a>` : p.license]);
+  if (d.daily.length) {
+    rows.push(['Daily list', html`${d.daily.map((e, i) => html`${i > 0 ? ', ' : ''}<a href="${`/papers/date/${e.day}`}">${formatDay(e.day)}</a>${e.submittedBy ? ` (submitted by ${e.submittedBy.fullname || e.submittedBy.user})` : ''}`)}`]);
+  }
+  return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+export interface PaperPageData {
+  detail: PaperDetail;
+  /** Similar papers when already known; null renders a link (and, with JS, a fetch) to /papers/{id}/similar. */
+  similar: Paper[] | null;
+  publicUrl: string;
+}
+
+/** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
+export function similarList(similar: Paper[]): SafeHtml {
+  if (similar.length === 0) return html`<p class="muted">None found yet.</p>`;
+  return html`<ul class="similar">${similar.map((s) => html`<li><a href="${paperPath(s.id)}">${s.title || s.id}</a>${s.publishedAt ? html` <span class="muted">· ${formatDay(s.publishedAt)}</span>` : raw('')}</li>`)}</ul>`;
+}
+
+export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
+  const { detail, similar, publicUrl } = data;
+  const p = detail.paper;
+  const path = paperPath(p.id);
+  const canonical = publicUrl + path;
+  const description = truncate(p.abstract.replace(/\s+/g, ' ').trim(), DESCRIPTION_CHARS) || p.title;
+  const entry = detail.daily[0] ?? null;
+  const upvotes = entry?.upvotes ?? 0;
+  const orgName = detail.org?.name ?? p.organization;
+  const cite = bibtex(p, publicUrl);
+  const body = html`<article class="paper-grid">
+<div>
+<header class="paper-head">
+<h1>${p.title || p.id}</h1>
+${authorsBlock(p)}
+<p class="meta">
+<span class="upvote-box"><span aria-hidden="true">▲</span> ${plural(upvotes, 'upvote')}</span>
+${entry ? html` <span class="muted">${plural(entry.numComments, 'comment')}</span>` : ''}
+${orgName ? html` <a class="badge" href="${orgPath(orgName)}">${detail.org?.fullname || orgName}</a>` : ''}
+</p>
+${linkList(p)}
+</header>
+<section aria-labelledby="abstract-h">
+<h2 id="abstract-h">Abstract</h2>
+<p class="abstract">${p.abstract || 'No abstract available.'}</p>
+</section>
+${p.aiSummary ? html`<section aria-labelledby="summary-h"><h2 id="summary-h">AI summary</h2><p>${p.aiSummary}</p></section>` : ''}
+${p.aiKeywords.length ? html`<p class="muted">Keywords: ${p.aiKeywords.join(', ')}</p>` : ''}
+<details class="cite">
+<summary>Cite this paper (BibTeX)</summary>
+<pre id="bibtex"><code>${cite}</code></pre>
+<button type="button" class="copy" data-copy="bibtex">Copy BibTeX</button>
+</details>
+<p class="muted"><a href="${path + '.md'}" type="text/markdown">View as Markdown</a></p>
+</div>
+<aside aria-label="About this paper">
+<section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail)}</section>
+<section aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>
+${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fragment=1'}"><a href="${path + '/similar'}">Show similar papers</a></div>`}
+</section>
+</aside>
+</article>`;
+  return layout({
+    title: p.title || p.id,
+    description,
+    canonical,
+    alternates: [{ type: 'text/markdown', title: 'This paper as Markdown', href: path + '.md' }],
+    head: metaTags(p, canonical, description),
+    body,
+    theme: ctx.theme,
+    path: ctx.path,
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The search page (`/papers?q=…`): the form with filters (date range,
+ * category, organization) and sort, the result count, result cards with
+ * matches marked in the title and an abstract snippet, and paging.
+ *
+ * Goals: every control is a labelled plain form field (GET, works without
+ * JavaScript); paging links keep the query and filters.
+ * Non-goals: running the search (search-routes.ts) or type-ahead.
+ */
+import type { SearchSort } from '../../search/lexical.js';
+import { html, raw, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+import type { PageContext } from './page-context.js';
+import { cardList } from './paper-card.js';
+import { pager, pageCount } from './pager.js';
+import type { SearchParams } from './params.js';
+import { MAX_QUERY_CHARS } from './params.js';
+import { formatCount } from './format.js';
+
+export interface SearchView {
+  params: SearchParams;
+  /** Result cards, already rendered with highlights. */
+  cards: SafeHtml[];
+  total: number;
+  totalIsEstimate: boolean;
+  pageSize: number;
+  canonical: string;
+  /** True when neither a query nor a filter was given (show the form only). */
+  blank: boolean;
+}
+
+const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
+
+/** The query and filters as URL parameters (for paging and the feed link). */
+export function searchQueryParams(p: SearchParams): Record<string, string | undefined> {
+  return { q: p.q, from: p.from, to: p.to, category: p.category, org: p.org, sort: p.sort === 'relevance' ? undefined : p.sort };
+}
+
+function searchForm(p: SearchParams): SafeHtml {
+  return html`<form class="search-form" method="get" action="/papers" role="search" aria-label="Search papers">
+<div class="row">
+<div class="field grow"><label for="q">Search</label>
+<input id="q" type="search" name="q" value="${p.q}" maxlength="${MAX_QUERY_CHARS}" placeholder='Words, "a phrase", author:Name, or an arXiv id / URL'></div>
+<button type="submit">Search</button>
+</div>
+<div class="row">
+<div class="field"><label for="from">Published from</label><input id="from" type="date" name="from" value="${p.from ?? ''}"></div>
+<div class="field"><label for="to">to</label><input id="to" type="date" name="to" value="${p.to ?? ''}"></div>
+<div class="field"><label for="category">Category</label><input id="category" name="category" value="${p.category ?? ''}" placeholder="cs.CL" size="10"></div>
+<div class="field"><label for="org">Organization</label><input id="org" name="org" value="${p.org ?? ''}" size="14"></div>
+<div class="field"><label for="sort">Sort by</label><select id="sort" name="sort">${SORT_LABELS.map(([v, label]) =>
+    html`<option value="${v}"${v === p.sort ? raw(' selected') : ''}>${label}</option>`)}</select></div>
+</div>
+</form>`;
+}
+
+export function renderSearchPage(v: SearchView, ctx: PageContext): string {
+  const p = v.params;
+  const pages = pageCount(v.total, v.pageSize);
+  const countText = v.total === 0
+    ? 'No papers match.'
+    : `${v.totalIsEstimate ? 'About ' : ''}${formatCount(v.total)} ${v.total === 1 ? 'paper' : 'papers'}${pages > 1 ? ` · page ${p.page} of ${pages}` : ''}`;
+  const body = html`<h1>${p.q ? html`Search: “${p.q}”` : 'Search papers'}</h1>
+${searchForm(p)}
+${v.blank
+    ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
+    : html`<p class="result-count" role="status">${countText}</p>
+${cardList(v.cards, 'Try fewer or different words, or remove a filter.')}
+${pager('/papers', searchQueryParams(p), p.page, pages)}`}`;
+  const feedQuery = new URLSearchParams({ q: p.q }).toString();
+  return layout({
+    title: p.q ? `Search: ${p.q}` : 'Search papers',
+    description: 'Search papers by title, authors and abstract.',
+    canonical: v.canonical,
+    alternates: p.q ? [{ type: 'application/rss+xml', title: `Papers matching “${p.q}” (RSS)`, href: `/feeds/search.rss?${feedQuery}` }] : [],
+    head: v.blank ? undefined : html`<meta name="robots" content="noindex, follow">`,
+    body,
+    theme: ctx.theme,
+    path: ctx.path,
+    nav: 'search',
+    query: p.q,
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * `GET /papers`: the latest day's list when there is no query, otherwise the
+ * search page. A pasted arXiv id or arXiv / Hugging Face paper URL goes
+ * straight to that paper (303).
+ *
+ * Goals: validate every parameter at the edge (400 page naming the bad
+ * one), ask the LexicalSearch engine for one page of hits, then the store for
+ * the papers, and mark matches with search/highlight.ts. Non-goals: ranking
+ * (the engine's), the JSON search API (web/api/).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import { arxivIdFromInput } from '../../domain/arxiv-id.js';
+import { highlightHtml, snippetHtml } from '../../search/highlight.js';
+import type { PaperDetail } from '../../store/store.js';
+import { raw } from './html.js';
+import type { ListHandlers } from './list-routes.js';
+import { paperPath } from './format.js';
+import { pageContext, sendHtml } from './page-context.js';
+import { paperCard } from './paper-card.js';
+import { pageHref } from './pager.js';
+import { searchParams } from './params.js';
+import { renderSearchPage, searchQueryParams } from './search-page.js';
+
+/** Results per search page: a screenful of cards with snippets; the Hub's search shows a similar number. */
+export const SEARCH_PAGE_SIZE = 20;
+/** Characters of abstract around the best match on a result card (two to three lines on a desktop card). */
+const SNIPPET_CHARS = 280;
+
+type Req = FastifyRequest<{ Querystring: Record<string, unknown> }>;
+
+export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists: ListHandlers): Promise<void> {
+  const { store, search, config } = deps;
+
+  app.get('/papers', async (req: Req, reply: FastifyReply) => {
+    const query = req.query ?? {};
+    const isSearch = ['q', 'from', 'to', 'category', 'org'].some((k) => query[k] !== undefined);
+    if (!isSearch) return lists.latestList(req, reply);
+    const params = searchParams(query);
+    const pasted = params.q ? arxivIdFromInput(params.q) : null;
+    if (pasted) return reply.redirect(paperPath(pasted.id), 303);
+
+    const blank = !params.q && !params.from && !params.to && !params.category && !params.org;
+    let cards: ReturnType<typeof paperCard>[] = [];
+    let total = 0;
+    let totalIsEstimate = false;
+    if (!blank) {
+      const res = await search.search({
+        text: params.q,
+        filters: { from: params.from, to: params.to, category: params.category, organization: params.org },
+        sort: params.sort,
+        limit: SEARCH_PAGE_SIZE,
+        offset: (params.page - 1) * SEARCH_PAGE_SIZE,
+      });
+      total = res.total;
+      totalIsEstimate = res.totalIsEstimate ?? false;
+      const details = await Promise.all(res.hits.map((h) => store.getPaper(h.paperId)));
+      const terms = res.highlightTerms;
+      cards = details
+        .filter((d): d is PaperDetail => d !== null)
+        .map((d) => paperCard(
+          { paper: d.paper, entry: d.daily[0] ?? null, org: d.org },
+          {
+            titleHtml: raw(highlightHtml(d.paper.title, terms)),
+            snippetHtml: raw(snippetHtml(d.paper.abstract, terms, SNIPPET_CHARS)),
+            date: 'published',
+          },
+        ));
+    }
+    const page = renderSearchPage({
+      params,
+      cards,
+      total,
+      totalIsEstimate,
+      pageSize: SEARCH_PAGE_SIZE,
+      canonical: config.publicUrl + pageHref('/papers', searchQueryParams(params), params.page),
+      blank,
+    }, pageContext(req));
+    return sendHtml(reply, page);
+  });
+}

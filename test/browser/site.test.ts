@@ -1,0 +1,157 @@
+/**
+ * The site in a real browser: Debian's Chromium driven by playwright-core,
+ * against the app listening on 127.0.0.1 (a random port) over the fixture
+ * papers. Opens the home page, sees cards, searches, opens a paper, switches
+ * day/week/month, checks the dark theme (OS setting and the switch, with and
+ * without JavaScript), keyboard access and a phone viewport. Screenshots go
+ * to /tmp/paperboy-*.png for a human look.
+ *
+ * Without /usr/bin/chromium the test is skipped with the reason printed,
+ * unless PAPERBOY_REQUIRE_ALL=1 (CI), where a missing browser fails.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { siteFixture, type SiteFixture } from '../web/pages/site-fixture.js';
+
+const CHROMIUM = process.env.PAPERBOY_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const missing = existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`;
+if (missing && process.env.PAPERBOY_REQUIRE_ALL === '1') {
+  throw new Error(`${missing}; PAPERBOY_REQUIRE_ALL=1 requires the browser test to run.`);
+}
+if (missing) console.log(`# skipping browser tests: ${missing}`);
+
+/** Body background colours of the two themes (app-css.ts --bg). */
+const LIGHT_BG = 'rgb(255, 255, 255)';
+const DARK_BG = 'rgb(15, 23, 42)';
+
+let site: SiteFixture;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  if (missing) return;
+  site = await siteFixture();
+  await site.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(site.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+after(async () => {
+  if (missing) return;
+  await browser?.close();
+  await site?.close();
+});
+
+// Page-side code is passed as strings: the project compiles without DOM types.
+const evalIn = <T>(page: Page, expr: string) => page.evaluate(expr) as Promise<T>;
+const bodyBg = (page: Page) => evalIn<string>(page, 'getComputedStyle(document.body).backgroundColor');
+
+test('home shows cards; search highlights; a paper opens; day/week/month switch', { skip: missing ?? false }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(base + '/');
+  assert.equal(await page.locator('h1').textContent(), 'Daily Papers');
+  assert.equal(await page.locator('li.card').count(), 3);
+  await page.screenshot({ path: '/tmp/paperboy-home-light.png', fullPage: true });
+
+  // Search from the header box.
+  await page.fill('#site-q', 'transformers');
+  await page.press('#site-q', 'Enter');
+  await page.waitForURL(/\/papers\?q=transformers/);
+  assert.match((await page.locator('.result-count').textContent()) ?? '', /2 papers/);
+  assert.ok(await page.locator('li.card mark').count() > 0, 'matches are marked');
+  await page.screenshot({ path: '/tmp/paperboy-search.png', fullPage: true });
+
+  // Pasting an arXiv URL goes to the paper.
+  await page.fill('#q', 'https://arxiv.org/abs/2405.00001v2');
+  await page.press('#q', 'Enter');
+  await page.waitForURL(/\/papers\/2405\.00001$/);
+  assert.equal(await page.locator('h1').textContent(), 'Sparse Attention Transformers for Long Documents');
+
+  // Open a paper from a card; the Cite box opens without a reload.
+  await page.goto(base + '/');
+  await page.click('li.card h2 a >> nth=0');
+  await page.waitForURL(/\/papers\/2405\.00001$/);
+  await page.click('details.cite summary');
+  assert.ok(await page.locator('#bibtex').isVisible());
+  assert.ok(await page.locator('button.copy').isVisible(), 'the copy button shows when JavaScript runs');
+  // The script replaces the "Show similar papers" link with the list.
+  await page.waitForSelector('ul.similar, aside p.muted:has-text("None found yet")');
+  await page.screenshot({ path: '/tmp/paperboy-paper-light.png', fullPage: true });
+
+  // Daily → Weekly → Monthly → Daily through the switch.
+  await page.goto(base + '/');
+  await page.click('nav.switch >> text=Weekly');
+  await page.waitForURL(/\/papers\/week\/2024-W18$/);
+  assert.equal(await page.locator('li.card').count(), 4);
+  await page.click('nav.switch >> text=Monthly');
+  await page.waitForURL(/\/papers\/month\/2024-05$/);
+  await page.click('a.arrow[rel=prev]');
+  await page.waitForURL(/\/papers\/month\/2024-04$/);
+  assert.equal(await page.locator('li.card').count(), 3);
+  await page.click('nav.switch >> text=Daily');
+  await page.waitForURL(/\/papers\/date\/2024-04-29$/);
+  await page.close();
+});
+
+test('dark theme: from the OS setting, and from the switch with and without JavaScript', { skip: missing ?? false }, async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  assert.equal(await bodyBg(page), LIGHT_BG);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await bodyBg(page), DARK_BG);
+  await page.screenshot({ path: '/tmp/paperboy-home-dark.png', fullPage: true });
+  await page.goto(base + '/papers/2405.00001');
+  await page.screenshot({ path: '/tmp/paperboy-paper-dark.png', fullPage: true });
+
+  // The switch overrides the OS (JS path: no reload, cookie set).
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.click('.theme-switch button[value=dark]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await bodyBg(page), DARK_BG);
+  await page.reload();
+  assert.equal(await bodyBg(page), DARK_BG, 'the choice survives a reload (cookie)');
+  await ctx.close();
+
+  // Without JavaScript the switch is a form post that sets the cookie and comes back.
+  const nojs = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'light' });
+  const p2 = await nojs.newPage();
+  await p2.goto(base + '/papers/trending');
+  assert.equal(await p2.locator('button.copy').count(), 0);
+  await p2.click('.theme-switch button[value=dark]');
+  await p2.waitForURL(/\/papers\/trending$/);
+  assert.equal(await bodyBg(p2), DARK_BG);
+  await nojs.close();
+});
+
+test('keyboard: the first Tab reaches the skip link, which moves focus to main', { skip: missing ?? false }, async () => {
+  const page = await browser.newPage();
+  await page.goto(base + '/');
+  await page.keyboard.press('Tab');
+  assert.equal(await evalIn<string>(page, 'document.activeElement.textContent'), 'Skip to content');
+  const outline = await evalIn<string>(page, 'getComputedStyle(document.activeElement).outlineStyle');
+  assert.equal(outline, 'solid', 'focus is visible');
+  await page.keyboard.press('Enter');
+  assert.equal(await evalIn<string>(page, 'document.activeElement.id'), 'main');
+  await page.close();
+});
+
+test('phone viewport: no horizontal scrolling on list, search and paper pages', { skip: missing ?? false }, async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  for (const path of ['/', '/papers?q=diffusion', '/papers/2405.00001', '/papers/week/2024-W18', '/orgs/ByteDance']) {
+    await page.goto(base + path);
+    const [scrollW, viewW] = await evalIn<[number, number]>(page, '[document.documentElement.scrollWidth, window.innerWidth]');
+    assert.ok(scrollW <= viewW, `${path}: page is ${scrollW}px wide in a ${viewW}px viewport`);
+  }
+  await page.goto(base + '/');
+  await page.screenshot({ path: '/tmp/paperboy-phone.png', fullPage: true });
+  await page.goto(base + '/papers/2405.00001');
+  await page.screenshot({ path: '/tmp/paperboy-phone-paper.png', fullPage: true });
+  await ctx.close();
+});
