@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { LexicalSearch } from '../search/lexical.js';
 import { HttpError } from './http-error.js';
 import { renderErrorPage } from './pages/error-page.js';
+import { pageContext } from './pages/page-context.js';
 import { apiRoutes } from './api/routes.js';
 import { pageRoutes } from './pages/routes.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -44,7 +45,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, status: number, cod
   if (wantsJson(req)) {
     return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
   }
-  return reply.status(status).type('text/html; charset=utf-8').send(renderErrorPage(status, message));
+  return reply.status(status).type('text/html; charset=utf-8').send(renderErrorPage(status, message, pageContext(req)));
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -193,6 +193,7 @@ export class SqliteStore implements Store {
           submitter_fullname = COALESCE(excluded.submitter_fullname, submitter_fullname),
           submitter_avatar = COALESCE(excluded.submitter_avatar, submitter_avatar),
           upvotes = excluded.upvotes, num_comments = excluded.num_comments`),
+      papersByIds: db.prepare('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
       dailyOfPaper: db.prepare('SELECT * FROM daily_entries WHERE paper_id = ? ORDER BY day DESC'),
       latestDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries'),
       prevDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE day < ?'),
@@ -304,6 +305,12 @@ export class SqliteStore implements Store {
     return (this.stmts.count.get() as { n: number }).n;
   }
 
+  async indexHealth(): Promise<{ papers: number; indexed: number }> {
+    const papers = (this.stmts.count.get() as { n: number }).n;
+    const indexed = (this.db.prepare('SELECT COUNT(*) AS n FROM papers_fts').get() as { n: number }).n;
+    return { papers, indexed };
+  }
+
   async getOrganization(name: string): Promise<Organization | null> {
     const row = this.stmts.orgGet.get(name) as OrgRow | undefined;
     return row ? rowToOrg(row) : null;
@@ -323,28 +330,37 @@ export class SqliteStore implements Store {
     if (q.submitter) where.push('d.submitter_user = @submitter');
     if (q.organization) where.push('p.organization = @organization');
     const params = { from: q.from, to: q.to, submitter: q.submitter ?? null, organization: q.organization ?? null };
-    const base = `FROM daily_entries d JOIN papers p ON p.id = d.paper_id WHERE ${where.join(' AND ')}`;
+    // The papers join is needed in the filter only for the organization; the page itself is chosen on
+    // the narrow daily_entries rows and only then joined to the (wide) paper rows.
+    const from = q.organization ? 'daily_entries d JOIN papers p ON p.id = d.paper_id' : 'daily_entries d';
+    const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${base}`).get(params) as { n: number }).n;
-    const cols = 'p.*, d.paper_id, d.day, d.submitted_at, d.submitter_user, d.submitter_fullname, d.submitter_avatar, d.upvotes, d.num_comments';
-    let rows: (PaperRow & DailyRow)[];
+    const entryCols = 'd.paper_id, d.day, d.submitted_at, d.submitter_user, d.submitter_fullname, d.submitter_avatar, d.upvotes, d.num_comments';
+    let entries: DailyRow[];
     if (q.sort === 'trending') {
       // The trending score depends on the clock, so it is computed here over the period's entries.
       const now = q.now ?? new Date();
-      const all = this.db.prepare(`SELECT ${cols} ${base}`).all(params) as (PaperRow & DailyRow)[];
+      const all = this.db.prepare(`SELECT ${entryCols} ${base}`).all(params) as DailyRow[];
       const score = (r: DailyRow) => trendingScore(
         { upvotes: r.upvotes, numComments: r.num_comments, since: r.submitted_at ?? `${r.day}T00:00:00.000Z` }, now);
-      rows = all
+      entries = all
         .map((r) => ({ r, s: score(r) }))
-        .sort((a, b) => b.s - a.s || b.r.day.localeCompare(a.r.day) || a.r.id.localeCompare(b.r.id))
+        .sort((a, b) => b.s - a.s || b.r.day.localeCompare(a.r.day) || a.r.paper_id.localeCompare(b.r.paper_id))
         .slice(q.offset, q.offset + q.limit)
         .map((x) => x.r);
     } else {
       const order = q.sort === 'upvotes'
-        ? 'd.upvotes DESC, d.num_comments DESC, d.day DESC, p.id'
-        : 'COALESCE(d.submitted_at, d.day) DESC, p.id';
-      rows = this.db.prepare(`SELECT ${cols} ${base} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-        .all({ ...params, limit: q.limit, offset: q.offset }) as (PaperRow & DailyRow)[];
+        ? 'd.upvotes DESC, d.num_comments DESC, d.day DESC, d.paper_id'
+        : 'COALESCE(d.submitted_at, d.day) DESC, d.paper_id';
+      entries = this.db.prepare(`SELECT ${entryCols} ${base} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit, offset: q.offset }) as DailyRow[];
     }
+    const papers = new Map<string, PaperRow>();
+    if (entries.length) {
+      const ids = JSON.stringify([...new Set(entries.map((e) => e.paper_id))]);
+      for (const r of this.stmts.papersByIds.all(ids) as PaperRow[]) papers.set(r.id, r);
+    }
+    const rows = entries.map((e) => ({ ...papers.get(e.paper_id)!, ...e }));
     const orgs = new Map<string, Organization | null>();
     const items: DailyItem[] = [];
     for (const r of rows) {
