@@ -23,6 +23,11 @@ export interface SearchRequest {
   sort: SearchSort;
   limit: number;
   offset: number;
+  /**
+   * Treat the last bare word as a prefix while the user is typing it ("diff" finds
+   * "diffusion"); see search/query-parser.ts. Default true (the site's search box).
+   */
+  prefixLast?: boolean;
 }
 
 export interface SearchHit {

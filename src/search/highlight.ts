@@ -1,0 +1,135 @@
+/**
+ * Highlighting of search matches in titles and abstracts, as escaped HTML.
+ *
+ * Goals: mark exactly the words the index matched, by tokenizing the text
+ * the way FTS5 does (tokenize.ts) and comparing stems, so "models" marks
+ * "model" and "modeling", and a prefix term "diff*" marks "diffusion".
+ * Every character of the text is HTML-escaped; only <mark> and </mark> are
+ * added. Shared by every LexicalSearch engine (the terms come from
+ * query-parser.ts's highlightTerms).
+ * Non-goals: phrase-exact marking (each word of a phrase is marked wherever
+ * it occurs), HTML input (text is plain text).
+ */
+import { tokenize, type Token } from './tokenize.js';
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESC[c]);
+}
+
+interface Matcher {
+  exact: Set<string>;
+  prefixes: string[];
+}
+
+/** Turns highlight terms (surface words, stems, "prefix*") into index-term matchers. */
+function matcher(terms: string[]): Matcher {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const raw of terms) {
+    const isPrefix = raw.endsWith('*');
+    const toks = tokenize(isPrefix ? raw.slice(0, -1) : raw);
+    toks.forEach((t, i) => {
+      // FTS5 stems a prefix query's token too, then matches index terms starting with it.
+      if (isPrefix && i === toks.length - 1) prefixes.push(t.stem);
+      else exact.add(t.stem);
+    });
+  }
+  return { exact, prefixes };
+}
+
+function matches(m: Matcher, t: Token): boolean {
+  if (m.exact.has(t.stem)) return true;
+  for (const p of m.prefixes) if (t.stem.startsWith(p)) return true;
+  return false;
+}
+
+/** Which term (stem or prefix) a token matched, to count distinct terms in a snippet window. */
+function matchKey(m: Matcher, t: Token): string {
+  if (m.exact.has(t.stem)) return t.stem;
+  return m.prefixes.find((p) => t.stem.startsWith(p)) ?? t.stem;
+}
+
+/** Escaped HTML of `text[from, to)` with the matching tokens in that range wrapped in <mark>. */
+function render(text: string, tokens: Token[], m: Matcher, from: number, to: number): string {
+  let out = '';
+  let pos = from;
+  for (const t of tokens) {
+    if (t.start < from || t.end > to) continue;
+    if (!matches(m, t)) continue;
+    out += escapeHtml(text.slice(pos, t.start)) + '<mark>' + escapeHtml(text.slice(t.start, t.end)) + '</mark>';
+    pos = t.end;
+  }
+  return out + escapeHtml(text.slice(pos, to));
+}
+
+/** HTML-escaped `text` with every word matching one of `terms` wrapped in <mark>…</mark>. */
+export function highlightHtml(text: string, terms: string[]): string {
+  if (!text) return '';
+  const m = matcher(terms);
+  if (m.exact.size === 0 && m.prefixes.length === 0) return escapeHtml(text);
+  return render(text, tokenize(text), m, 0, text.length);
+}
+
+/**
+ * Snippets start this many characters before their first match, so the
+ * reader sees the words leading into it. Default 40; sane range 0–80 (a
+ * fifth to a third of the snippet).
+ */
+const LEAD_CHARS = 40;
+
+/**
+ * An escaped excerpt of about `maxChars` characters around the best match —
+ * the window holding the most distinct query terms, then the most matches —
+ * with <mark> on matches and "…" where the text was cut. Cuts fall between
+ * words. Without a match, the start of the text.
+ */
+export function snippetHtml(text: string, terms: string[], maxChars = 240): string {
+  if (!text) return '';
+  const limit = Math.max(20, Math.floor(maxChars));
+  if (text.length <= limit) return highlightHtml(text, terms);
+  const tokens = tokenize(text);
+  const m = matcher(terms);
+  const hits = tokens.filter((t) => (m.exact.size > 0 || m.prefixes.length > 0) && matches(m, t));
+
+  let bestStart = 0;
+  if (hits.length > 0) {
+    let bestScore = -1;
+    for (const h of hits) {
+      const start = Math.max(0, h.start - LEAD_CHARS);
+      const end = start + limit;
+      const keys = new Set<string>();
+      let count = 0;
+      for (const x of hits) {
+        if (x.start >= start && x.end <= end) { keys.add(matchKey(m, x)); count++; }
+      }
+      const score = keys.size * 1000 + count;
+      if (score > bestScore) { bestScore = score; bestStart = start; }
+    }
+  }
+  // Snap the window to word boundaries: start at a token start, end at a token end.
+  let start = bestStart;
+  if (start > 0) {
+    const first = tokens.find((t) => t.start >= start);
+    start = first ? first.start : start;
+  }
+  let end = Math.min(text.length, start + limit);
+  if (end < text.length) {
+    let lastEnd = -1;
+    for (const t of tokens) {
+      if (t.start < start) continue;
+      if (t.end > end) break;
+      lastEnd = t.end;
+    }
+    if (lastEnd > start) end = lastEnd;
+  }
+  // If the window reaches the end of the text, pull its start back to use the whole budget.
+  if (end === text.length && start > 0) {
+    const want = Math.max(0, text.length - limit);
+    const first = tokens.find((t) => t.start >= want);
+    if (first && first.start < start) start = first.start;
+  }
+  const body = render(text, tokens, m, start, end).trim();
+  return (start > 0 ? '…' : '') + body + (end < text.length ? '…' : '');
+}

@@ -1,0 +1,57 @@
+/** Highlighting: escaped text, <mark> on the words the index matched (by stem or prefix), snippets around the best match. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { highlightHtml, snippetHtml } from '../../src/search/highlight.js';
+
+test('marks every word with the same stem, whatever its inflection or case', () => {
+  assert.equal(highlightHtml('Modeling models: a Model', ['models']),
+    '<mark>Modeling</mark> <mark>models</mark>: a <mark>Model</mark>');
+});
+
+test('a prefix term marks the words whose index term starts with it', () => {
+  // "diffing" is stored as "dif" (porter undoubles the f), so FTS5's diff* does not match it either.
+  assert.equal(highlightHtml('Diffusion differs from diffing; dif', ['diff*']),
+    '<mark>Diffusion</mark> <mark>differs</mark> from diffing; dif');
+});
+
+test('hostile titles are escaped and marks sit on the right words', () => {
+  const title = `<script>alert("x")</script> & Tom's "models" <b>bold</b>`;
+  assert.equal(highlightHtml(title, ['script', 'models', 'b']),
+    '&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; Tom&#39;s &quot;<mark>models</mark>&quot; ' +
+    '&lt;<mark>b</mark>&gt;bold&lt;/<mark>b</mark>&gt;');
+  assert.equal(highlightHtml(title, []), '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Tom&#39;s &quot;models&quot; &lt;b&gt;bold&lt;/b&gt;');
+  // Terms that look like markup are only words to match, never output.
+  assert.equal(highlightHtml('a <mark> tag', ['<mark>']), 'a &lt;<mark>mark</mark>&gt; tag');
+});
+
+test('diacritics and case fold the way the index folds them', () => {
+  assert.equal(highlightHtml('Oscar Mañas and MANAS', ['manas']), 'Oscar <mark>Mañas</mark> and <mark>MANAS</mark>');
+});
+
+test('snippet: short text is returned whole, highlighted', () => {
+  assert.equal(snippetHtml('We train models.', ['model']), 'We train <mark>models</mark>.');
+});
+
+test('snippet: a window around the best match, cut between words, with ellipses', () => {
+  const text = 'Filler words go here. '.repeat(30) + 'We propose a diffusion model for video generation & <editing>. ' + 'Trailing text follows. '.repeat(30);
+  const s = snippetHtml(text, ['diffusion', 'video'], 160);
+  assert.ok(s.startsWith('…') && s.endsWith('…'), s);
+  assert.match(s, /<mark>diffusion<\/mark> model for <mark>video<\/mark> generation &amp; &lt;editing&gt;\./);
+  const visible = s.replace(/<\/?mark>/g, '').replace(/&[a-z]+;/g, '_');
+  assert.ok(visible.length <= 160 + 2, `about maxChars long (${visible.length})`);
+  // Cuts fall between words: the text after the leading ellipsis starts a word.
+  assert.match(s, /^…[A-Za-z]/);
+});
+
+test('snippet: prefers the window with the most distinct terms', () => {
+  const text = 'alpha alpha alpha alpha. ' + 'x '.repeat(200) + 'alpha beta gamma together. ' + 'y '.repeat(200);
+  const s = snippetHtml(text, ['alpha', 'beta', 'gamma'], 80);
+  assert.match(s, /<mark>alpha<\/mark> <mark>beta<\/mark> <mark>gamma<\/mark> together/);
+});
+
+test('snippet: without a match, the start of the text', () => {
+  const text = 'Start of the abstract. ' + 'More words. '.repeat(50);
+  const s = snippetHtml(text, ['absent'], 60);
+  assert.ok(s.startsWith('Start of the abstract.') && s.endsWith('…'), s);
+  assert.ok(!s.includes('<mark>'));
+});
