@@ -28,7 +28,8 @@ export interface SearchHitDetail {
 
 /** Runs a search and loads each hit with its highlights; shared by the route and the search feeds. */
 export async function searchHits(deps: Pick<RouteDeps, 'search' | 'store'>, q: string, limit: number): Promise<SearchHitDetail[]> {
-  const result = await deps.search.search({ text: q, filters: {}, sort: 'relevance', limit, offset: 0 });
+  // API callers send whole queries (no one is mid-word), so the last word is not a prefix.
+  const result = await deps.search.search({ text: q, filters: {}, sort: 'relevance', limit, offset: 0, prefixLast: false });
   const out: SearchHitDetail[] = [];
   for (const hit of result.hits) {
     const detail = await deps.store.getPaper(hit.paperId);
