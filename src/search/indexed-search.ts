@@ -5,9 +5,12 @@
  * Papers are documents keyed by papers.pk (FTS5's rowid); the index lives in
  * `<db>.idx/` beside the SQLite file. Queries are parsed by query-parser.ts
  * exactly as for FTS5 and scored with FTS5's bm25 (bm25.ts), so the ranking
- * is the same. `rebuild()` indexes every paper in publication order;
- * `indexPapers(pks)` (re)indexes papers after an import (a new version
- * tombstones the old document).
+ * is the same. `rebuild()` indexes every paper in publication order. The
+ * index follows the store by itself: triggers write every paper insert,
+ * text update and delete to `paper_changes` (migration 3) in the paper's
+ * own transaction, and `catchUp()` (run at open and before each search)
+ * applies the changes past the seq the index last saw; a new version
+ * tombstones the old document.
  *
  * Non-goals: highlighting (highlight.ts works from highlightTerms as with
  * FTS5); running merges on a timer (callers call maintain()).
@@ -34,44 +37,91 @@ export function indexDocOfRow(r: PaperTextRow): IndexDoc {
   };
 }
 
+/**
+ * A rebuild writes a segment every this many papers, then merges them all.
+ * Default 1,000,000: one segment per million papers keeps the builder's
+ * memory near 1 GB; sane range 100,000–3,000,000 (fewer segments = a cheaper merge).
+ */
+export const REBUILD_SEGMENT_DOCS = 1_000_000;
+
 const SELECT_TEXT = 'SELECT pk, title, authors, abstract, published_at, categories, organization FROM papers';
 
 function clauseSpec(c: QueryClause): ClauseSpec {
   return { terms: c.tokens.map(porterStem), prefixLast: c.kind === 'term' && c.prefix };
 }
 
-export class IndexedLexicalSearch implements LexicalSearch {
-  constructor(private readonly db: Database.Database, readonly index: LexicalIndex) {}
+/** Changes pulled from paper_changes per statement while catching up. Default 5,000; any positive value works. */
+const CATCH_UP_BATCH = 5_000;
 
-  /** Opens `<dbFile>.idx/` for the store's connection. */
-  static open(db: Database.Database, dbFile: string): IndexedLexicalSearch {
-    return new IndexedLexicalSearch(db, LexicalIndex.open(`${dbFile}.idx`));
+export class IndexedLexicalSearch implements LexicalSearch {
+  private readonly maxSeq: Database.Statement;
+  private readonly changesAfter: Database.Statement;
+  private readonly rowByPk: Database.Statement;
+
+  /** Wraps an open index; call catchUp() (open() does) before relying on it. */
+  constructor(private readonly db: Database.Database, readonly index: LexicalIndex) {
+    this.maxSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM paper_changes');
+    this.changesAfter = db.prepare('SELECT seq, pk FROM paper_changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.rowByPk = db.prepare(`${SELECT_TEXT} WHERE pk = ?`);
   }
 
-  /** Re-indexes every paper in publication order; calls `progress(done, total)`. */
+  /**
+   * Opens `<dbFile>.idx/` for the store's connection and catches up with the
+   * papers changed since the index was last written. An index never built
+   * (no manifest) is built from scratch here: run `paperboy index --lexical`
+   * beforehand on large databases, as it shows progress.
+   */
+  static open(db: Database.Database, dbFile: string): IndexedLexicalSearch {
+    const s = new IndexedLexicalSearch(db, LexicalIndex.open(`${dbFile}.idx`));
+    if (s.index.changeSeq === 0 && s.index.liveDocs === 0) s.rebuild();
+    else s.catchUp();
+    return s;
+  }
+
+  /**
+   * Re-indexes every paper in publication order; calls `progress(done, total)`.
+   * The change log position is read first, so a paper changed during the
+   * rebuild is replayed by the next catchUp() (replaying is idempotent).
+   */
   rebuild(progress: (done: number, total: number) => void = () => {}): void {
+    const seq = (this.maxSeq.get() as { s: number }).s;
     const total = (this.db.prepare('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
     let done = 0;
     const rows = this.db.prepare(`${SELECT_TEXT} ORDER BY published_at IS NULL, published_at, pk`).iterate() as IterableIterator<PaperTextRow>;
     for (const r of rows) {
       this.index.add(indexDocOfRow(r), { fresh: true });
-      if (++done % 100_000 === 0) this.index.flush();
+      if (++done % REBUILD_SEGMENT_DOCS === 0) this.index.flush();
       if (done % 5_000 === 0) progress(done, total);
     }
+    this.index.changeSeq = seq;
     this.index.flush();
     this.index.merge({ all: true });
     progress(done, total);
   }
 
-  /** (Re)indexes the given papers (after an import); deleted pks are removed. Searchable at once. */
-  indexPapers(pks: number[]): void {
-    const get = this.db.prepare(`${SELECT_TEXT} WHERE pk = ?`);
-    for (const pk of pks) {
-      const r = get.get(pk) as PaperTextRow | undefined;
-      if (r) this.index.add(indexDocOfRow(r));
-      else this.index.delete(pk);
+  /**
+   * Applies the papers changed since the index's change seq (new papers, new
+   * versions, deletes), so they are searchable at once. Cheap when nothing
+   * changed (one indexed MAX). Called before every search.
+   */
+  catchUp(): number {
+    const max = (this.maxSeq.get() as { s: number }).s;
+    let applied = 0;
+    while (this.index.changeSeq < max) {
+      const rows = this.changesAfter.all(this.index.changeSeq, CATCH_UP_BATCH) as { seq: number; pk: number }[];
+      if (rows.length === 0) break;
+      const pks = new Set<number>();
+      for (const r of rows) pks.add(r.pk);
+      for (const pk of pks) {
+        const r = this.rowByPk.get(pk) as PaperTextRow | undefined;
+        if (r) this.index.add(indexDocOfRow(r));
+        else this.index.delete(pk);
+        applied++;
+      }
+      this.index.changeSeq = rows[rows.length - 1].seq;
+      this.maintain();
     }
-    this.maintain();
+    return applied;
   }
 
   /** Flushes a full memory segment and runs a tiered merge when one is due. */
@@ -112,6 +162,7 @@ export class IndexedLexicalSearch implements LexicalSearch {
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
+    this.catchUp();
     const plan = this.engineQuery(req);
     if (!plan) return { hits: [], total: 0, highlightTerms: [] };
     const { q, terms } = plan;
@@ -135,6 +186,7 @@ export class IndexedLexicalSearch implements LexicalSearch {
   }
 
   async similar(paperId: string, limit: number): Promise<SearchHit[]> {
+    this.catchUp();
     const r = this.db.prepare(`${SELECT_TEXT} WHERE id = ?`).get(paperId) as PaperTextRow | undefined;
     if (!r) return [];
     const seen = new Set<string>();

@@ -3,8 +3,7 @@
  * postings, positions and segment files.
  *
  * Goals: no allocation per value; little-endian fixed-width helpers for
- * headers. Non-goals: SIMD bit-packing (varints decode fast enough in V8 for
- * blocks of 128, and are simpler to verify).
+ * headers. Non-goals: the postings block layout (block-codec.ts).
  */
 
 export class ByteBuf {
@@ -34,6 +33,12 @@ export class ByteBuf {
     }
     b[n++] = v;
     this.length = n;
+  }
+
+  /** Appends one byte (0..255). */
+  byte(v: number): void {
+    if (this.length === this.buf.length) this.grow(this.length + 1);
+    this.buf[this.length++] = v;
   }
 
   bytes(src: Uint8Array): void {

@@ -68,14 +68,20 @@ interface LiveSegment {
 }
 
 interface Manifest {
-  format: 1;
+  format: 2;
   weights: [number, number, number];
   nextId: number;
+  /** The caller's change-log position that the committed state reflects (see changeSeq). */
+  changeSeq: number;
   segments: { name: string; numDocs: number; delGen: number }[];
 }
 
-/** The memory segment is written to disk past this many documents. Default 20,000 (≈ 1 s of indexing; small enough to rebuild per search). */
-export const MEMORY_FLUSH_DOCS = 20_000;
+/**
+ * The memory segment is written to disk past this many documents. Default
+ * 5,000: a search after a change re-freezes the whole memory segment
+ * (≈ 1 ms per 100 papers), so it must stay small; sane range 1,000–20,000.
+ */
+export const MEMORY_FLUSH_DOCS = 5_000;
 
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
@@ -90,6 +96,14 @@ export class LexicalIndex {
   private memoryDeleted: number[] = [];
   private frozen: LiveSegment | null = null;
   private nextId = 1;
+  /**
+   * The position in the caller's change log (papers' paper_changes.seq) that
+   * the in-memory state reflects; the manifest records the position of the
+   * last flush, so after a crash the caller replays from there (re-applying
+   * a change is idempotent: add() replaces, delete() of a missing key is a no-op).
+   */
+  changeSeq = 0;
+  private durableSeq = 0;
 
   private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
     this.memory = new SegmentBuilder(weights);
@@ -106,9 +120,13 @@ export class LexicalIndex {
     const mf = join(dir, 'manifest.json');
     let manifest: Manifest | null = null;
     if (existsSync(mf)) manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+    if (manifest && manifest.format !== 2) {
+      throw new Error(`${dir} holds an index of an older format: rebuild it with \`paperboy index --lexical\``);
+    }
     const idx = new LexicalIndex(dir, manifest ? manifest.weights : weights);
     if (manifest) {
       idx.nextId = manifest.nextId;
+      idx.changeSeq = idx.durableSeq = manifest.changeSeq;
       for (const s of manifest.segments) {
         const seg = new Segment(readSegmentFile(join(dir, `${s.name}.seg`)), s.name);
         let deleted = newBitset(seg.numDocs);
@@ -207,6 +225,8 @@ export class LexicalIndex {
       this.memoryDeleted = [];
       this.frozen = null;
     }
+    // Everything applied is now in segments (and, below, in the deleted-docs files).
+    this.durableSeq = this.changeSeq;
     this.commit();
   }
 
@@ -227,7 +247,7 @@ export class LexicalIndex {
       s.dirtyDeletes = false;
     }
     const manifest: Manifest = {
-      format: 1, weights: [...this.weights] as [number, number, number], nextId: this.nextId,
+      format: 2, weights: [...this.weights] as [number, number, number], nextId: this.nextId, changeSeq: this.durableSeq,
       segments: this.segments.map((s) => ({ name: s.seg.name, numDocs: s.seg.numDocs, delGen: s.delGen })),
     };
     writeFileAtomic(join(this.dir, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
@@ -635,7 +655,7 @@ export function mergeSegments(inputs: LiveSegment[], weights: FieldWeights): Seg
         }
         const nd = r[docs[i]];
         if (nd < 0) continue;
-        w.add(nd, tfs[i * 3], tfs[i * 3 + 1], tfs[i * 3 + 2], len[nd], weights, positions, 0, o);
+        w.add(nd, tfs[i * 3], tfs[i * 3 + 1], tfs[i * 3 + 2], positions, 0);
       }
     });
     if (w.df > 0) terms.set(name, w);

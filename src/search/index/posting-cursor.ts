@@ -12,6 +12,7 @@
 import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
 import { impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
+import { decodeBlock } from './block-codec.js';
 
 export abstract class PostingCursor {
   /** Current block index (== nb when exhausted). */
@@ -108,48 +109,12 @@ export class StoredCursor extends PostingCursor {
 
   protected decode(k: number): number {
     const d = this.seg.d;
-    const bytes = d.postings;
-    let p = d.blockDocOff[this.first + k];
-    const end = d.blockDocOff[this.first + k + 1];
-    let prev = k === 0 ? -1 : this.bLast[k - 1];
-    const docs = this.docs;
+    const n = k < this.nb - 1 ? BLOCK_SIZE : this.df - BLOCK_SIZE * (this.nb - 1);
+    decodeBlock(d.postings, d.blockDocOff[this.first + k], n, k === 0 ? -1 : this.bLast[k - 1], this.docs, this.tfs);
     const tfw = this.tfw;
     const tfs = this.tfs;
     const w0 = this.w[0], w1 = this.w[1], w2 = this.w[2];
-    let n = 0;
-    while (p < end) {
-      let v = bytes[p++];
-      if (v >= 0x80) {
-        v &= 0x7f;
-        let shift = 7;
-        for (;;) {
-          const c = bytes[p++];
-          v |= (c & 0x7f) << shift;
-          if (c < 0x80) break;
-          shift += 7;
-        }
-      }
-      prev += v;
-      docs[n] = prev;
-      v = bytes[p++];
-      let t0: number, t1: number, t2: number;
-      if (v < 0x80 && (v & 1) === 0) {
-        const code = v >>> 1;
-        t0 = (code >>> 2) & 3;
-        t1 = code & 3;
-        t2 = code >>> 4;
-      } else {
-        p = decodeSlow(bytes, p - 1, tfs, n * 3);
-        t0 = tfs[n * 3];
-        t1 = tfs[n * 3 + 1];
-        t2 = tfs[n * 3 + 2];
-      }
-      tfs[n * 3] = t0;
-      tfs[n * 3 + 1] = t1;
-      tfs[n * 3 + 2] = t2;
-      tfw[n] = t0 * w0 + t1 * w1 + t2 * w2;
-      n++;
-    }
+    for (let i = 0; i < n; i++) tfw[i] = tfs[i * 3] * w0 + tfs[i * 3 + 1] * w1 + tfs[i * 3 + 2] * w2;
     return n;
   }
 
@@ -194,35 +159,6 @@ export class StoredCursor extends PostingCursor {
       tfTitle: this.tfs[j * 3], tfAuthors: this.tfs[j * 3 + 1], tfAbstract: this.tfs[j * 3 + 2],
     };
   }
-}
-
-function decodeSlow(b: Uint8Array, p: number, out: Uint16Array, o: number): number {
-  const read = (): number => {
-    let x = b[p++];
-    if (x >= 0x80) {
-      x &= 0x7f;
-      let shift = 7;
-      for (;;) {
-        const c = b[p++];
-        x |= (c & 0x7f) << shift;
-        if (c < 0x80) break;
-        shift += 7;
-      }
-    }
-    return x;
-  };
-  const v = read();
-  if ((v & 1) === 0) {
-    const code = v >>> 1;
-    out[o] = (code >>> 2) & 3;
-    out[o + 1] = code & 3;
-    out[o + 2] = code >>> 4;
-  } else {
-    out[o] = read();
-    out[o + 1] = read();
-    out[o + 2] = read();
-  }
-  return p;
 }
 
 /** Postings computed at query time: sorted doc ids with their weighted tf; blocks and bounds made on the fly. */

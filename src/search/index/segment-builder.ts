@@ -11,12 +11,12 @@
  * Non-goals: being searchable while building (the live index freezes a
  * builder into a segment when a search needs it).
  */
-import { porterStem } from '../tokenize.js';
+import { porterStem, tokenize } from '../tokenize.js';
 import { ByteBuf, float32Up } from './bytes.js';
 import { DEFAULT_FIELD_WEIGHTS, impact, type FieldWeights } from './bm25.js';
-import { forEachToken } from './analyzer.js';
+import { BLOCK_PAD, encodeBlock } from './block-codec.js';
 import {
-  BLOCK_SIZE, MemoryPositions, Segment, categoryTerm, encodeTfCode, organizationTerm, type SegmentData,
+  BLOCK_SIZE, MemoryPositions, categoryTerm, decodeTfCode, encodeTfCode, organizationTerm, type SegmentData,
 } from './segment.js';
 
 /** What the index needs of a paper. */
@@ -40,73 +40,115 @@ export function dayNumber(iso: string | null | undefined): number {
   return Number.isFinite(t) ? Math.floor(t / 86_400_000) : -1;
 }
 
-/** One term's postings being written. */
+/**
+ * One term's postings being written, in the builder's own compact stream
+ * (varint doc gap + tf code; positions as varints); assembleSegment turns it
+ * into bit-packed blocks.
+ */
 export class TermWriter {
   readonly docs = new ByteBuf(8);
   readonly pos = new ByteBuf(8);
   df = 0;
-  private lastDoc = -1;
-  private inBlock = 0;
-  private blockMax = 0;
-  private blockMinLen = 0xffffffff;
-  // Per closed block: last doc, max tfw, min len, doc byte end, pos byte end (flat, 5 per block).
-  blocks: number[] = [];
+  lastDoc = -1;
+  /** Per-document scratch of SegmentBuilder.add: the doc being added, and this term's slot in it. */
+  stamp = -1;
+  slot = 0;
+  /** Positions byte end of every full block of BLOCK_SIZE postings. */
+  readonly posEnds: number[] = [];
 
-  add(doc: number, tfT: number, tfA: number, tfB: number, len: number, w: FieldWeights,
-    positions: Uint32Array | null, posFrom: number, posTo: number): void {
+  /** Appends a posting; `positions[posFrom…]` holds tfT + tfA + tfB positions, field by field (null: none kept). */
+  add(doc: number, tfT: number, tfA: number, tfB: number, positions: Uint32Array | null, posFrom: number): void {
     this.docs.varint(doc - this.lastDoc);
     encodeTfCode(this.docs, tfT, tfA, tfB);
     if (positions) {
       // Per field: first position + 1, then deltas (fields start at 0 again).
+      const pos = this.pos;
       let p = posFrom;
-      for (const tf of [tfT, tfA, tfB]) {
-        let prev = -1;
-        for (let k = 0; k < tf; k++, p++) {
-          this.pos.varint(positions[p] - prev);
-          prev = positions[p];
-        }
+      let prev = -1;
+      for (const end = p + tfT; p < end; p++) {
+        pos.varint(positions[p] - prev);
+        prev = positions[p];
       }
-      if (p !== posTo) throw new Error('positions do not match term frequencies');
+      prev = -1;
+      for (const end = p + tfA; p < end; p++) {
+        pos.varint(positions[p] - prev);
+        prev = positions[p];
+      }
+      prev = -1;
+      for (const end = p + tfB; p < end; p++) {
+        pos.varint(positions[p] - prev);
+        prev = positions[p];
+      }
     }
-    const tfw = tfT * w[0] + tfA * w[1] + tfB * w[2];
-    if (tfw > this.blockMax) this.blockMax = tfw;
-    if (len < this.blockMinLen) this.blockMinLen = len;
     this.lastDoc = doc;
-    this.df++;
-    if (++this.inBlock === BLOCK_SIZE) this.closeBlock();
-  }
-
-  closeBlock(): void {
-    if (this.inBlock === 0) return;
-    this.blocks.push(this.lastDoc, float32Up(this.blockMax), this.blockMinLen, this.docs.length, this.pos.length);
-    this.inBlock = 0;
-    this.blockMax = 0;
-    this.blockMinLen = 0xffffffff;
+    if (++this.df % BLOCK_SIZE === 0) this.posEnds.push(this.pos.length);
   }
 }
 
-/** Assembles SegmentData from terms (any order) and per-doc arrays. */
+/** Decodes a TermWriter's stream (varint gaps + tf codes) into docs/tfs scratch arrays; returns the count. */
+function decodeStream(w: TermWriter, docs: Uint32Array, tfs: Uint16Array): number {
+  const b = w.docs.buf;
+  const end = w.docs.length;
+  let p = 0;
+  let prev = -1;
+  let i = 0;
+  while (p < end) {
+    let v = b[p++];
+    if (v >= 0x80) {
+      v &= 0x7f;
+      let shift = 7;
+      for (;;) {
+        const c = b[p++];
+        v += (c & 0x7f) * 2 ** shift;
+        if (c < 0x80) break;
+        shift += 7;
+      }
+    }
+    prev += v;
+    docs[i] = prev;
+    p = decodeTfCode(b, p, tfs, i * 3);
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Assembles SegmentData from terms (any order) and per-doc arrays: sorts the
+ * dictionary, re-encodes each term's postings as bit-packed blocks
+ * (block-codec.ts) and computes each block's exact max impact at the
+ * segment's avgdl.
+ */
 export function assembleSegment(
   terms: Map<string, TermWriter>,
   docs: { key: Uint32Array; len: Uint32Array; date: Int32Array; n: number },
   weights: FieldWeights,
 ): SegmentData {
   const names = [...terms.keys()];
+  const writers = names.map((k) => terms.get(k)!);
   const encoded = names.map((s) => Buffer.from(s, 'utf8'));
   const order = names.map((_, i) => i);
   order.sort((a, b) => Buffer.compare(encoded[a], encoded[b]));
   let termByteLen = 0;
   let numBlocks = 0;
-  let postLen = 0;
   let posLen = 0;
+  let maxDf = 0;
   for (const i of order) {
-    const w = terms.get(names[i])!;
-    w.closeBlock();
+    const w = writers[i];
     termByteLen += encoded[i].length;
-    numBlocks += w.blocks.length / 5;
-    postLen += w.docs.length;
+    numBlocks += Math.ceil(w.df / BLOCK_SIZE);
     posLen += w.pos.length;
+    if (w.df > maxDf) maxDf = w.df;
   }
+  let totalLen = 0;
+  let dateSorted = true;
+  for (let i = 0; i < docs.n; i++) {
+    totalLen += docs.len[i];
+    if (i > 0 && docs.date[i] < docs.date[i - 1]) dateSorted = false;
+  }
+  const avgdl = docs.n > 0 ? totalLen / docs.n : 1;
+  const w0 = weights[0];
+  const w1 = weights[1];
+  const w2 = weights[2];
   const numTerms = names.length;
   const termBytes = new Uint8Array(termByteLen);
   const termOffsets = new Uint32Array(numTerms + 1);
@@ -117,65 +159,57 @@ export function assembleSegment(
   const blockMinLen = new Uint32Array(numBlocks);
   const blockDocOff = new Float64Array(numBlocks + 1);
   const blockPosOff = new Float64Array(numBlocks + 1);
-  const postings = new Uint8Array(postLen);
+  const postings = new ByteBuf(1 << 16);
   const positions = new Uint8Array(posLen);
+  const sDocs = new Uint32Array(Math.max(1, maxDf));
+  const sTfs = new Uint16Array(Math.max(1, maxDf) * 3);
   let tb = 0;
   let k = 0;
-  let po = 0;
   let ps = 0;
-  order.forEach((i, t) => {
-    const w = terms.get(names[i])!;
+  for (let t = 0; t < numTerms; t++) {
+    const i = order[t];
+    const w = writers[i];
     termBytes.set(encoded[i], tb);
     tb += encoded[i].length;
     termOffsets[t + 1] = tb;
     termDf[t] = w.df;
     termBlocks[t] = k;
-    postings.set(w.docs.view(), po);
+    const n = decodeStream(w, sDocs, sTfs);
     positions.set(w.pos.view(), ps);
-    const bl = w.blocks;
-    for (let j = 0; j < bl.length; j += 5, k++) {
-      blockLast[k] = bl[j];
-      blockMaxTfw[k] = bl[j + 1];
-      blockMinLen[k] = bl[j + 2];
-      blockDocOff[k + 1] = po + bl[j + 3];
-      blockPosOff[k + 1] = ps + bl[j + 4];
-    }
-    po += w.docs.length;
-    ps += w.pos.length;
-  });
-  termBlocks[numTerms] = k;
-  let totalLen = 0;
-  let dateSorted = true;
-  for (let i = 0; i < docs.n; i++) {
-    totalLen += docs.len[i];
-    if (i > 0 && docs.date[i] < docs.date[i - 1]) dateSorted = false;
-  }
-  // Block bounds: the max impact g(tfw, len) at this segment's avgdl (tighter than max tf with min length).
-  const avgdl = docs.n > 0 ? totalLen / docs.n : 1;
-  const view = new Segment({
-    numDocs: docs.n, totalLen, weights, dateSorted, docKey: docs.key, docLen: docs.len, docDate: docs.date,
-    termBytes, termOffsets, termDf, termBlocks, blockLast, blockMaxTfw, blockMinLen, blockDocOff, blockPosOff,
-    postings, positions: new MemoryPositions(positions),
-  }, 'assembling');
-  for (let t = 0; t < numTerms; t++) {
-    const all = view.decodeAll(t);
-    for (let b = termBlocks[t], i = 0; b < termBlocks[t + 1]; b++) {
+    // Closed blocks know their positions' end; the open tail (a builder is frozen mid-way) ends at pos.length.
+    const ends = w.posEnds;
+    let prev = -1;
+    for (let j = 0, from = 0; from < n; j++, k++, from += BLOCK_SIZE) {
+      const cnt = Math.min(BLOCK_SIZE, n - from);
       let mx = 0;
-      for (const end = Math.min(all.docs.length, i + BLOCK_SIZE); i < end; i++) {
-        const tfw = all.tfs[i * 3] * weights[0] + all.tfs[i * 3 + 1] * weights[1] + all.tfs[i * 3 + 2] * weights[2];
-        const g = impact(tfw, docs.len[all.docs[i]], avgdl);
+      let mn = 0xffffffff;
+      for (let x = from; x < from + cnt; x++) {
+        const len = docs.len[sDocs[x]];
+        const g = impact(sTfs[x * 3] * w0 + sTfs[x * 3 + 1] * w1 + sTfs[x * 3 + 2] * w2, len, avgdl);
         if (g > mx) mx = g;
+        if (len < mn) mn = len;
       }
-      blockMaxTfw[b] = float32Up(mx);
+      encodeBlock(postings, sDocs, sTfs, from, cnt, prev);
+      prev = sDocs[from + cnt - 1];
+      blockLast[k] = prev;
+      blockMaxTfw[k] = float32Up(mx);
+      blockMinLen[k] = mn;
+      blockDocOff[k + 1] = postings.length;
+      blockPosOff[k + 1] = ps + (j < ends.length ? ends[j] : w.pos.length);
     }
+    ps += w.pos.length;
   }
+  termBlocks[numTerms] = k;
+  for (let p = 0; p < BLOCK_PAD; p++) postings.byte(0);
   return {
     numDocs: docs.n, totalLen, weights, dateSorted,
     docKey: docs.key.slice(0, docs.n), docLen: docs.len.slice(0, docs.n), docDate: docs.date.slice(0, docs.n),
     termBytes, termOffsets, termDf, termBlocks, blockLast, blockMaxTfw, blockMinLen, blockDocOff, blockPosOff,
-    postings, positions: new MemoryPositions(positions),
+    postings: postings.view().slice(), positions: new MemoryPositions(positions),
   };
 }
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 
 export class SegmentBuilder {
   private readonly terms = new Map<string, TermWriter>();
@@ -185,13 +219,13 @@ export class SegmentBuilder {
   private len = new Uint32Array(1024);
   private date = new Int32Array(1024);
   n = 0;
-  // Per-document scratch.
+  // Per-document scratch: the distinct terms, and every occurrence as (slot·3 + field, position).
   private docWriters: TermWriter[] = [];
-  private slotOf = new Map<TermWriter, number>();
-  private occWriter: number[] = [];
-  private occField: number[] = [];
-  private occPos: number[] = [];
+  private occKey = new Uint32Array(4096);
+  private occPos = new Uint32Array(4096);
+  private nOcc = 0;
   private sortedPos = new Uint32Array(4096);
+  private count = new Uint32Array(1024);
 
   constructor(readonly weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {}
 
@@ -202,6 +236,60 @@ export class SegmentBuilder {
       this.terms.set(term, w);
     }
     return w;
+  }
+
+  /** Records one occurrence of a folded token. */
+  private occur(folded: string, field: number, position: number, id: number): void {
+    let w = this.tokenWriters.get(folded);
+    if (w === undefined) {
+      w = this.writerOf(porterStem(folded));
+      if (this.tokenWriters.size < 2_000_000) this.tokenWriters.set(folded, w);
+    }
+    if (w.stamp !== id) {
+      w.stamp = id;
+      w.slot = this.docWriters.length;
+      this.docWriters.push(w);
+    }
+    if (this.nOcc === this.occKey.length) {
+      const k = new Uint32Array(this.nOcc * 2);
+      k.set(this.occKey);
+      this.occKey = k;
+      const p = new Uint32Array(this.nOcc * 2);
+      p.set(this.occPos);
+      this.occPos = p;
+    }
+    this.occKey[this.nOcc] = w.slot * 3 + field;
+    this.occPos[this.nOcc++] = position;
+  }
+
+  /** Tokenizes one field (ASCII fast path, tokenize.ts otherwise); returns its token count. */
+  private field(text: string, f: number, id: number): number {
+    const n = text.length;
+    for (let j = 0; j < n; j++) {
+      if (text.charCodeAt(j) >= 128) {
+        let pos = 0;
+        for (const t of tokenize(text)) this.occur(t.folded, f, pos++, id);
+        return pos;
+      }
+    }
+    let pos = 0;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (!isWordChar(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let upper = false;
+      do {
+        if (c >= 65 && c <= 90) upper = true;
+        c = ++i < n ? text.charCodeAt(i) : 0;
+      } while (isWordChar(c));
+      const tok = text.slice(start, i);
+      this.occur(upper ? tok.toLowerCase() : tok, f, pos++, id);
+    }
+    return pos;
   }
 
   /** Adds a document; its local id is the number of documents added before it. */
@@ -218,51 +306,37 @@ export class SegmentBuilder {
       this.date = grow(this.date, (n) => new Int32Array(n));
     }
     const writers = this.docWriters;
-    const slotOf = this.slotOf;
-    const occW = this.occWriter;
-    const occF = this.occField;
-    const occP = this.occPos;
     writers.length = 0;
-    slotOf.clear();
-    occW.length = 0;
-    occF.length = 0;
-    occP.length = 0;
-    let total = 0;
-    const fields = [doc.title, doc.authors, doc.abstract];
-    for (let f = 0; f < 3; f++) {
-      total += forEachToken(fields[f], (folded, position) => {
-        let w = this.tokenWriters.get(folded);
-        if (!w) {
-          w = this.writerOf(porterStem(folded));
-          if (this.tokenWriters.size < 2_000_000) this.tokenWriters.set(folded, w);
-        }
-        let slot = slotOf.get(w);
-        if (slot === undefined) {
-          slot = writers.length;
-          writers.push(w);
-          slotOf.set(w, slot);
-        }
-        occW.push(slot);
-        occF.push(f);
-        occP.push(position);
-      });
-    }
-    // Group occurrences by term (stable: field order, then position order).
-    const nSlots = writers.length;
-    const count = new Uint32Array(nSlots * 3 + 1);
-    for (let i = 0; i < occW.length; i++) count[occW[i] * 3 + occF[i] + 1]++;
-    for (let i = 1; i < count.length; i++) count[i] += count[i - 1];
-    if (this.sortedPos.length < occW.length) this.sortedPos = new Uint32Array(occW.length * 2);
+    this.nOcc = 0;
+    const total = this.field(doc.title, 0, id) + this.field(doc.authors, 1, id) + this.field(doc.abstract, 2, id);
+    // Group occurrences by (term, field) with a counting sort; positions stay in order within a field.
+    const nKeys = writers.length * 3;
+    if (this.count.length < nKeys + 1) this.count = new Uint32Array((nKeys + 1) * 2);
+    const count = this.count;
+    count.fill(0, 0, nKeys + 1);
+    const occKey = this.occKey;
+    const occPos = this.occPos;
+    const nOcc = this.nOcc;
+    for (let i = 0; i < nOcc; i++) count[occKey[i] + 1]++;
+    for (let i = 1; i <= nKeys; i++) count[i] += count[i - 1];
+    if (this.sortedPos.length < nOcc) this.sortedPos = new Uint32Array(nOcc * 2);
     const sorted = this.sortedPos;
-    const cursor = count.slice(0, nSlots * 3);
-    for (let i = 0; i < occW.length; i++) sorted[cursor[occW[i] * 3 + occF[i]]++] = occP[i];
-    for (let s = 0; s < nSlots; s++) {
+    for (let i = 0; i < nOcc; i++) sorted[count[occKey[i]]++] = occPos[i];
+    // count[k] is now the end of key k (= start of k + 1).
+    for (let s = 0, start = 0; s < writers.length; s++) {
       const base = s * 3;
-      writers[s].add(id, count[base + 1] - count[base], count[base + 2] - count[base + 1], count[base + 3] - count[base + 2],
-        total, this.weights, sorted, count[base], count[base + 3]);
+      const e0 = count[base];
+      const e1 = count[base + 1];
+      const e2 = count[base + 2];
+      writers[s].add(id, e0 - start, e1 - e0, e2 - e1, sorted, start);
+      start = e2;
     }
-    for (const c of doc.categories) this.writerOf(categoryTerm(c)).add(id, 0, 0, 0, total, this.weights, null, 0, 0);
-    if (doc.organization) this.writerOf(organizationTerm(doc.organization)).add(id, 0, 0, 0, total, this.weights, null, 0, 0);
+    // Filter terms: a category listed twice is one posting.
+    for (const c of doc.categories) {
+      const w = this.writerOf(categoryTerm(c));
+      if (w.lastDoc !== id) w.add(id, 0, 0, 0, null, 0);
+    }
+    if (doc.organization) this.writerOf(organizationTerm(doc.organization)).add(id, 0, 0, 0, null, 0);
     this.key[id] = doc.key;
     this.len[id] = total;
     this.date[id] = doc.date;
@@ -272,14 +346,13 @@ export class SegmentBuilder {
 
   /** The segment of everything added so far (the builder stays usable; later adds are not in it). */
   finish(): SegmentData {
-    const data = assembleSegment(this.terms, { key: this.key, len: this.len, date: this.date, n: this.n }, this.weights);
-    return data;
+    return assembleSegment(this.terms, { key: this.key, len: this.len, date: this.date, n: this.n }, this.weights);
   }
 
   /** Approximate bytes held (for flushing the in-memory segment by size). */
   approxBytes(): number {
     let b = this.n * 12;
-    for (const w of this.terms.values()) b += w.docs.length + w.pos.length + w.blocks.length * 8 + 64;
+    for (const w of this.terms.values()) b += w.docs.length + w.pos.length + 64;
     return b;
   }
 }

@@ -11,14 +11,15 @@
  *   blockMinLen[k]                     min doc length of the block (informative)
  *   blockDocOff[k..k+1]                the block's bytes in `postings`
  *   blockPosOff[k..k+1]                the block's bytes in the positions stream
- * A block holds up to 128 postings: varint(doc − previous doc) then a tf code
- * (see decodeTfCode). Positions: per posting, per field with tf > 0, the
- * positions as varint deltas (first one + 1).
+ * A block holds up to 128 postings, bit-packed (block-codec.ts); the tf
+ * code below is only the builder's in-memory stream. Positions: per
+ * posting, per field with tf > 0, the positions as varint deltas (first + 1).
  *
  * Goals: O(log n) term lookup, prefix ranges, decode one block at a time.
  * Non-goals: mutation (segments are rebuilt or merged, never edited).
  */
 import { ByteBuf } from './bytes.js';
+import { decodeBlock } from './block-codec.js';
 import type { FieldWeights } from './bm25.js';
 
 export const BLOCK_SIZE = 128;
@@ -207,28 +208,18 @@ export class Segment {
   decodeAll(t: number): { docs: Uint32Array; tfs: Uint16Array } {
     const d = this.d;
     const n = d.termDf[t];
-    const docs = new Uint32Array(n);
-    const tfs = new Uint16Array(n * 3);
+    const docs = new Int32Array(n + BLOCK_SIZE);
+    const tfs = new Uint16Array((n + BLOCK_SIZE) * 3);
     const b = d.postings;
-    let p = d.blockDocOff[d.termBlocks[t]];
+    const k0 = d.termBlocks[t];
+    const k1 = d.termBlocks[t + 1];
     let prev = -1;
-    for (let i = 0; i < n; i++) {
-      let v = b[p++];
-      if (v >= 0x80) {
-        v &= 0x7f;
-        let shift = 7;
-        for (;;) {
-          const c = b[p++];
-          v |= (c & 0x7f) << shift;
-          if (c < 0x80) break;
-          shift += 7;
-        }
-      }
-      prev += v;
-      docs[i] = prev;
-      p = decodeTfCode(b, p, tfs, i * 3);
+    for (let k = k0, from = 0; k < k1; k++, from += BLOCK_SIZE) {
+      const cnt = Math.min(BLOCK_SIZE, n - from);
+      decodeBlock(b, d.blockDocOff[k], cnt, prev, docs.subarray(from), tfs.subarray(from * 3));
+      prev = d.blockLast[k];
     }
-    return { docs, tfs };
+    return { docs: new Uint32Array(docs.buffer, 0, n), tfs: tfs.subarray(0, n * 3) };
   }
 
   /** The raw positions bytes of term t's postings (all blocks). */

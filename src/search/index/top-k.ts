@@ -114,7 +114,13 @@ export interface SegmentRun {
   dateTo: number;
 }
 
-const inflate = (x: number): number => x * (1 + 1e-9) + 1e-12;
+/**
+ * Bounds are compared after this relative inflation, which covers the
+ * rounding of a sum of a few float64 terms (≈1e-16 relative each); an
+ * absolute slack would be wrong here, as scores of common words are ≈1e-6
+ * (FTS5's idf floor).
+ */
+const inflate = (x: number): number => x * (1 + 1e-9);
 
 export function accepts(r: SegmentRun, d: number): boolean {
   if (r.blocked && (r.blocked[d >>> 5] >>> (d & 31)) & 1) return false;
@@ -133,7 +139,15 @@ function scoreAt(r: SegmentRun, d: number, tfws: Float64Array | null): number {
   return s;
 }
 
-/** Every clause must match. */
+/**
+ * Every clause must match. Per step: (1) block-max: when the current blocks
+ * of all clauses cannot beat the threshold, jump past the nearest block end
+ * without decoding anything; (2) the lead (rarest) clause's posting is
+ * decoded and its exact contribution plus the other clauses' block bounds is
+ * checked before any other list is aligned, so most lead postings cost a
+ * few arithmetic operations; (3) only then are the others aligned and the
+ * document scored exactly.
+ */
 export function topKAnd(r: SegmentRun, heap: TopK): void {
   const n = r.cursors.length;
   if (n === 0) return;
@@ -141,29 +155,72 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
   const c = order.map((j) => r.cursors[j]);
   const idf = order.map((j) => r.idfs[j]);
   const lead = c[0];
+  const idf0 = idf[0];
+  const docLen = r.docLen;
+  const avgdl = r.avgdl;
+  const hi = r.hi;
+  const suffix = new Float64Array(n + 1);
   let d = r.lo;
   for (;;) {
-    d = lead.next(d);
-    if (d >= r.hi) return;
+    if (d >= hi) return;
     if (heap.full) {
+      const theta = heap.threshold;
       let ub = 0;
       let minLast = END_DOC;
-      let done = false;
       for (let j = 0; j < n; j++) {
         const x = c[j];
-        if (!x.shallow(d)) {
-          done = true;
-          break;
-        }
+        if (!x.shallow(d)) return;
         ub += idf[j] * (x.bMax[x.blk] * x.scale);
         const last = x.bLast[x.blk];
         if (last < minLast) minLast = last;
       }
-      if (done) return;
-      if (inflate(ub) <= heap.threshold) {
+      if (inflate(ub) <= theta) {
         d = minLast + 1;
         continue;
       }
+      d = lead.next(d);
+      if (d >= hi) return;
+      // Deleted / filtered out: decided from a bitset before any other list is touched.
+      if (!accepts(r, d)) {
+        d++;
+        continue;
+      }
+      // The lead's exact part plus the others' block bounds; then each other clause's exact part
+      // replaces its bound as it is aligned, so a candidate is dropped as soon as it cannot make it.
+      const len = docLen[d];
+      let partial = termScore(idf0, lead.currentTfw(), len, avgdl);
+      suffix[n] = 0;
+      for (let j = n - 1; j >= 1; j--) {
+        const x = c[j];
+        if (!x.shallow(d)) return;
+        suffix[j] = suffix[j + 1] + idf[j] * (x.bMax[x.blk] * x.scale);
+      }
+      let skip = inflate(partial + suffix[1]) <= theta;
+      let aligned = true;
+      for (let j = 1; j < n && !skip; j++) {
+        const e = c[j].next(d);
+        if (e !== d) {
+          d = e;
+          aligned = false;
+          break;
+        }
+        partial += termScore(idf[j], c[j].currentTfw(), len, avgdl);
+        if (inflate(partial + suffix[j + 1]) <= theta) skip = true;
+      }
+      if (!aligned) continue;
+      if (skip) {
+        d++;
+        continue;
+      }
+      heap.offer(scoreAt(r, d, null), r.base + d);
+      d++;
+      continue;
+    }
+    d = lead.next(d);
+    if (d >= hi) return;
+    if (!accepts(r, d)) {
+      d++;
+      continue;
     }
     let aligned = true;
     for (let j = 1; j < n; j++) {
@@ -174,11 +231,8 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
         break;
       }
     }
-    if (!aligned) {
-      if (d >= r.hi) return;
-      continue;
-    }
-    if (accepts(r, d)) heap.offer(scoreAt(r, d, null), r.base + d);
+    if (!aligned) continue;
+    heap.offer(scoreAt(r, d, null), r.base + d);
     d++;
   }
 }

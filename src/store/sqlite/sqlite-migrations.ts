@@ -23,34 +23,36 @@ export const MIGRATIONS: Migration[] = [
         fullname TEXT,
         avatar_url TEXT
       );
+      -- Small, often-filtered columns first; the long texts last, so reading a date or an
+      -- organization never walks the overflow pages of an abstract.
       CREATE TABLE papers (
         pk INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
         arxiv_id TEXT,
         title_key TEXT NOT NULL,
         version INTEGER,
-        versions TEXT NOT NULL DEFAULT '[]',
-        title TEXT NOT NULL,
-        abstract TEXT NOT NULL DEFAULT '',
-        authors TEXT NOT NULL DEFAULT '[]',
-        author_count INTEGER NOT NULL DEFAULT 0,
-        categories TEXT NOT NULL DEFAULT '[]',
-        primary_category TEXT,
         published_at TEXT,
         updated_at TEXT,
-        comments TEXT,
-        journal_ref TEXT,
+        primary_category TEXT,
+        organization TEXT,
+        author_count INTEGER NOT NULL DEFAULT 0,
+        github_stars INTEGER,
+        github_repo TEXT,
+        project_page TEXT,
         doi TEXT,
         report_no TEXT,
         license TEXT,
         submitter TEXT,
-        github_repo TEXT,
-        github_stars INTEGER,
-        project_page TEXT,
-        organization TEXT,
-        ai_summary TEXT,
+        journal_ref TEXT,
+        sources TEXT NOT NULL DEFAULT '[]',
+        categories TEXT NOT NULL DEFAULT '[]',
+        versions TEXT NOT NULL DEFAULT '[]',
         ai_keywords TEXT NOT NULL DEFAULT '[]',
-        sources TEXT NOT NULL DEFAULT '[]'
+        comments TEXT,
+        title TEXT NOT NULL,
+        authors TEXT NOT NULL DEFAULT '[]',
+        ai_summary TEXT,
+        abstract TEXT NOT NULL DEFAULT ''
       );
       CREATE INDEX papers_title_key ON papers(title_key);
       CREATE INDEX papers_published ON papers(published_at);
@@ -130,6 +132,30 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX digest_outbox_due ON digest_outbox(status, next_attempt_at);
       CREATE INDEX digest_outbox_period ON digest_outbox(period_key, status);
+    `,
+  },
+  {
+    version: 3,
+    name: 'paper change log for the lexical engine',
+    sql: `
+      -- Every insert, text change and delete of a paper, written by triggers in the same transaction as
+      -- the paper itself (crash-safe); the block-max index (search/index/) replays it past its last seq.
+      CREATE TABLE paper_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        pk INTEGER NOT NULL
+      );
+      CREATE TRIGGER papers_changes_insert AFTER INSERT ON papers BEGIN
+        INSERT INTO paper_changes (pk) VALUES (new.pk);
+      END;
+      CREATE TRIGGER papers_changes_update AFTER UPDATE OF title, abstract, authors, published_at, categories, organization ON papers
+      WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract OR old.authors IS NOT new.authors
+        OR old.published_at IS NOT new.published_at OR old.categories IS NOT new.categories
+        OR old.organization IS NOT new.organization BEGIN
+        INSERT INTO paper_changes (pk) VALUES (new.pk);
+      END;
+      CREATE TRIGGER papers_changes_delete AFTER DELETE ON papers BEGIN
+        INSERT INTO paper_changes (pk) VALUES (old.pk);
+      END;
     `,
   },
 ];

@@ -1,4 +1,9 @@
-/** IndexedLexicalSearch over a real SQLite store: rebuild, search with sorts and filters, similar, re-index after an update. */
+/**
+ * IndexedLexicalSearch over a real SQLite store: rebuild, search with sorts
+ * and filters, similar, and live indexing — papers imported, updated or
+ * deleted through the store after the index was built are found (or not)
+ * at once, through the paper_changes log, and still after a reopen.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -6,18 +11,18 @@ import { IndexedLexicalSearch } from '../../../src/search/indexed-search.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 import { paper, record } from '../../helpers/papers.js';
 
-test('search, sorts, filters, similar and re-indexing through the LexicalSearch interface', async () => {
+const base = { filters: {}, limit: 10, offset: 0 };
+
+test('search, sorts, filters and similar through the LexicalSearch interface', async () => {
   const { file, cleanup } = tempDbPath();
   const store = new SqliteStore(file);
   try {
     await store.upsertRecords([
       record(paper('2401.00001', { title: 'Diffusion models for video generation', abstract: 'We generate video with diffusion.', publishedAt: '2024-01-01T00:00:00Z', categories: ['cs.CV'] })),
       record(paper('2402.00002', { title: 'Language model reasoning', abstract: 'Diffusion is not used here; language models reason.', publishedAt: '2024-02-01T00:00:00Z', categories: ['cs.CL'] })),
-      record(paper('2403.00003', { title: 'Video diffusion at scale', abstract: 'Scaling diffusion models for video.', publishedAt: '2024-03-01T00:00:00Z', categories: ['cs.CV'] })),
+      record(paper('2403.00003', { title: 'Video diffusion at scale', abstract: 'Scaling diffusion models for video.', publishedAt: '2024-03-01T00:00:00Z', categories: ['cs.CV', 'cs.CV'] })),
     ]);
     const search = IndexedLexicalSearch.open(store.db, file);
-    search.rebuild();
-    const base = { filters: {}, limit: 10, offset: 0 };
     const rel = await search.search({ ...base, text: 'video diffusion', sort: 'relevance' });
     assert.deepEqual(rel.hits.map((h) => h.paperId).sort(), ['2401.00001', '2403.00003']);
     assert.equal(rel.total, 2);
@@ -32,13 +37,53 @@ test('search, sorts, filters, similar and re-indexing through the LexicalSearch 
     const similar = await search.similar('2401.00001', 5);
     assert.equal(similar[0].paperId, '2403.00003');
     assert.ok(!similar.some((h) => h.paperId === '2401.00001'));
-    // A new version with a new title: re-indexed, the old text no longer matches.
+    search.index.close();
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('papers imported, updated and deleted after the build are followed at once and after a reopen', async () => {
+  const { file, cleanup } = tempDbPath();
+  let store = new SqliteStore(file);
+  try {
+    await store.upsertRecords([
+      record(paper('2401.00001', { title: 'Diffusion models for video generation', abstract: 'We generate video.', publishedAt: '2024-01-01T00:00:00Z' })),
+    ]);
+    const search = IndexedLexicalSearch.open(store.db, file);
+    assert.equal(search.index.liveDocs, 1);
+    // Imported after the build: found by the next search, no rebuild.
+    await store.upsertRecords([
+      record(paper('2402.00002', { title: 'Language model reasoning', abstract: 'Language models reason step by step.', publishedAt: '2024-02-01T00:00:00Z' })),
+      record(paper('2403.00003', { title: 'Graph neural networks for molecules', abstract: 'Message passing.', publishedAt: '2024-03-01T00:00:00Z' })),
+    ]);
+    assert.deepEqual((await search.search({ ...base, text: 'reasoning', sort: 'relevance' })).hits.map((h) => h.paperId), ['2402.00002']);
+    assert.deepEqual((await search.search({ ...base, text: 'molecules', sort: 'relevance' })).hits.map((h) => h.paperId), ['2403.00003']);
+    // A new version with a new title: the old words no longer find it, the new ones do.
     await store.upsertRecords([record(paper('2402.00002', { title: 'Chain of thought', abstract: 'Thinking step by step.', version: 2, publishedAt: '2024-02-01T00:00:00Z' }))]);
-    const pk = (store.db.prepare('SELECT pk FROM papers WHERE id = ?').get('2402.00002') as { pk: number }).pk;
-    search.indexPapers([pk]);
     assert.equal((await search.search({ ...base, text: 'reasoning', sort: 'relevance' })).total, 0);
     assert.deepEqual((await search.search({ ...base, text: 'thought', sort: 'relevance' })).hits.map((h) => h.paperId), ['2402.00002']);
+    // A delete (the trigger logs the old pk): gone from results.
+    store.db.prepare('DELETE FROM papers WHERE id = ?').run('2403.00003');
+    assert.equal((await search.search({ ...base, text: 'molecules', sort: 'relevance' })).total, 0);
+    // Nothing was flushed: a reopen replays the log from the committed seq.
     search.index.close();
+    await store.close();
+    store = new SqliteStore(file);
+    const again = IndexedLexicalSearch.open(store.db, file);
+    assert.equal(again.index.liveDocs, 2);
+    assert.equal((await again.search({ ...base, text: 'reasoning', sort: 'relevance' })).total, 0);
+    assert.deepEqual((await again.search({ ...base, text: 'thought', sort: 'relevance' })).hits.map((h) => h.paperId), ['2402.00002']);
+    assert.deepEqual((await again.search({ ...base, text: 'video', sort: 'relevance' })).hits.map((h) => h.paperId), ['2401.00001']);
+    assert.equal((await again.search({ ...base, text: 'molecules', sort: 'relevance' })).total, 0);
+    // After a flush the committed seq moves on; a reopen finds the same state without replaying.
+    again.index.flush();
+    again.index.close();
+    const third = IndexedLexicalSearch.open(store.db, file);
+    assert.equal(third.catchUp(), 0, 'nothing left to replay after a flush');
+    assert.deepEqual((await third.search({ ...base, text: 'thought', sort: 'relevance' })).hits.map((h) => h.paperId), ['2402.00002']);
+    third.index.close();
   } finally {
     await store.close();
     cleanup();
