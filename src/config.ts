@@ -25,7 +25,11 @@ export interface Config {
   timezone: string;
   /** Load the demo corpus into an empty database at start. */
   demo: boolean;
+  /** Lexical search engine: SQLite FTS5, or paperboy's block-max index (arXiv-scale corpora). */
+  search: SearchEngineName;
 }
+
+export type SearchEngineName = 'fts5' | 'engine';
 
 export class ConfigError extends Error {}
 
@@ -61,6 +65,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   } catch {
     throw new ConfigError(`PAPERBOY_TIMEZONE must be an IANA time zone such as Europe/Paris, got "${timezone}"`);
   }
+  const search = env.PAPERBOY_SEARCH ?? 'fts5';
+  if (search !== 'fts5' && search !== 'engine') throw new ConfigError(`PAPERBOY_SEARCH must be fts5 or engine, got "${search}"`);
   return {
     db: flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db',
     port,
@@ -72,6 +78,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     digestTime,
     timezone,
     demo: flags.demo ?? env.PAPERBOY_DEMO !== '0',
+    search,
   };
 }
 

@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
         const loaded = await importDemoIfEmpty(store);
         if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers)`);
       }
-      const search = await createLexicalSearch(store);
+      const search = await createLexicalSearch(store, config.search);
       const app = await createApp({ store, search, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, config }) : null;
       const address = await app.listen({ port: config.port, host: config.host });
@@ -43,6 +43,7 @@ export function registerServe(program: Command): void {
       const stop = async () => {
         schedule?.stop();
         await app.close();
+        search.close?.();
         await store.close();
         process.exit(0);
       };

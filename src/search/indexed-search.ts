@@ -124,6 +124,11 @@ export class IndexedLexicalSearch implements LexicalSearch {
     return applied;
   }
 
+  /** Releases the index files (the serve process calls it at shutdown). */
+  close(): void {
+    this.index.close();
+  }
+
   /** Flushes a full memory segment and runs a tiered merge when one is due. */
   maintain(): void {
     if (this.index.shouldFlush) this.index.flush();
@@ -131,7 +136,7 @@ export class IndexedLexicalSearch implements LexicalSearch {
   }
 
   private engineQuery(req: SearchRequest): { q: EngineQuery; terms: string[] } | null {
-    const parsed = parseQuery(req.text, { prefixLast: true });
+    const parsed = parseQuery(req.text, { prefixLast: req.prefixLast ?? true });
     const must: ClauseSpec[] = parsed.include.map(clauseSpec);
     for (const a of parsed.authors) must.push({ terms: a.map(porterStem), authors: { near: AUTHOR_NEAR } });
     if (must.length === 0) return null;
