@@ -1,6 +1,181 @@
-/** Placeholder: the `doctor` command is registered here. */
+/**
+ * `paperboy doctor`: a preflight for self-hosters. Prints one ✓ / ! / ✗ line
+ * per check — configuration, database (opens, writable, WAL), schema
+ * version, lexical index, free disk, SMTP — and exits 1 when any check fails.
+ *
+ * Goals: every failing line says what to do next; nothing secret is printed
+ * (the config is shown redacted). The database is opened read-only, so the
+ * doctor never migrates or creates anything. Non-goals: contacting the SMTP
+ * server or arXiv (a check that sends traffic is a different command).
+ */
 import type { Command } from 'commander';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+export type CheckLevel = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  level: CheckLevel;
+  name: string;
+  message: string;
+}
+
+/**
+ * Free space below this fails the check: 200 MB. SQLite needs room for the WAL
+ * and for a temporary copy during VACUUM / index rebuilds. Sane range
+ * 100 MB – 1 GB.
+ */
+export const DISK_FAIL_BYTES = 200 * 1024 ** 2;
+/**
+ * Free space below this is a warning: 2 GB. A daily-papers site needs far
+ * less; a bulk snapshot import needs ~4 GB per million papers (measured by
+ * bench/import-bench.ts, papers + FTS5). Sane range 1–10 GB.
+ */
+export const DISK_WARN_BYTES = 2 * 1024 ** 3;
+
+const SYMBOL: Record<CheckLevel, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+function human(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes, i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** The closest existing folder at or above `p`. */
+function existingDir(p: string): string {
+  let d = p;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  return d;
+}
+
+function writable(p: string): boolean {
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function databaseChecks(config: Config): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (/^postgres(ql)?:\/\//i.test(config.db)) {
+    checks.push({ level: 'fail', name: 'database', message: 'PostgreSQL is not supported yet: use a SQLite file path for --db / PAPERBOY_DB' });
+    return checks;
+  }
+  const file = resolve(config.db);
+  const dir = existingDir(dirname(file));
+  if (!existsSync(file)) {
+    checks.push(writable(dir)
+      ? { level: 'warn', name: 'database', message: `${file} does not exist yet; paperboy serve or import will create it (folder ${dir} is writable)` }
+      : { level: 'fail', name: 'database', message: `${file} does not exist and ${dir} is not writable: choose another --db / PAPERBOY_DB or fix the folder's permissions` });
+    return checks;
+  }
+  let store;
+  try {
+    store = await openStore(file, { readonly: true });
+  } catch (err) {
+    checks.push({ level: 'fail', name: 'database', message: `${file} cannot be opened (${err instanceof Error ? err.message : String(err)}): is it a paperboy SQLite database?` });
+    return checks;
+  }
+  try {
+    const canWrite = writable(file) && writable(dirname(file));
+    const journal = store instanceof SqliteStore ? String(store.db.pragma('journal_mode', { simple: true })) : 'n/a';
+    if (!canWrite) {
+      checks.push({ level: 'fail', name: 'database', message: `${file} opens but is not writable (the file and its folder must be, for the WAL): fix permissions` });
+    } else if (journal !== 'wal') {
+      checks.push({ level: 'warn', name: 'database', message: `${file} opens and is writable, journal mode is ${journal} (paperboy serve switches it to WAL)` });
+    } else {
+      checks.push({ level: 'ok', name: 'database', message: `${file} opens, is writable, WAL journal` });
+    }
+    let version: { current: number; latest: number };
+    try {
+      version = await store.schemaVersion();
+    } catch {
+      checks.push({ level: 'fail', name: 'schema', message: `${file} has no paperboy schema: point --db at a paperboy database, or at a new path to create one` });
+      return checks;
+    }
+    if (version.current === version.latest) {
+      checks.push({ level: 'ok', name: 'schema', message: `version ${version.current} (latest)` });
+    } else if (version.current < version.latest) {
+      checks.push({ level: 'warn', name: 'schema', message: `version ${version.current}, latest ${version.latest}: migrations run at the next paperboy serve / import` });
+    } else {
+      checks.push({ level: 'fail', name: 'schema', message: `version ${version.current} is newer than this paperboy (${version.latest}): upgrade paperboy` });
+    }
+    if (version.current > 0) {
+      const { papers, indexed } = await store.indexHealth();
+      checks.push(papers === indexed
+        ? { level: 'ok', name: 'lexical index', message: `${indexed.toLocaleString('en-US')} rows for ${papers.toLocaleString('en-US')} papers` }
+        : { level: 'fail', name: 'lexical index', message: `${indexed.toLocaleString('en-US')} rows for ${papers.toLocaleString('en-US')} papers: rebuild it with paperboy index rebuild` });
+    }
+  } finally {
+    await store.close();
+  }
+  return checks;
+}
+
+function diskCheck(config: Config): Check {
+  if (/^postgres/i.test(config.db)) return { level: 'ok', name: 'disk', message: 'database is remote (PostgreSQL)' };
+  const dir = existingDir(dirname(resolve(config.db)));
+  try {
+    const s = statfsSync(dir);
+    const free = s.bavail * s.bsize;
+    const msg = `${human(free)} free where the database lives (${dir})`;
+    if (free < DISK_FAIL_BYTES) return { level: 'fail', name: 'disk', message: `${msg}: free some space before importing` };
+    if (free < DISK_WARN_BYTES) return { level: 'warn', name: 'disk', message: `${msg}: a bulk import (≈ 4 GB per million papers) may not fit` };
+    return { level: 'ok', name: 'disk', message: msg };
+  } catch (err) {
+    return { level: 'warn', name: 'disk', message: `free space of ${dir} unknown (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+/** Runs every check; `env` defaults to the process environment. */
+export async function runDoctor(flags: { db?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+  const checks: Check[] = [];
+  let config: Config;
+  try {
+    config = loadConfig({ db: flags.db }, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    checks.push({ level: 'fail', name: 'config', message: `${err.message}` });
+    return checks;
+  }
+  const shown = redactConfig(config);
+  checks.push({ level: 'ok', name: 'config', message: `valid (db ${config.db}, ${config.host}:${config.port}, public URL ${config.publicUrl}, digest ${config.digestTime} ${config.timezone})` });
+  if (shown.secret !== '***') {
+    checks.push({ level: 'warn', name: 'secret', message: 'PAPERBOY_SECRET is the built-in default: set it to a long random value before going public (signed links depend on it)' });
+  } else {
+    checks.push({ level: 'ok', name: 'secret', message: 'PAPERBOY_SECRET is set' });
+  }
+  checks.push(...await databaseChecks(config));
+  checks.push(diskCheck(config));
+  checks.push(config.smtpUrl
+    ? { level: 'ok', name: 'smtp', message: `configured: ${String(shown.smtpUrl)} (not contacted), mail from ${config.mailFrom}` }
+    : { level: 'warn', name: 'smtp', message: 'SMTP_URL is not set: digest mails stay in the outbox until it is (e.g. smtp://user:pass@mail.example.org:587)' });
+  return checks;
+}
+
+export function formatChecks(checks: Check[]): string {
+  const w = Math.max(...checks.map((c) => c.name.length));
+  return checks.map((c) => `${SYMBOL[c.level]} ${c.name.padEnd(w)}  ${c.message}`).join('\n') + '\n';
+}
 
 export function registerDoctor(program: Command): void {
-  void program;
+  program
+    .command('doctor')
+    .description('check configuration, database, schema, search index, disk and SMTP; exits 1 when a check fails')
+    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .action(async (opts: { db?: string }) => {
+      const checks = await runDoctor({ db: opts.db });
+      process.stdout.write(formatChecks(checks));
+      const failed = checks.filter((c) => c.level === 'fail').length;
+      if (failed > 0) {
+        process.stdout.write(`${failed} check${failed > 1 ? 's' : ''} failed\n`);
+        process.exitCode = 1;
+      }
+    });
 }

@@ -1,6 +1,74 @@
-/** Placeholder: the `harvest` command is registered here. */
+/**
+ * `paperboy harvest arxiv --category cs.LG [--from DATE] [--until DATE]`:
+ * pulls new papers of one category from arXiv's OAI-PMH service, politely,
+ * resumable (see ingest/harvest-arxiv.ts). Prints one progress line per page.
+ *
+ * Non-goals: other sources (a subcommand each when they come).
+ */
 import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import { PoliteHttpClient } from '../ingest/http-fetch.js';
+import { DEFAULT_OAI_URL, harvestArxiv, HarvestError } from '../ingest/harvest-arxiv.js';
+import { parseOaiPage } from '../ingest/arxiv-oai.js';
+import { importItems } from '../ingest/importer.js';
+
+interface HarvestArxivOptions {
+  category: string;
+  from?: string;
+  until?: string;
+  db?: string;
+  delayMs: string;
+  oaiUrl?: string;
+  restart?: boolean;
+}
 
 export function registerHarvest(program: Command): void {
-  void program;
+  const harvest = program
+    .command('harvest')
+    .description('pull new papers from a live source (now: arxiv)');
+  harvest
+    .command('arxiv')
+    .description('harvest one arXiv category over OAI-PMH; a stopped harvest resumes where it stopped')
+    .requiredOption('--category <cat>', 'arXiv category, e.g. cs.LG, math.AG, hep-th')
+    .option('--from <date>', 'first datestamp YYYY-MM-DD (default: where the last harvest of the category ended, else 7 days ago)')
+    .option('--until <date>', 'last datestamp YYYY-MM-DD (default: none, up to the newest)')
+    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--delay-ms <n>', 'pause between requests in ms (arXiv asks for ≥ 3000)', '3000')
+    .option('--oai-url <url>', `OAI-PMH base URL (env ARXIV_OAI_URL, default ${DEFAULT_OAI_URL})`)
+    .option('--restart', 'ignore a saved unfinished harvest and start over')
+    .action(async (opts: HarvestArxivOptions) => {
+      const delay = Number(opts.delayMs);
+      if (!Number.isInteger(delay) || delay < 0) throw new HarvestError(`--delay-ms must be a whole number of milliseconds, got "${opts.delayMs}"`);
+      const baseUrl = opts.oaiUrl ?? process.env.ARXIV_OAI_URL ?? DEFAULT_OAI_URL;
+      try {
+        new URL(baseUrl);
+      } catch {
+        throw new HarvestError(`--oai-url / ARXIV_OAI_URL must be an absolute URL such as ${DEFAULT_OAI_URL}, got "${baseUrl}"`);
+      }
+      const config = loadConfig({ db: opts.db });
+      const log = (line: string) => process.stdout.write(`harvest arxiv ${opts.category}: ${line}\n`);
+      if (delay < 3000 && new URL(baseUrl).hostname.endsWith('arxiv.org')) {
+        log(`warning: --delay-ms ${delay} is below the 3000 ms arXiv asks for; it may block this address`);
+      }
+      const store = await openStore(config.db);
+      const client = new PoliteHttpClient({
+        minDelayMs: delay,
+        onRetry: (r) => log(`${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt + 1})`),
+      });
+      try {
+        const result = await harvestArxiv(store, {
+          category: opts.category, from: opts.from ?? null, until: opts.until ?? null, baseUrl, restart: opts.restart,
+        }, {
+          fetchText: async (url) => (await client.getText(url)).body,
+          parsePage: parseOaiPage,
+          importItems: (s, items, o) => importItems(s, items, o),
+          log,
+        });
+        log(`done${result.resumed ? ' (resumed)' : ''}: ${result.pages} pages, ${result.seen} records listed, ${result.kept} in ` +
+          `${opts.category}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejected}`);
+      } finally {
+        await store.close();
+      }
+    });
 }

@@ -78,6 +78,8 @@ export interface Store {
   getPaper(id: string): Promise<PaperDetail | null>;
   getPapers(ids: string[]): Promise<Paper[]>;
   countPapers(): Promise<number>;
+  /** Papers stored and rows in the lexical index (equal when the index is healthy; `paperboy doctor`). */
+  indexHealth(): Promise<{ papers: number; indexed: number }>;
 
   getOrganization(name: string): Promise<Organization | null>;
 

@@ -8,16 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { subscriptionStoreFor } from '../../src/store/open-subscription-store.js';
+import { FIXTURES_DIR } from '../helpers/fixture-server.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { startSmtpSink } from './smtp-sink.js';
 import { addSubscriber, seedDigestCorpus, DAY } from './digest-fixtures.js';
 
-const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+/** The repository root (the CLI runs from source with tsx, whether this test runs from test/ or dist/test/). */
+const ROOT = dirname(dirname(FIXTURES_DIR));
 
 function cli(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {

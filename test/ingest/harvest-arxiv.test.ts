@@ -231,6 +231,21 @@ test('a resumption token refused twice ends with a clear error', async () => {
   }
 });
 
+test('an OAI error document served with HTTP 400 is reported with its code, without retrying', async () => {
+  const { file, cleanup } = tempDbPath();
+  const srv = await startFixtureServer(() => ({ status: 400, file: 'harvest/bad-argument.xml' }));
+  const store = new SqliteStore(file);
+  try {
+    await assert.rejects(harvest(store, srv, { from: '2024-05-20' }), (e: unknown) =>
+      e instanceof HarvestError && /answered badArgument: .*Illegal date granularity/.test(e.message));
+    assert.equal(srv.requests.length, 1);
+  } finally {
+    await store.close();
+    await srv.close();
+    cleanup();
+  }
+});
+
 test('bad dates and categories are refused before any request', async () => {
   const { file, cleanup } = tempDbPath();
   const srv = await startFixtureServer(oaiPages);

@@ -8,6 +8,7 @@
  * tests were written, so `hubItemToRecord` maps the fields these tests need;
  * switch to the parser + importItems when it lands.
  */
+import { FIXTURES_DIR } from '../../helpers/fixture-server.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,7 @@ import { createApp } from '../../../src/web/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 
-export const FIXTURE_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'api');
+export const FIXTURE_DIR = join(FIXTURES_DIR, 'api');
 export const FIXTURE_DAYS = ['2025-06-02', '2025-06-03'] as const;
 /** The clock of every API test: the evening of the newest fixture day. */
 export const FIXED_NOW = new Date('2025-06-03T18:00:00.000Z');

@@ -1,0 +1,160 @@
+/**
+ * Import benchmark: synthetic arXiv snapshot JSONL files of 100k and 1M
+ * papers (generated once, cached in bench/out/), each imported with the real
+ * parser and importer into a fresh SQLite file (papers + FTS5 index).
+ * Reports papers/s, peak RSS, RSS at half-way and at the end (memory must stay
+ * flat as the file grows) and the database size. Time is split into the
+ * part spent inside store.upsertRecords (SQL, FTS5, commits) and the rest
+ * (reading, JSON parsing, normalising), so a slow run says where to look.
+ *
+ * Each run happens in a child process so peak RSS (getrusage maxrss) belongs
+ * to that import alone. Flags (after `npm run bench -- import`):
+ *   --sizes 100000,1000000   sizes to run (default; --quick: 10000,50000)
+ *   --keep                   keep the databases in bench/out/ (default: deleted)
+ * Non-goals: re-import (no-op) timings, PostgreSQL (a bench of its own later).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchOptions, BenchResult } from './run.js';
+import { writeCorpus } from './generate-corpus.js';
+import { CORPUS_VERSION } from './corpus.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { importItems } from '../src/ingest/importer.js';
+import { readSnapshotJsonl } from '../src/ingest/snapshot-jsonl.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** bench/out at the repository root, from bench/ or dist/bench/. */
+const OUT = (() => {
+  let dir = HERE;
+  for (let i = 0; i < 4 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
+  return join(dir, 'bench', 'out');
+})();
+
+interface ChildResult {
+  papers: number;
+  added: number;
+  rejected: number;
+  seconds: number;
+  /** Of `seconds`, the time inside store.upsertRecords. */
+  storeSeconds: number;
+  /** CPU time (user + system) of the import: on a busy machine, papers per CPU-second is the steadier figure. */
+  cpuSeconds: number;
+  peakRssMb: number;
+  /** RSS sampled when half of the papers were in, and at the end. */
+  rssHalfMb: number;
+  rssEndMb: number;
+  dbMb: number;
+}
+
+const mb = (bytes: number) => bytes / 1024 ** 2;
+
+function dbSize(file: string): number {
+  return ['', '-wal', '-shm'].reduce((s, suf) => s + (existsSync(file + suf) ? statSync(file + suf).size : 0), 0);
+}
+
+/** Runs inside the child: one import, result written as JSON to `resultFile`. */
+async function child(source: string, dbFile: string, resultFile: string): Promise<void> {
+  for (const suf of ['', '-wal', '-shm']) rmSync(dbFile + suf, { force: true });
+  const store = new SqliteStore(dbFile);
+  const total = Number(readFileSync(`${source}.count`, 'utf8'));
+  // Time spent in the store, measured by wrapping its write method on this instance.
+  let storeMs = 0;
+  const upsert = store.upsertRecords.bind(store);
+  store.upsertRecords = async (recs) => {
+    const t = performance.now();
+    try {
+      return await upsert(recs);
+    } finally {
+      storeMs += performance.now() - t;
+    }
+  };
+  let rssHalf = 0;
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 100);
+  const onProgress = (done: number) => {
+    if (rssHalf === 0 && done >= total / 2) rssHalf = process.memoryUsage.rss();
+  };
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const { added, rejected } = await importItems(store, readSnapshotJsonl(createReadStream(source)), { onProgress });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const rssEnd = process.memoryUsage.rss();
+  clearInterval(sampler);
+  await store.close();
+  const peakRss = Math.max(peak, rssEnd, process.resourceUsage().maxRSS * 1024);
+  const result: ChildResult = {
+    papers: total, added, rejected, seconds, storeSeconds: storeMs / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMb: mb(peakRss), rssHalfMb: mb(rssHalf), rssEndMb: mb(rssEnd), dbMb: mb(dbSize(dbFile)),
+  };
+  writeFileSync(resultFile, JSON.stringify(result));
+}
+
+function runChild(source: string, dbFile: string): ChildResult {
+  const resultFile = `${dbFile}.result.json`;
+  rmSync(resultFile, { force: true });
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', source, dbFile, resultFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0 || !existsSync(resultFile)) throw new Error(`import child (${source}) failed with status ${r.status}`);
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult;
+}
+
+/** The cached corpus file of n papers, generated when missing. */
+function corpusFile(n: number, log: (l: string) => void): string {
+  const file = join(OUT, `papers-${n}-v${CORPUS_VERSION}.jsonl`);
+  if (!existsSync(file) || !existsSync(`${file}.count`)) {
+    log(`  generating ${n.toLocaleString('en-US')} papers → ${file}`);
+    const t0 = performance.now();
+    const vocab = writeCorpus(n, file, 42);
+    writeFileSync(`${file}.count`, String(n));
+    log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s (vocabulary: ${vocab})`);
+  }
+  return file;
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const at = opts.args.indexOf('--sizes');
+  const sizes = at >= 0
+    ? opts.args[at + 1].split(',').map(Number)
+    : opts.quick ? [10_000, 50_000] : [100_000, 1_000_000];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes whole numbers separated by commas, e.g. --sizes 100000,1000000');
+  const keep = opts.args.includes('--keep');
+  mkdirSync(OUT, { recursive: true });
+  const rows: (string | number)[][] = [];
+  for (const n of sizes) {
+    const file = corpusFile(n, opts.log);
+    const dbFile = join(OUT, `import-${n}.db`);
+    opts.log(`  importing ${n.toLocaleString('en-US')} papers (JSONL file → parser → importer → SQLite + FTS5)…`);
+    const r = runChild(file, dbFile);
+    opts.log(`  done in ${r.seconds.toFixed(1)} s`);
+    rows.push([
+      r.papers, Math.round(mb(statSync(file).size)), r.seconds, Math.round(r.papers / r.seconds), r.cpuSeconds, Math.round(r.papers / r.cpuSeconds),
+      r.storeSeconds, r.seconds - r.storeSeconds, Math.round(r.papers / r.storeSeconds),
+      Math.round(r.rssHalfMb), Math.round(r.rssEndMb), Math.round(r.peakRssMb), Math.round(r.dbMb), r.added, r.rejected,
+    ]);
+    if (!keep) for (const suf of ['', '-wal', '-shm', '.result.json']) rmSync(dbFile + suf, { force: true });
+  }
+  return {
+    title: 'Import into SQLite (papers + FTS5 lexical index), fresh database each run',
+    columns: ['papers', 'file MB', 'seconds', 'papers/s', 'CPU s', 'papers/CPU-s', 'store s', 'parse+read s', 'store papers/s', 'RSS @50% MB', 'RSS end MB', 'peak RSS MB', 'DB MB', 'added', 'rejected'],
+    rows,
+    notes: [
+      'Target: ≥ 5,000 papers/s including the FTS5 index; RSS flat as the file grows.',
+      '"CPU s": user + system time of the import process; papers/CPU-s is what one idle core would do (the machine may be shared).',
+      '"store s": time inside store.upsertRecords (SQL, FTS5, commits); "parse+read s": the rest (file, JSON, normalising).',
+      'Each import runs in its own child process; peak RSS = getrusage maxrss / 100 ms samples of that process.',
+      'Corpus: bench/corpus.ts, seed 42, cached in bench/out/. Figures depend on the machine and its load.',
+    ],
+  };
+}
+
+if (process.argv[2] === '--child') {
+  const [, , , source, dbFile, resultFile] = process.argv;
+  child(source, dbFile, resultFile).catch((err: unknown) => {
+    process.stderr.write(`import-bench child: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
