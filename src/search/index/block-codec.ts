@@ -33,6 +33,19 @@ class BitWriter {
 
   put(v: number, w: number): void {
     if (w === 0) return;
+    if (w <= 24) {
+      // Integer fast path: fewer than 8 bits are pending, so acc stays below 2^32.
+      let acc = (this.acc | (v << this.bits)) >>> 0;
+      let bits = this.bits + w;
+      while (bits >= 8) {
+        this.out.byte(acc & 255);
+        acc >>>= 8;
+        bits -= 8;
+      }
+      this.acc = acc;
+      this.bits = bits;
+      return;
+    }
     this.acc += v * 2 ** this.bits;
     this.bits += w;
     while (this.bits >= 8) {

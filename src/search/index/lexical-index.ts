@@ -24,10 +24,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
-import { END_DOC, Segment, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
+import { END_DOC, Segment, TIER_PREFIX, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, type IndexDoc } from './segment-builder.js';
 import { readSegmentFile, writeFileAtomic, writeSegmentFile } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
+import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
 export interface ClauseSpec {
@@ -104,6 +105,8 @@ export class LexicalIndex {
    */
   changeSeq = 0;
   private durableSeq = 0;
+  /** How AND queries of plain words were answered (for tests and benchmarks): from tier lists, or tiers tried and not enough. */
+  readonly counters = { tiered: 0, tieredFallback: 0 };
 
   private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
     this.memory = new SegmentBuilder(weights);
@@ -448,6 +451,11 @@ export class LexicalIndex {
     const avgdl = totalLen / N;
     const plans = this.plan(q, segs);
     const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
+    const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
+    if (mode === 'and' && !opts.exhaustive && q.must.length >= 2 && q.must.every(simple)) {
+      const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl);
+      if (tiered) return tiered;
+    }
     const heap = new TopK(k);
     let base = 0;
     segs.forEach((s, si) => {
@@ -467,8 +475,11 @@ export class LexicalIndex {
         run.cursors.push(cur);
         run.idfs.push(idfs[j]);
       });
+      const stored = p.every((c) => !c.mat);
       if (opts.exhaustive) exhaustive(run, heap, mode);
-      else if (mode === 'and') topKAnd(run, heap);
+      else if (mode === 'and' && stored && preferTermAtATime(s.seg, p.map((c) => c.t), run.idfs)) {
+        topKTermAtATime(s.seg, p.map((c) => c.t), run.idfs, this.weights, run, heap);
+      } else if (mode === 'and') topKAnd(run, heap);
       else topKOr(run, heap, used.map((j, u) => {
         const c = p[j];
         const cur = run.cursors[u];
@@ -476,6 +487,73 @@ export class LexicalIndex {
         return termBound(s.seg, c.t) * cur.scale;
       }));
     });
+    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+  }
+
+  /**
+   * Tiered conjunction of plain words (see segment.ts tierImpact): in each
+   * segment where every word has a tier list, block-max AND runs over the
+   * tier lists only (postings of impact ≥ tierImpact, with their full tfs,
+   * so scores are exact); other segments run the normal path. A document
+   * left out matches some word j outside its tier, so its score is at most
+   * idf_j·tierImpact·s + Σ_{i≠j} idf_i·max_i·s (max_i the word's largest
+   * block bound, s the avgdl scale). When that bound, inflated, is strictly
+   * below the final k-th score in every tiered segment, no left-out
+   * document can enter the top k and the result is exact; otherwise null
+   * (the caller runs the full search). Documents are offered in increasing
+   * global id, as topKAnd requires.
+   */
+  private searchTiered(
+    q: EngineQuery, k: number, segs: LiveSegment[], plans: ReturnType<LexicalIndex['plan']>, idfs: number[], avgdl: number,
+  ): EngineHit[] | null {
+    // Tier list ids per segment (null: some word has none there); nothing to gain when no segment has them all.
+    const tierIds = segs.map((s, si) => {
+      if (s.seg.d.tierImpact <= 0 || plans[si].some((c) => c.df === 0)) return null;
+      const ids = q.must.map((c) => s.seg.lookup(tierTerm(c.terms[0])));
+      return ids.every((t) => t >= 0) ? ids : null;
+    });
+    if (!tierIds.some((x) => x)) return null;
+    const heap = new TopK(k);
+    let worst = -Infinity;
+    let tieredSegments = 0;
+    let base = 0;
+    for (let si = 0; si < segs.length; si++) {
+      const s = segs[si];
+      const segBase = base;
+      base += s.seg.numDocs;
+      const p = plans[si];
+      if (p.some((c) => c.df === 0)) continue;
+      const run = this.segmentRun(q, s, segBase, avgdl);
+      if (!run) continue;
+      const scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
+      const tiers = tierIds[si] ?? [];
+      const tiered = tierIds[si] !== null;
+      p.forEach((c, j) => {
+        const cur = new StoredCursor(s.seg, tiered ? tiers[j] : c.t, this.weights);
+        cur.scale = scale;
+        run.cursors.push(cur);
+        run.idfs.push(idfs[j]);
+      });
+      if (!tiered) {
+        if (preferTermAtATime(s.seg, p.map((c) => c.t), idfs)) topKTermAtATime(s.seg, p.map((c) => c.t), idfs, this.weights, run, heap);
+        else topKAnd(run, heap);
+        continue;
+      }
+      tieredSegments++;
+      topKAnd(run, heap);
+      const mx = p.map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
+      for (let j = 0; j < p.length; j++) {
+        let b = idfs[j] * (s.seg.d.tierImpact * scale);
+        for (let i = 0; i < p.length; i++) if (i !== j) b += mx[i];
+        if (b > worst) worst = b;
+      }
+    }
+    if (tieredSegments === 0) return null;
+    if (!heap.full || !(worst * (1 + 1e-9) < heap.threshold)) {
+      this.counters.tieredFallback++;
+      return null;
+    }
+    this.counters.tiered++;
     return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
 
@@ -622,7 +700,13 @@ export function mergeSegments(inputs: LiveSegment[], weights: FieldWeights): Seg
     remaps.push(r);
   }
   const names = new Set<string>();
-  for (const s of inputs) for (let t = 0; t < s.seg.numTerms; t++) names.add(s.seg.termAt(t));
+  for (const s of inputs) {
+    for (let t = 0; t < s.seg.numTerms; t++) {
+      const name = s.seg.termAt(t);
+      // Tier lists have no positions; assembleSegment recomputes them for the merged segment.
+      if (!name.startsWith(TIER_PREFIX)) names.add(name);
+    }
+  }
   const terms = new Map<string, TermWriter>();
   let positions = new Uint32Array(1024);
   for (const name of names) {

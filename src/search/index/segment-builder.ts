@@ -16,8 +16,31 @@ import { ByteBuf, float32Up } from './bytes.js';
 import { DEFAULT_FIELD_WEIGHTS, impact, type FieldWeights } from './bm25.js';
 import { BLOCK_PAD, encodeBlock } from './block-codec.js';
 import {
-  BLOCK_SIZE, MemoryPositions, categoryTerm, decodeTfCode, encodeTfCode, organizationTerm, type SegmentData,
+  BLOCK_SIZE, FILTER_PREFIX, MemoryPositions, TIER_PREFIX, categoryTerm, decodeTfCode, encodeTfCode, organizationTerm, tierTerm,
+  type SegmentData,
 } from './segment.js';
+
+/**
+ * Tier cutoff: a term's postings with impact g = f·(k1+1)/(f + k1·(1−b+b·D/avgdl))
+ * ≥ this value are copied into its tier list. Default 1.7 (g ranges 0–2.2):
+ * a title hit (f ≥ 10) is ≈ 1.9–2.15, an abstract-only hit needs f ≥ 4–5,
+ * so a tier holds ≈ 10–25% of a common word's postings, while all-common
+ * queries at 1M papers have top-20 thresholds of ≈ 6.1 (3 words) / 4.1 (2
+ * words) in units of idf, above tier cutoff + the others' maxima (≈ 6.0 /
+ * 3.85), which lets tiered-and.ts answer from the tiers alone. Sane range
+ * 1.5–1.9: lower makes tiers bigger, higher makes the proof fail more often.
+ */
+export const TIER_IMPACT = 1.7;
+
+/**
+ * A term gets a tier list when it is in at least this share of a segment's
+ * documents (and ≥ 2 blocks). Default 0.2: only words whose idf is near
+ * FTS5's floor defeat block-max pruning; rarer words prune well without
+ * tiers. Sane range 0.05–0.5 (more tiers cost index size).
+ */
+export const TIER_MIN_SHARE = 0.2;
+
+interface TierList { docs: Uint32Array; tfs: Uint16Array }
 
 /** What the index needs of a paper. */
 export interface IndexDoc {
@@ -123,22 +146,6 @@ export function assembleSegment(
   docs: { key: Uint32Array; len: Uint32Array; date: Int32Array; n: number },
   weights: FieldWeights,
 ): SegmentData {
-  const names = [...terms.keys()];
-  const writers = names.map((k) => terms.get(k)!);
-  const encoded = names.map((s) => Buffer.from(s, 'utf8'));
-  const order = names.map((_, i) => i);
-  order.sort((a, b) => Buffer.compare(encoded[a], encoded[b]));
-  let termByteLen = 0;
-  let numBlocks = 0;
-  let posLen = 0;
-  let maxDf = 0;
-  for (const i of order) {
-    const w = writers[i];
-    termByteLen += encoded[i].length;
-    numBlocks += Math.ceil(w.df / BLOCK_SIZE);
-    posLen += w.pos.length;
-    if (w.df > maxDf) maxDf = w.df;
-  }
   let totalLen = 0;
   let dateSorted = true;
   for (let i = 0; i < docs.n; i++) {
@@ -149,6 +156,56 @@ export function assembleSegment(
   const w0 = weights[0];
   const w1 = weights[1];
   const w2 = weights[2];
+  // Tier lists of common terms (their high-impact postings), computed first so the dictionary sorts once.
+  const tiers = new Map<string, TierList>();
+  {
+    let maxTierDf = 0;
+    for (const [name, w] of terms) if (w.df > maxTierDf && !name.startsWith(FILTER_PREFIX) && !name.startsWith(TIER_PREFIX)) maxTierDf = w.df;
+    const tDocs = new Uint32Array(Math.max(1, maxTierDf));
+    const tTfs = new Uint16Array(Math.max(1, maxTierDf) * 3);
+    for (const [name, w] of terms) {
+      if (name.startsWith(FILTER_PREFIX) || name.startsWith(TIER_PREFIX)) continue;
+      if (w.df < 2 * BLOCK_SIZE || w.df < TIER_MIN_SHARE * docs.n) continue;
+      const n = decodeStream(w, tDocs, tTfs);
+      let m = 0;
+      for (let x = 0; x < n; x++) {
+        const g = impact(tTfs[x * 3] * w0 + tTfs[x * 3 + 1] * w1 + tTfs[x * 3 + 2] * w2, docs.len[tDocs[x]], avgdl);
+        if (g >= TIER_IMPACT) m++;
+      }
+      const list: TierList = { docs: new Uint32Array(m), tfs: new Uint16Array(m * 3) };
+      for (let x = 0, o = 0; x < n; x++) {
+        const g = impact(tTfs[x * 3] * w0 + tTfs[x * 3 + 1] * w1 + tTfs[x * 3 + 2] * w2, docs.len[tDocs[x]], avgdl);
+        if (g < TIER_IMPACT) continue;
+        list.docs[o] = tDocs[x];
+        list.tfs[o * 3] = tTfs[x * 3];
+        list.tfs[o * 3 + 1] = tTfs[x * 3 + 1];
+        list.tfs[o * 3 + 2] = tTfs[x * 3 + 2];
+        o++;
+      }
+      tiers.set(tierTerm(name), list);
+    }
+  }
+  const emptyWriter = new TermWriter();
+  // Tier lists given as input (a merge of segments) are dropped: they are recomputed above.
+  const names = [...terms.keys()].filter((k) => !k.startsWith(TIER_PREFIX)).concat([...tiers.keys()]);
+  const writers = names.map((k) => terms.get(k) ?? emptyWriter);
+  const tierOf = names.map((k) => tiers.get(k) ?? null);
+  const dfOf = (i: number): number => tierOf[i]?.docs.length ?? writers[i].df;
+  const encoded = names.map((s) => Buffer.from(s, 'utf8'));
+  const order = names.map((_, i) => i);
+  order.sort((a, b) => Buffer.compare(encoded[a], encoded[b]));
+  let termByteLen = 0;
+  let numBlocks = 0;
+  let posLen = 0;
+  let maxDf = 0;
+  for (const i of order) {
+    const w = writers[i];
+    const df = dfOf(i);
+    termByteLen += encoded[i].length;
+    numBlocks += Math.ceil(df / BLOCK_SIZE);
+    posLen += w.pos.length;
+    if (df > maxDf) maxDf = df;
+  }
   const numTerms = names.length;
   const termBytes = new Uint8Array(termByteLen);
   const termOffsets = new Uint32Array(numTerms + 1);
@@ -172,9 +229,15 @@ export function assembleSegment(
     termBytes.set(encoded[i], tb);
     tb += encoded[i].length;
     termOffsets[t + 1] = tb;
-    termDf[t] = w.df;
+    termDf[t] = dfOf(i);
     termBlocks[t] = k;
-    const n = decodeStream(w, sDocs, sTfs);
+    const tier = tierOf[i];
+    let n: number;
+    if (tier) {
+      n = tier.docs.length;
+      sDocs.set(tier.docs);
+      sTfs.set(tier.tfs);
+    } else n = decodeStream(w, sDocs, sTfs);
     positions.set(w.pos.view(), ps);
     // Closed blocks know their positions' end; the open tail (a builder is frozen mid-way) ends at pos.length.
     const ends = w.posEnds;
@@ -202,7 +265,7 @@ export function assembleSegment(
   termBlocks[numTerms] = k;
   for (let p = 0; p < BLOCK_PAD; p++) postings.byte(0);
   return {
-    numDocs: docs.n, totalLen, weights, dateSorted,
+    numDocs: docs.n, totalLen, weights, dateSorted, tierImpact: TIER_IMPACT,
     docKey: docs.key.slice(0, docs.n), docLen: docs.len.slice(0, docs.n), docDate: docs.date.slice(0, docs.n),
     termBytes, termOffsets, termDf, termBlocks, blockLast, blockMaxTfw, blockMinLen, blockDocOff, blockPosOff,
     postings: postings.view().slice(), positions: new MemoryPositions(positions),

@@ -27,6 +27,9 @@ export const BLOCK_SIZE = 128;
 export const END_DOC = 0x7fffffff;
 /** Terms starting with this byte are filters (category, organization), never text. */
 export const FILTER_PREFIX = '\u0001';
+/** Terms starting with this byte are tier lists (the high-impact postings of the term after it). */
+export const TIER_PREFIX = '\u0002';
+export const tierTerm = (t: string): string => `${TIER_PREFIX}${t}`;
 export const categoryTerm = (c: string): string => `${FILTER_PREFIX}c${c}`;
 export const organizationTerm = (o: string): string => `${FILTER_PREFIX}o${o}`;
 
@@ -51,6 +54,12 @@ export interface SegmentData {
   weights: FieldWeights;
   /** Whether docDate is non-decreasing (a date range is then a doc-id range). */
   dateSorted: boolean;
+  /**
+   * Tier lists: for a common term T, the term TIER_PREFIX + T holds the
+   * postings of T whose impact (at this segment's avgdl) is ≥ tierImpact,
+   * with their full tfs and no positions (see tiered-and.ts). 0: none.
+   */
+  tierImpact: number;
   docKey: Uint32Array;
   docLen: Uint32Array;
   docDate: Int32Array;

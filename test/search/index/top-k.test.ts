@@ -86,3 +86,38 @@ test('a merge keeps the same results and drops deleted documents', () => {
     assert.equal(after.length, before[i].length, `query ${i}: same number of results`);
   });
 });
+
+test('tier lists answer conjunctions of common words exactly (same keys, order and scores as exhaustive)', () => {
+  const idx = buildIndex();
+  const common = ['learning', 'models', 'model', 'language', 'reasoning', 'video', 'generation', 'diffusion', 'attention', 'graph'];
+  const r = rng(77);
+  const check = (label: string): void => {
+    for (let i = 0; i < 600; i++) {
+      const n = 2 + Math.floor(r() * 2);
+      const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [porterStem(common[Math.floor(r() * common.length)])] }));
+      const q: EngineQuery = { must };
+      if (r() < 0.15) q.categories = ['cs.LG'];
+      if (r() < 0.1) q.mustNot = [{ terms: [porterStem(word(r))] }];
+      if (r() < 0.1) {
+        q.dateFrom = 19050 + Math.floor(r() * 100);
+        q.dateTo = q.dateFrom + Math.floor(r() * 200);
+      }
+      const k = [1, 5, 10, 20][i % 4];
+      const fast = idx.search(q, k);
+      const slow = idx.search(q, k, { exhaustive: true });
+      assert.equal(fast.length, slow.length, `${label} ${i} ${JSON.stringify(q)}: result count`);
+      for (let j = 0; j < fast.length; j++) {
+        assert.equal(fast[j].key, slow[j].key, `${label} ${i} ${JSON.stringify(q)}: rank ${j}`);
+        // Common words score ≈ 1e-6 (FTS5's idf floor): compare relatively, not just to 1e-6.
+        assert.ok(Math.abs(fast[j].score - slow[j].score) <= 1e-12 * Math.abs(slow[j].score), `${label} ${i}: score at rank ${j}`);
+      }
+    }
+  };
+  check('segments');
+  assert.ok(idx.counters.tiered > 50, `the tier lists answered many queries (${idx.counters.tiered}, fell back ${idx.counters.tieredFallback})`);
+  idx.flush();
+  const before = idx.counters.tiered;
+  assert.ok(idx.merge({ all: true }));
+  check('merged');
+  assert.ok(idx.counters.tiered > before, 'the merged segment has tier lists again');
+});
