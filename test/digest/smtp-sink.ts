@@ -21,6 +21,8 @@ export interface SmtpSink {
   stallAfter: number | null;
   /** DATA commands that arrived while stalled. */
   stalled: number;
+  /** Server errors other than a client resetting its connection. */
+  serverErrors: Error[];
   to(address: string): ParsedMail[];
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   waitUntil(pred: () => boolean, timeoutMs?: number): Promise<void>;
@@ -35,6 +37,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     reject: new Map(),
     stallAfter: null,
     stalled: 0,
+    serverErrors: [],
     to: (address) => sink.messages.filter((m) => addressesOf(m).includes(address.toLowerCase())),
     waitFor: (count, timeoutMs) => sink.waitUntil(() => sink.messages.length >= count, timeoutMs),
     async waitUntil(pred, timeoutMs = 10_000) {
@@ -65,6 +68,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     onData(stream, _session, cb) {
       if (sink.stallAfter !== null && admitted >= sink.stallAfter) {
         sink.stalled++;
+        stream.on('error', () => {}); // the sender may be killed while we hold its message
         stream.resume(); // read the data, never answer
         return;
       }
@@ -78,6 +82,11 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => ok());
+  });
+  // A client that dies mid-session (a killed sender) resets its socket; that is the scenario under
+  // test, not a failure of the sink.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') sink.serverErrors.push(err);
   });
   const addr = server.server.address() as AddressInfo;
   sink.port = addr.port;
