@@ -140,7 +140,27 @@ export function titleKey(title: string): string {
   return title.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/**
+ * A 53-bit hash of titleKey(title) (cyrb53): a small integer the store can
+ * index for the cross-source title match; callers compare titleKey on a hit.
+ */
+export function titleHash(title: string): number {
+  const key = titleKey(title);
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /** Collapses runs of whitespace (arXiv wraps titles and abstracts at ~80 columns). */
 export function collapseSpace(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  // Most strings need nothing (single spaces, no line breaks): test before rewriting.
+  return NEEDS_COLLAPSE.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
+
+const NEEDS_COLLAPSE = /\s\s|[^\S ]|^\s|\s$/;

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DailyEntry, Organization, Paper, PaperRecord } from '../../domain/paper.js';
-import { blankPaper, titleKey } from '../../domain/paper.js';
+import { blankPaper, titleHash, titleKey } from '../../domain/paper.js';
 import { mergePaper, samePaper } from '../../domain/merge.js';
 import { trendingScore } from '../../domain/trending.js';
 import type { DailyItem, DailyQuery, Page, PaperDetail, Store, StoreStats, UpsertOutcome } from '../store.js';
@@ -97,7 +97,7 @@ function paperParams(p: Paper): Record<string, unknown> {
   return {
     id: p.id,
     arxiv_id: p.arxivId,
-    title_key: titleKey(p.title),
+    title_hash: titleHash(p.title),
     version: p.version,
     versions: JSON.stringify(p.versions),
     title: p.title,
@@ -168,12 +168,14 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // 64 MiB page cache (default 2 MiB): keeps the indexes of a million-paper import in memory.
+    this.db.pragma('cache_size = -65536');
     if (!opts.readonly) migrate(this.db);
     const db = this.db;
     this.stmts = {
       byId: db.prepare('SELECT * FROM papers WHERE id = ?'),
-      localByTitle: db.prepare("SELECT * FROM papers WHERE title_key = ? AND id LIKE 'local-%' LIMIT 1"),
-      anyByTitle: db.prepare('SELECT * FROM papers WHERE title_key = ? ORDER BY arxiv_id IS NULL LIMIT 1'),
+      localByTitle: db.prepare("SELECT * FROM papers WHERE title_hash = ? AND arxiv_id IS NULL"),
+      anyByTitle: db.prepare('SELECT * FROM papers WHERE title_hash = ? ORDER BY arxiv_id IS NULL'),
       insert: db.prepare(`INSERT INTO papers (${PAPER_COLUMNS.join(', ')}) VALUES (${PAPER_COLUMNS.map((c) => '@' + c).join(', ')})`),
       update: db.prepare(`UPDATE papers SET ${PAPER_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE pk = @pk`),
       ftsDelete: db.prepare('DELETE FROM papers_fts WHERE rowid = ?'),
@@ -217,9 +219,9 @@ export class SqliteStore implements Store {
     const key = titleKey(p.title);
     if (!key) return undefined;
     // A paper first known without an arXiv id (the seed listing) becomes the arXiv paper when it arrives;
-    // a record without an id joins the arXiv paper of the same title.
-    if (p.arxivId) return s.localByTitle.get(key) as PaperRow | undefined;
-    return s.anyByTitle.get(key) as PaperRow | undefined;
+    // a record without an id joins the arXiv paper of the same title. The hash narrows, the key decides.
+    const candidates = (p.arxivId ? s.localByTitle : s.anyByTitle).all(titleHash(p.title)) as PaperRow[];
+    return candidates.find((r) => titleKey(r.title) === key);
   }
 
   private writeOne(rec: PaperRecord): UpsertOutcome {
