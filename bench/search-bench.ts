@@ -1,5 +1,6 @@
 /**
- * Search latency: SqliteLexicalSearch.search() beside the bare FTS5 query on
+ * Search latency: the site's LexicalSearch.search() (FTS5, or the block-max
+ * engine with --engine engine) beside the bare FTS5 query on
  * the same database, for typical 1–3 word queries including the commonest
  * words, at 100k and 1M synthetic papers (bench/corpus.ts).
  *
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { loadVocabulary, paperRecords } from './corpus.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { SqliteLexicalSearch } from '../src/store/sqlite/sqlite-search.js';
+import { createLexicalSearch } from '../src/search/create-search.js';
 import { buildMatch, parseQuery } from '../src/search/query-parser.js';
 import type { PaperRecord } from '../src/domain/paper.js';
 import type { BenchOptions, BenchResult } from './run.js';
@@ -96,13 +97,15 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   };
   const sizes = (flag('--sizes') ?? (opts.quick ? '20000' : '100000,1000000')).split(',').map(Number);
   const fresh = argv.includes('--fresh');
+  // --engine engine: the site's search through paperboy's block-max index instead of FTS5.
+  const engine = flag('--engine') === 'engine' ? 'engine' : 'fts5';
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   for (const n of sizes) {
     const runs = Number(flag('--runs') ?? (n >= 1_000_000 ? 10 : 20));
     opts.log(`[search] ${n.toLocaleString('en-US')} papers`);
     const store = await benchDatabase(n, fresh, opts.log);
-    const search = new SqliteLexicalSearch(store);
+    const search = await createLexicalSearch(store, engine);
     const bare = store.db.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20');
     const count = store.db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
     const category = (store.db.prepare('SELECT primary_category AS c FROM papers GROUP BY primary_category ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
@@ -118,12 +121,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       rows.push([n, q, matches, fmt(plain.p50), fmt(plain.p95), fmt(prefix.p95), fmt(filtered.p95), fmt(newest.p95), fmt(fts.p50), fmt(fts.p95)]);
       opts.log(`  ${q}: search p95 ${fmt(plain.p95)} ms, bare FTS5 p95 ${fmt(fts.p95)} ms`);
     }
-    notes.push(`${n.toLocaleString('en-US')} papers: ${runs} runs per cell after one warm-up; filtered = category ${category}.`);
+    notes.push(`${n.toLocaleString('en-US')} papers: ${runs} runs per cell after one warm-up; filtered = category ${category}; search engine: ${engine}.`);
+    search.close?.();
     await store.close();
   }
   notes.push('Times in ms. Machine shared with other jobs: treat differences under ~20% as noise.');
   return {
-    title: 'Search latency (top 20), SqliteLexicalSearch vs bare FTS5',
+    title: `Search latency (top 20), the site's search (${engine}) vs bare FTS5`,
     columns: ['papers', 'query', 'matches', 'search p50', 'search p95', 'prefix p95', 'filtered p95', 'newest p95', 'FTS5 p50', 'FTS5 p95'],
     rows,
     notes,
