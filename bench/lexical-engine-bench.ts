@@ -2,28 +2,35 @@
  * Benchmark: paperboy's block-max lexical engine against FTS5's exhaustive
  * ranking, on the same synthetic corpus (bench/corpus.ts), in the same run.
  *
- *   node --import tsx bench/lexical-engine-bench.ts [papers=1000000] [--rebuild] [--rebuild-index] [--fts-only] [--reps N]
+ *   node --import tsx bench/lexical-engine-bench.ts [papers=1000000] [--rebuild] [--rebuild-index] [--fts-only] [--no-fts]
+ *     [--reps N] [--segment-docs N]
  *
  * Step 1 (cached in bench/out/lexical-engine-N.db): an FTS5 table shaped
  * like papers_fts, and the raw text size. Step 2 (cached in
  * lexical-engine-N.idx/, redone with --rebuild): the engine's index, built
  * from the same generated papers; only the engine's own work is timed (the
- * generator is not). Step 3: 1–3 word queries (top 20) on both: p50/p95/p99,
- * speed-up, whether the engine's top 20 equals FTS5's bm25(10,5,1) top 20,
- * build papers/s, index size against the raw text, resident memory.
+ * generator is not: papers come in batches of 10,000, each batch's indexing
+ * timed in wall-clock and CPU time; a segment is flushed every
+ * --segment-docs papers, default REBUILD_SEGMENT_DOCS). Step 3: 1–3 word
+ * queries (top 20) on both: p50/p95/p99, p95 less the GC pauses inside the
+ * runs, speed-up, whether the engine's top 20 equals FTS5's bm25(10,5,1)
+ * top 20, build papers/s, index size against the raw text, resident memory.
+ * Run the queries in a fresh process (without --rebuild*) for clean figures.
  * Non-goals: the HTTP layer (search-bench.ts).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { paperRecords } from './corpus.js';
 import { LexicalIndex, type EngineQuery } from '../src/search/index/lexical-index.js';
 import { dayNumber, type IndexDoc } from '../src/search/index/segment-builder.js';
 import { DEFAULT_FIELD_WEIGHTS } from '../src/search/index/bm25.js';
 import { porterStem, foldedTokens } from '../src/search/tokenize.js';
+import { REBUILD_SEGMENT_DOCS } from '../src/search/indexed-search.js';
 
 const args = process.argv.slice(2);
-const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+const n = Number(args.find((a, i) => /^\d+$/.test(a) && !['--reps', '--segment-docs'].includes(args[i - 1])) ?? 1_000_000);
 const rebuild = args.includes('--rebuild');
 const rebuildIndex = rebuild || args.includes('--rebuild-index');
 const ftsOnly = args.includes('--fts-only');
@@ -31,6 +38,9 @@ const ftsOnly = args.includes('--fts-only');
 const noFts = args.includes('--no-fts');
 const repsArg = args.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 30;
+// --segment-docs N: the build flushes a segment every N papers (as `paperboy index --lexical` does), bounding its memory.
+const segArg = args.indexOf('--segment-docs');
+const segmentDocs = segArg >= 0 ? Number(args[segArg + 1]) : REBUILD_SEGMENT_DOCS;
 const out = join(import.meta.dirname, 'out');
 mkdirSync(out, { recursive: true });
 const dbFile = join(out, `lexical-engine-${n}.db`);
@@ -51,7 +61,7 @@ function* docs(): Generator<IndexDoc> {
 }
 
 interface FtsMeta { rawBytes: number; ftsSeconds: number }
-interface IdxMeta { engineSeconds: number; rssAfterBuild: number; rawBytes?: number }
+interface IdxMeta { engineSeconds: number; cpuSeconds?: number; segmentDocs?: number; peakRss?: number; rssAfterBuild: number; rawBytes?: number }
 
 function buildFts(): FtsMeta {
   for (const p of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(p, { force: true });
@@ -92,18 +102,42 @@ function buildIndex(): IdxMeta {
   rmSync(idxDir, { recursive: true, force: true });
   const idx = LexicalIndex.open(idxDir);
   let engineMs = 0;
+  let cpuMs = 0;
   let rawBytes = 0;
+  let peakRss = 0;
+  let done = 0;
+  // Papers are generated in batches outside the timed part; a batch is timed in wall-clock and CPU time.
+  const timed = (f: () => void): void => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    f();
+    engineMs += performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpuMs += (c.user + c.system) / 1000;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  };
+  let batch: IndexDoc[] = [];
+  const addBatch = (): void => timed(() => {
+    for (const d of batch) {
+      idx.add(d, { fresh: true });
+      if (++done % segmentDocs === 0) idx.flush();
+    }
+  });
   for (const d of docs()) {
     rawBytes += Buffer.byteLength(d.title) + Buffer.byteLength(d.authors) + Buffer.byteLength(d.abstract);
-    const t0 = performance.now();
-    idx.add(d, { fresh: true });
-    engineMs += performance.now() - t0;
-    if (d.key % 100_000 === 0) process.stderr.write(`  engine: ${d.key} papers, ${(d.key / (engineMs / 1000)).toFixed(0)} papers/s\n`);
+    batch.push(d);
+    if (batch.length === 10_000) {
+      addBatch();
+      batch = [];
+      if (d.key % 100_000 === 0) {
+        process.stderr.write(`  engine: ${d.key} papers, ${(d.key / (engineMs / 1000)).toFixed(0)} papers/s, ` +
+          `${(d.key / (cpuMs / 1000)).toFixed(0)} papers/CPU-s, RSS ${mb(process.memoryUsage().rss)}\n`);
+      }
+    }
   }
-  const t0 = performance.now();
-  idx.flush();
-  engineMs += performance.now() - t0;
-  const meta = { engineSeconds: engineMs / 1000, rssAfterBuild: process.memoryUsage().rss, rawBytes };
+  addBatch();
+  timed(() => idx.flush());
+  const meta: IdxMeta = { engineSeconds: engineMs / 1000, cpuSeconds: cpuMs / 1000, segmentDocs, peakRss, rssAfterBuild: process.memoryUsage().rss, rawBytes };
   idx.close();
   writeFileSync(idxMetaFile, JSON.stringify(meta));
   return meta;
@@ -132,17 +166,26 @@ function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
-function time(f: () => void, times: number): number[] {
+/** Times f `times` times; pushes each run's [start, end] (performance.now()) onto spans, to find GC pauses inside runs. */
+function time(f: () => void, times: number, spans?: [number, number][]): number[] {
   const res: number[] = [];
   for (let i = 0; i < times; i++) {
     const t = performance.now();
     f();
-    res.push(performance.now() - t);
+    const e = performance.now();
+    res.push(e - t);
+    spans?.push([t, e]);
   }
   return res;
 }
+// GC pauses (PerformanceObserver 'gc' entries: start, duration, kind).
+const gcPauses: { start: number; ms: number; kind: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration, kind: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0 });
+}).observe({ entryTypes: ['gc'] });
 
 const rows: string[] = [];
+const perQuerySpans: [number, number][][] = [];
 const allEngine: number[] = [];
 const allFts: number[] = [];
 const common = new Set(['learning', 'models', 'language model reasoning', 'video generation', 'diffusion models', 'attention']);
@@ -151,7 +194,9 @@ let agree = 0;
 for (const q of QUERIES) {
   const eq = engineQuery(q);
   idx.search(eq, 20); // warm
-  const e = time(() => idx.search(eq, 20), reps);
+  const spans: [number, number][] = [];
+  const e = time(() => idx.search(eq, 20), reps, spans);
+  perQuerySpans.push(spans);
   const f = fts ? time(() => fts.all(ftsMatch(q)), 3) : [NaN];
   allEngine.push(...e);
   allFts.push(...f);
@@ -164,20 +209,32 @@ for (const q of QUERIES) {
   agree += same;
   const ratio = pct(f, 50) / pct(e, 50);
   if (common.has(q)) commonRatios.push(ratio);
-  rows.push(`| ${q} | ${pct(e, 50).toFixed(2)} | ${pct(e, 95).toFixed(2)} | ${pct(e, 99).toFixed(2)} | ${pct(f, 50).toFixed(1)} | ${ratio.toFixed(0)}× | ${same}/${theirs.length} |`);
+  rows.push(`| ${q} | ${pct(e, 50).toFixed(2)} | ${pct(e, 95).toFixed(2)} | ${pct(e, 99).toFixed(2)} | @GC${rows.length}@ | ${pct(f, 50).toFixed(1)} | ${ratio.toFixed(0)}× | ${same}/${theirs.length} |`);
 }
 const idxBytes = readdirSync(idxDir).reduce((a, f) => a + statSync(join(idxDir, f)).size, 0);
 const rssQuery = process.memoryUsage().rss;
+// GC entries are delivered asynchronously: let the observer run first, then subtract each run's GC pauses.
+await new Promise((r) => setTimeout(r, 100));
+const gcIn = ([a, b]: [number, number]): number => gcPauses.reduce((sum, g) => sum + (g.start >= a && g.start < b ? g.ms : 0), 0);
+const lessGc = perQuerySpans.map((spans) => spans.map((sp) => sp[1] - sp[0] - gcIn(sp)));
+lessGc.forEach((xs, i) => {
+  rows[i] = rows[i].replace(`@GC${i}@`, pct(xs, 95).toFixed(2));
+});
 console.log(`\n## Lexical engine vs FTS5, ${n.toLocaleString('en')} papers (shared 2-core machine)\n`);
-console.log('| query | engine p50 ms | p95 | p99 | FTS5 ORDER BY rank p50 ms | speed-up (p50) | same ids+scores, in order, as FTS5 bm25(10,5,1) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| query | engine p50 ms | p95 | p99 | p95 less GC pauses | FTS5 ORDER BY rank p50 ms | speed-up (p50) | same ids+scores, in order, as FTS5 bm25(10,5,1) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
-console.log(`| all queries | ${pct(allEngine, 50).toFixed(2)} | ${pct(allEngine, 95).toFixed(2)} | ${pct(allEngine, 99).toFixed(2)} | ${pct(allFts, 50).toFixed(1)} | | ${agree} |`);
+console.log(`| all queries | ${pct(allEngine, 50).toFixed(2)} | ${pct(allEngine, 95).toFixed(2)} | ${pct(allEngine, 99).toFixed(2)} | ${pct(lessGc.flat(), 95).toFixed(2)} | ${pct(allFts, 50).toFixed(1)} | | ${agree} |`);
+const inRuns = gcPauses.filter((g) => perQuerySpans.some((spans) => spans.some(([a, b]) => g.start >= a && g.start < b)));
+console.log(`GC pauses inside timed engine runs: ${inRuns.length} (${inRuns.filter((g) => g.kind !== 1).length} not scavenges), ` +
+  `${inRuns.reduce((a, g) => a + g.ms, 0).toFixed(1)} ms in all, longest ${Math.max(0, ...inRuns.map((g) => g.ms)).toFixed(1)} ms`);
 console.log(`\nmin speed-up on the common-word queries: ${Math.min(...commonRatios).toFixed(0)}×`);
-console.log(`build: engine ${(n / idxMeta.engineSeconds).toFixed(0)} papers/s (${idxMeta.engineSeconds.toFixed(1)} s, generator excluded)` +
+console.log(`build: engine ${(n / idxMeta.engineSeconds).toFixed(0)} papers/s (${idxMeta.engineSeconds.toFixed(1)} s, generator excluded` +
+  (idxMeta.cpuSeconds ? `; ${(n / idxMeta.cpuSeconds).toFixed(0)} papers per CPU-second; segments of ${idxMeta.segmentDocs}; peak RSS ${mb(idxMeta.peakRss ?? 0)}` : '') + ')' +
   (ftsMeta ? `, FTS5 ${(n / ftsMeta.ftsSeconds).toFixed(0)} papers/s` : ''));
 console.log(`index on disk: ${mb(idxBytes)} = ${((100 * idxBytes) / rawBytes).toFixed(1)}% of raw text ${mb(rawBytes)}` +
   (ftsMeta ? `; FTS5 database ${mb(statSync(dbFile).size)}` : ''));
 console.log(`tier lists answered ${idx.counters.tiered} queries, fell back ${idx.counters.tieredFallback} times`);
+console.log(`segments: ${idx.segmentCount}`);
 console.log(`RSS: before open ${mb(rssBefore)}, after opening the index ${mb(rssLoaded)}, after queries ${mb(rssQuery)}; at the end of the build ${mb(idxMeta.rssAfterBuild)}`);
 console.log(`stats: ${JSON.stringify(idx.stats())}`);

@@ -38,11 +38,14 @@ export function indexDocOfRow(r: PaperTextRow): IndexDoc {
 }
 
 /**
- * A rebuild writes a segment every this many papers, then merges them all.
- * Default 1,000,000: one segment per million papers keeps the builder's
- * memory near 1 GB; sane range 100,000–3,000,000 (fewer segments = a cheaper merge).
+ * A rebuild writes a segment every this many papers and keeps them (no
+ * final merge, which would hold the whole index in memory at once).
+ * Default 250,000: the builder then peaks at a few hundred MB whatever the
+ * corpus size, and 3M papers make 12 segments, which top-k searches with
+ * one shared threshold at little cost; sane range 100,000–1,000,000 (larger
+ * = fewer segments, more build memory).
  */
-export const REBUILD_SEGMENT_DOCS = 1_000_000;
+export const REBUILD_SEGMENT_DOCS = 250_000;
 
 const SELECT_TEXT = 'SELECT pk, title, authors, abstract, published_at, categories, organization FROM papers';
 
@@ -95,7 +98,8 @@ export class IndexedLexicalSearch implements LexicalSearch {
     }
     this.index.changeSeq = seq;
     this.index.flush();
-    this.index.merge({ all: true });
+    // A small corpus (one segment, or a few) is merged into one; a large one keeps its REBUILD_SEGMENT_DOCS segments.
+    if (done <= REBUILD_SEGMENT_DOCS * 2) this.index.merge({ all: true });
     progress(done, total);
   }
 

@@ -127,6 +127,27 @@ function unpack(b: Uint8Array, bp: number, w: number, n: number, out: Uint16Arra
 }
 
 /**
+ * Decodes only the doc ids of the block at byte `p` (n postings) into docs;
+ * returns the bit position where its tfs start (read them with tfAt).
+ */
+export function decodeBlockDocs(b: Uint8Array, p: number, n: number, prevDoc: number, docs: Int32Array): number {
+  const bp = unpack(b, (p + 4) * 8, b[p], n, docs, 0, 1);
+  let prev = prevDoc;
+  for (let i = 0; i < n; i++) {
+    prev += docs[i] + 1;
+    docs[i] = prev;
+  }
+  return bp;
+}
+
+/** One value of width w (≤ 24, as block tfs are: they come from 16-bit counts) at bit `bp` of a bitstream. */
+export function valueAt(b: Uint8Array, bp: number, w: number): number {
+  if (w === 0) return 0;
+  const p = bp >>> 3;
+  return ((b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> (bp & 7)) & ((1 << w) - 1);
+}
+
+/**
  * Decodes the block at byte `p` holding `n` postings: docs[i] (local ids,
  * from prevDoc + gaps) and tfs[3i..3i+2]. Returns the byte after the block.
  */

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
 import { END_DOC, Segment, TIER_PREFIX, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
-import { SegmentBuilder, TermWriter, assembleSegment, type IndexDoc } from './segment-builder.js';
+import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
 import { readSegmentFile, writeFileAtomic, writeSegmentFile } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
@@ -83,6 +83,16 @@ interface Manifest {
  * (≈ 1 ms per 100 papers), so it must stay small; sane range 1,000–20,000.
  */
 export const MEMORY_FLUSH_DOCS = 5_000;
+
+/**
+ * The tiered merge policy never builds a segment of more documents than
+ * this (`merge({ all: true })` is not limited). Default 500,000: a merge
+ * holds its output in memory (≈ 300–500 MB at this size) inside the serving
+ * process, and a rebuild leaves segments of REBUILD_SEGMENT_DOCS (250,000)
+ * that must not be merged eight at a time into 2M; sane range
+ * 100,000–2,000,000 (larger = fewer segments, bigger merge pauses).
+ */
+export const MAX_MERGED_DOCS = 500_000;
 
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
@@ -268,8 +278,9 @@ export class LexicalIndex {
    * order kept). With no arguments: a tiered policy merging runs of
    * `factor` segments of similar size, or everything when `all` is set.
    */
-  merge(opts: { all?: boolean; factor?: number } = {}): boolean {
+  merge(opts: { all?: boolean; factor?: number; maxDocs?: number } = {}): boolean {
     const factor = opts.factor ?? 8;
+    const maxDocs = opts.maxDocs ?? MAX_MERGED_DOCS;
     let from = -1;
     let to = -1;
     if (opts.all) {
@@ -281,7 +292,7 @@ export class LexicalIndex {
       // The newest run of `factor` segments whose sizes are within 4x of each other, or a segment 20%+ deleted.
       for (let i = this.segments.length - factor; i >= 0 && from < 0; i--) {
         const sizes = this.segments.slice(i, i + factor).map((s) => s.seg.numDocs);
-        if (Math.max(...sizes) <= 4 * Math.min(...sizes)) {
+        if (Math.max(...sizes) <= 4 * Math.min(...sizes) && sizes.reduce((a, b) => a + b, 0) <= maxDocs) {
           from = i;
           to = i + factor;
         }
@@ -744,5 +755,5 @@ export function mergeSegments(inputs: LiveSegment[], weights: FieldWeights): Seg
     });
     if (w.df > 0) terms.set(name, w);
   }
-  return assembleSegment(terms, { key, len, date, n }, weights);
+  return assembleSegment(writerSource(terms), { key, len, date, n }, weights);
 }

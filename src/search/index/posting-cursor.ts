@@ -12,7 +12,7 @@
 import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
 import { impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
-import { decodeBlock } from './block-codec.js';
+import { decodeBlockDocs, valueAt } from './block-codec.js';
 
 export abstract class PostingCursor {
   /** Current block index (== nb when exhausted). */
@@ -91,10 +91,23 @@ export abstract class PostingCursor {
   }
 }
 
-/** A stored term's postings in a segment. */
+/**
+ * A stored term's postings in a segment. A block's doc ids are decoded when
+ * the cursor enters it; its tfs stay bit-packed and the weighted tf of a
+ * posting is read on demand (top-k needs it only for the few postings that
+ * align with the other clauses), or all at once for positions.
+ */
 export class StoredCursor extends PostingCursor {
   private readonly first: number;
-  readonly tfs = new Uint16Array(BLOCK_SIZE * 3);
+  private readonly tfsBuf = new Uint16Array(BLOCK_SIZE * 3);
+  private tfsDecoded = -1;
+  /** Bit positions of the decoded block's title, authors and abstract tfs, and their widths. */
+  private bp0 = 0;
+  private bp1 = 0;
+  private bp2 = 0;
+  private tw0 = 0;
+  private tw1 = 0;
+  private tw2 = 0;
   private posDecoded = -1;
   private posBuf = new Uint32Array(BLOCK_SIZE * 8);
   private readonly posStart = new Uint32Array(BLOCK_SIZE + 1);
@@ -110,12 +123,39 @@ export class StoredCursor extends PostingCursor {
   protected decode(k: number): number {
     const d = this.seg.d;
     const n = k < this.nb - 1 ? BLOCK_SIZE : this.df - BLOCK_SIZE * (this.nb - 1);
-    decodeBlock(d.postings, d.blockDocOff[this.first + k], n, k === 0 ? -1 : this.bLast[k - 1], this.docs, this.tfs);
-    const tfw = this.tfw;
-    const tfs = this.tfs;
-    const w0 = this.w[0], w1 = this.w[1], w2 = this.w[2];
-    for (let i = 0; i < n; i++) tfw[i] = tfs[i * 3] * w0 + tfs[i * 3 + 1] * w1 + tfs[i * 3 + 2] * w2;
+    const b = d.postings;
+    const p = d.blockDocOff[this.first + k];
+    this.bp0 = decodeBlockDocs(b, p, n, k === 0 ? -1 : this.bLast[k - 1], this.docs);
+    this.tw0 = b[p + 1];
+    this.tw1 = b[p + 2];
+    this.tw2 = b[p + 3];
+    this.bp1 = this.bp0 + n * this.tw0;
+    this.bp2 = this.bp1 + n * this.tw1;
     return n;
+  }
+
+  /** Weighted tf of the current posting (same arithmetic, in the same order, as every other tfw in the engine). */
+  override currentTfw(): number {
+    const b = this.seg.d.postings;
+    const i = this.i;
+    const w = this.w;
+    return valueAt(b, this.bp0 + i * this.tw0, this.tw0) * w[0] + valueAt(b, this.bp1 + i * this.tw1, this.tw1) * w[1] +
+      valueAt(b, this.bp2 + i * this.tw2, this.tw2) * w[2];
+  }
+
+  /** The decoded block's tfs (title, authors, abstract per posting), unpacked on first use. */
+  get tfs(): Uint16Array {
+    if (this.tfsDecoded !== this.decoded) {
+      const b = this.seg.d.postings;
+      const t = this.tfsBuf;
+      for (let i = 0; i < this.n; i++) {
+        t[i * 3] = valueAt(b, this.bp0 + i * this.tw0, this.tw0);
+        t[i * 3 + 1] = valueAt(b, this.bp1 + i * this.tw1, this.tw1);
+        t[i * 3 + 2] = valueAt(b, this.bp2 + i * this.tw2, this.tw2);
+      }
+      this.tfsDecoded = this.decoded;
+    }
+    return this.tfsBuf;
   }
 
   /** Positions of the current posting: a view into a per-block buffer, field by field (use the tfs to split). */
@@ -124,8 +164,9 @@ export class StoredCursor extends PostingCursor {
       const d = this.seg.d;
       const k = this.first + this.decoded;
       const bytes = d.positions.read(d.blockPosOff[k], d.blockPosOff[k + 1]);
+      const tfs = this.tfs;
       let total = 0;
-      for (let j = 0; j < this.n * 3; j++) total += this.tfs[j];
+      for (let j = 0; j < this.n * 3; j++) total += tfs[j];
       if (this.posBuf.length < total) this.posBuf = new Uint32Array(total * 2);
       let p = 0;
       let o = 0;
@@ -133,7 +174,7 @@ export class StoredCursor extends PostingCursor {
         this.posStart[j] = o;
         for (let f = 0; f < 3; f++) {
           let prev = -1;
-          for (let c = this.tfs[j * 3 + f]; c > 0; c--) {
+          for (let c = tfs[j * 3 + f]; c > 0; c--) {
             let v = bytes[p++];
             if (v >= 0x80) {
               v &= 0x7f;
@@ -154,9 +195,10 @@ export class StoredCursor extends PostingCursor {
       this.posDecoded = this.decoded;
     }
     const j = this.i;
+    const tfs = this.tfs;
     return {
       buf: this.posBuf, start: this.posStart[j],
-      tfTitle: this.tfs[j * 3], tfAuthors: this.tfs[j * 3 + 1], tfAbstract: this.tfs[j * 3 + 2],
+      tfTitle: tfs[j * 3], tfAuthors: tfs[j * 3 + 1], tfAbstract: tfs[j * 3 + 2],
     };
   }
 }

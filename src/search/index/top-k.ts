@@ -160,6 +160,9 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
   const avgdl = r.avgdl;
   const hi = r.hi;
   const suffix = new Float64Array(n + 1);
+  // Each clause's exact term score of the current candidate, in clause (query) order: summed in that order it is
+  // scoreAt's result, without decoding the tfs again.
+  const part = new Float64Array(n);
   let d = r.lo;
   for (;;) {
     if (d >= hi) return;
@@ -188,7 +191,9 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
       // The lead's exact part plus the others' block bounds; then each other clause's exact part
       // replaces its bound as it is aligned, so a candidate is dropped as soon as it cannot make it.
       const len = docLen[d];
-      let partial = termScore(idf0, lead.currentTfw(), len, avgdl);
+      const tf0 = lead.currentTfw();
+      let partial = tf0 > 0 ? termScore(idf0, tf0, len, avgdl) : 0;
+      part[order[0]] = partial;
       suffix[n] = 0;
       for (let j = n - 1; j >= 1; j--) {
         const x = c[j];
@@ -204,7 +209,10 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
           aligned = false;
           break;
         }
-        partial += termScore(idf[j], c[j].currentTfw(), len, avgdl);
+        const tf = c[j].currentTfw();
+        const sc = tf > 0 ? termScore(idf[j], tf, len, avgdl) : 0;
+        part[order[j]] = sc;
+        partial += sc;
         if (inflate(partial + suffix[j + 1]) <= theta) skip = true;
       }
       if (!aligned) continue;
@@ -212,7 +220,10 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
         d++;
         continue;
       }
-      heap.offer(scoreAt(r, d, null), r.base + d);
+      // scoreAt's sum: clause order, a clause with tf 0 adding nothing (+0 leaves a sum unchanged).
+      let score = 0;
+      for (let j = 0; j < n; j++) score += part[j];
+      heap.offer(score, r.base + d);
       d++;
       continue;
     }

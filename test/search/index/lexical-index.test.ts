@@ -63,3 +63,17 @@ test('phrases, prefixes, author names and filters', () => {
   assert.deepEqual(keys({ ...q('model'), dateFrom: 19005, dateTo: 19015 }), [2]);
   assert.deepEqual(keys({ ...q('model'), mustNot: [{ terms: ['larg'] }] }), [2]);
 });
+
+test('the tiered merge policy does not build a segment past maxDocs', () => {
+  const idx = LexicalIndex.inMemory();
+  for (let s = 0; s < 8; s++) {
+    for (const d of makeDocs(50, 20 + s, 1 + s * 50)) idx.add(d, { fresh: true });
+    idx.flush();
+  }
+  assert.equal(idx.segmentCount, 8);
+  assert.equal(idx.merge({ maxDocs: 399 }), false);
+  assert.equal(idx.segmentCount, 8);
+  assert.equal(idx.merge({ maxDocs: 400 }), true);
+  assert.equal(idx.segmentCount, 1);
+  assert.equal(idx.liveDocs, 400);
+});
