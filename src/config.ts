@@ -65,7 +65,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   } catch {
     throw new ConfigError(`PAPERBOY_TIMEZONE must be an IANA time zone such as Europe/Paris, got "${timezone}"`);
   }
-  const search = env.PAPERBOY_SEARCH ?? 'fts5';
+  const search = env.PAPERBOY_SEARCH ?? 'engine';
   if (search !== 'fts5' && search !== 'engine') throw new ConfigError(`PAPERBOY_SEARCH must be fts5 or engine, got "${search}"`);
   return {
     db: flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db',

@@ -2,6 +2,8 @@
  * `paperboy serve`: the site, the API and the digest schedule on one port.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { createLexicalSearch } from '../search/create-search.js';
@@ -34,6 +36,10 @@ export function registerServe(program: Command): void {
       if (config.demo) {
         const loaded = await importDemoIfEmpty(store);
         if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers)`);
+      }
+      if (config.search === 'engine' && !existsSync(join(`${config.db}.idx`, 'manifest.json'))) {
+        const n = await store.countPapers();
+        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers (once; \`paperboy index --lexical\` does it with a progress bar)…`);
       }
       const search = await createLexicalSearch(store, config.search);
       const app = await createApp({ store, search, config, logger: process.env.PAPERBOY_LOG === '1' });

@@ -44,7 +44,7 @@ export class EngineSearch implements ClosableSearch {
   }
 }
 
-export async function createLexicalSearch(store: Store, engine: SearchEngineName = 'fts5'): Promise<ClosableSearch> {
+export async function createLexicalSearch(store: Store, engine: SearchEngineName = 'engine'): Promise<ClosableSearch> {
   if (!(store instanceof SqliteStore)) {
     throw new Error(`no lexical search for store kind ${store.kind}: use a SQLite database (--db file.db / PAPERBOY_DB)`);
   }

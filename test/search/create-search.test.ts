@@ -17,7 +17,7 @@ test('PAPERBOY_SEARCH picks the engine; both engines answer the same query the s
       record(paper('2501.00002', { title: 'Graph neural networks', abstract: 'Message passing and diffusion on graphs.', categories: ['cs.LG'], primaryCategory: 'cs.LG', publishedAt: '2025-01-03T00:00:00.000Z' })),
       record(paper('2501.00003', { title: 'Reasoning in language models', abstract: 'Chains of thought.', publishedAt: '2025-01-04T00:00:00.000Z' })),
     ]);
-    assert.equal(loadConfig({}, {}).search, 'fts5');
+    assert.equal(loadConfig({}, {}).search, 'engine');
     assert.equal(loadConfig({}, { PAPERBOY_SEARCH: 'engine' }).search, 'engine');
     assert.throws(() => loadConfig({}, { PAPERBOY_SEARCH: 'lucene' }), ConfigError);
 

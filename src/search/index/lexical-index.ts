@@ -345,16 +345,28 @@ export class LexicalIndex {
     if (termSets.some((s) => s.length === 0)) return empty;
     // Single token (prefix expansion or author word without proximity): sum the tfs of the expansions.
     if (c.terms.length === 1) {
-      const acc = new Map<number, number>();
+      // A dense accumulator over the segment's doc ids: no hashing, no sort; a common prefix such as
+      // "model*" expands to ~1 posting per paper, which a Map plus a sort made take hundreds of ms.
+      const acc = new Float64Array(seg.numDocs);
+      let hits = 0;
       for (const t of termSets[0]) {
         const { docs, tfs } = seg.decodeAll(t);
         for (let i = 0; i < docs.length; i++) {
           const f = c.authors ? tfs[i * 3 + 1] * w[1] : tfs[i * 3] * w[0] + tfs[i * 3 + 1] * w[1] + tfs[i * 3 + 2] * w[2];
-          if (f > 0) acc.set(docs[i], (acc.get(docs[i]) ?? 0) + f);
+          if (f > 0) {
+            if (acc[docs[i]] === 0) hits++;
+            acc[docs[i]] += f;
+          }
         }
       }
-      const docs = Uint32Array.from([...acc.keys()].sort((a, b) => a - b));
-      const tfw = Float64Array.from(docs, (d) => acc.get(d)!);
+      const docs = new Uint32Array(hits);
+      const tfw = new Float64Array(hits);
+      for (let d = 0, j = 0; j < hits; d++) {
+        if (acc[d] !== 0) {
+          docs[j] = d;
+          tfw[j++] = acc[d];
+        }
+      }
       return { docs, tfw };
     }
     // Several tokens: walk the intersection and check positions (phrase: adjacent, in order; author: within `near`).
