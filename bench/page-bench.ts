@@ -27,7 +27,7 @@ import type { FastifyInstance } from 'fastify';
 import { benchDatabase } from './search-bench.js';
 import { createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config.js';
-import { SqliteLexicalSearch } from '../src/store/sqlite/sqlite-search.js';
+import { createLexicalSearch } from '../src/search/create-search.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { addDays, isoWeekOf } from '../src/domain/periods.js';
 import type { BenchOptions, BenchResult } from './run.js';
@@ -72,7 +72,7 @@ export function addDailyLists(store: SqliteStore): { latestDay: string; days: nu
 export async function benchApp(store: SqliteStore, latestDay: string): Promise<FastifyInstance> {
   return createApp({
     store,
-    search: new SqliteLexicalSearch(store),
+    search: await createLexicalSearch(store, loadConfig({}, process.env).search),
     config: loadConfig({ db: store.location, port: 0 }, {}),
     now: () => new Date(`${latestDay}T20:00:00Z`),
   });
@@ -113,7 +113,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const lists = addDailyLists(store);
     opts.log(`  daily lists: ${lists.entries.toLocaleString('en-US')} entries over ${lists.days} days in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const app = await benchApp(store, lists.latestDay);
-    const search = new SqliteLexicalSearch(store);
+    const search = await createLexicalSearch(store, loadConfig({}, process.env).search);
     const day = lists.latestDay;
     const ids = lists.sampleIds;
     // A month with daily lists on every day (~30 pages of 50): the one before the latest day's month.
