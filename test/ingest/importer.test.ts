@@ -115,3 +115,21 @@ test('importer: daily entries and organizations go in with the papers (seed list
     assert.equal(await store.latestDay(), '2026-03-08'); // the seed listing's "Mar 8"
   });
 });
+
+test('importer: within one batch, a paper added then replaced by a newer version is indexed once, with the newer text only', async () => {
+  await withStore(async (store) => {
+    const v1 = paper('2401.00001', { version: 1, title: 'Quokka draft', abstract: 'wombat estimators' });
+    const v2 = paper('2401.00001', { version: 2, title: 'Quokka final', abstract: 'platypus estimators' });
+    const other = paper('2401.00002', { title: 'Echidna results', abstract: 'numbat data' });
+    const items: ParsedItem[] = [v1, other, v2].map((p, i) => ({ ok: true, at: `line ${i + 1}`, record: record(p) }));
+    const s = await importItems(store, items, { batchSize: 10 });
+    assert.deepEqual({ added: s.added, updated: s.updated }, { added: 2, updated: 1 });
+    const hits = (q: string) => (store.db.prepare('SELECT p.id FROM papers_fts f JOIN papers p ON p.pk = f.rowid WHERE papers_fts MATCH ? ORDER BY p.id')
+      .all(q) as { id: string }[]).map((r) => r.id);
+    assert.deepEqual(hits('platypus'), ['2401.00001']);
+    assert.deepEqual(hits('wombat'), []);
+    assert.deepEqual(hits('draft'), []);
+    assert.deepEqual(hits('numbat'), ['2401.00002']);
+    assert.deepEqual(await store.indexHealth(), { papers: 2, indexed: 2 });
+  });
+});

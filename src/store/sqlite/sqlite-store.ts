@@ -224,7 +224,8 @@ export class SqliteStore implements Store {
     return candidates.find((r) => titleKey(r.title) === key);
   }
 
-  private writeOne(rec: PaperRecord): UpsertOutcome {
+  /** Writes one record's rows; its lexical-index writes go on `fts`, run by upsertRecords at the batch's end. */
+  private writeOne(rec: PaperRecord, fts: (() => void)[]): UpsertOutcome {
     const s = this.stmts;
     if (rec.org) s.orgUpsert.run(rec.org.name, rec.org.fullname, rec.org.avatarUrl);
     const existingRow = this.findExisting(rec.paper);
@@ -233,7 +234,8 @@ export class SqliteStore implements Store {
     if (!existingRow) {
       const info = s.insert.run(paperParams(rec.paper));
       const pk = Number(info.lastInsertRowid);
-      s.ftsInsert.run(pk, ...ftsColumns(rec.paper));
+      const text = ftsColumns(rec.paper);
+      fts.push(() => s.ftsInsert.run(pk, ...text));
       for (const c of rec.paper.categories) s.catInsert.run(pk, c);
       outcome = 'added';
       paperId = rec.paper.id;
@@ -249,8 +251,11 @@ export class SqliteStore implements Store {
         s.update.run({ ...paperParams(merged), pk: existingRow.pk });
         const oldText = ftsColumns(existing), newText = ftsColumns(merged);
         if (oldText.some((t, i) => t !== newText[i])) {
-          s.ftsDelete.run(existingRow.pk);
-          s.ftsInsert.run(existingRow.pk, ...newText);
+          const pk = existingRow.pk;
+          fts.push(() => {
+            s.ftsDelete.run(pk);
+            s.ftsInsert.run(pk, ...newText);
+          });
         }
         if (JSON.stringify(existing.categories) !== JSON.stringify(merged.categories)) {
           s.catDelete.run(existingRow.pk);
@@ -282,7 +287,17 @@ export class SqliteStore implements Store {
   }
 
   async upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]> {
-    return this.db.transaction((recs: PaperRecord[]) => recs.map((r) => this.writeOne(r)))(records);
+    return this.db.transaction((recs: PaperRecord[]) => {
+      // The FTS5 writes of the whole batch go last, in their original order. FTS5 flushes its
+      // in-memory term buffer to a new on-disk segment at every statement savepoint, and each
+      // papers INSERT/UPDATE opens one (its paper_changes trigger makes it a multi-row write):
+      // interleaved, the index got one tiny segment per paper and spent most of an import merging
+      // them (100k synthetic papers: 22 s in upsertRecords interleaved, 10.5 s batched at the end).
+      const fts: (() => void)[] = [];
+      const outcomes = recs.map((r) => this.writeOne(r, fts));
+      for (const op of fts) op();
+      return outcomes;
+    })(records);
   }
 
   async getPaper(id: string): Promise<PaperDetail | null> {
