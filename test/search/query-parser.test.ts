@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { buildMatch, canonicalCategory, highlightTerms, MAX_CLAUSES, parseQuery } from '../../src/search/query-parser.js';
+import { rng } from '../helpers/prng.js';
 
 test('plain words are ANDed quoted terms; quotes make phrases', () => {
   const q = parseQuery('Diffusion "large language models" GPT-4o');
@@ -61,16 +62,6 @@ test('canonicalCategory spells arXiv categories the usual way', () => {
   assert.equal(canonicalCategory('HEP-TH'), 'hep-th');
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['"', '""', '(', ')', '*', '^', ':', '-', '+', '{', '}', ',', '.', ' ', '  ', '\t', '\n', '\0', '\u0001', '\u007f',
   'NEAR', 'NEAR(', 'AND', 'OR', 'NOT', 'and', 'author:', 'category:', 'cat:', 'org:', 'title:', 'authors:', 'abstract:',

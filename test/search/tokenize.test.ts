@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { porterStem, stems, tokenize } from '../../src/search/tokenize.js';
+import { rng } from '../helpers/prng.js';
 
 /** Terms FTS5 stores for each text, in order (via an fts5vocab 'instance' table). */
 function fts5Terms(texts: string[]): string[][] {
@@ -19,16 +20,6 @@ function fts5Terms(texts: string[]): string[][] {
   return out;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLES = [
   'Attention Is All You Need: generalization, relational reasoning and hopefulness.',

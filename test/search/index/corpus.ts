@@ -1,16 +1,9 @@
 /** Test helper: a small seeded corpus with a Zipf-like vocabulary, so common words span many posting blocks. */
 import type { IndexDoc } from '../../../src/search/index/segment-builder.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../helpers/prng.js';
+
+export { rng };
 
 export const WORDS = (
   'learning models model language reasoning video generation diffusion attention graph neural network networks ' +
