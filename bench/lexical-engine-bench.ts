@@ -3,7 +3,7 @@
  * ranking, on the same synthetic corpus (bench/corpus.ts), in the same run.
  *
  *   node --import tsx bench/lexical-engine-bench.ts [papers=1000000] [--rebuild] [--rebuild-index] [--fts-only] [--no-fts]
- *     [--reps N] [--segment-docs N]
+ *     [--reps N] [--segment-docs N] [--threads N] [--pregenerate]
  *
  * Step 1 (cached in bench/out/lexical-engine-N.db): an FTS5 table shaped
  * like papers_fts, and the raw text size. Step 2 (cached in
@@ -16,6 +16,11 @@
  * runs, speed-up, whether the engine's top 20 equals FTS5's bm25(10,5,1)
  * top 20, build papers/s, index size against the raw text, resident memory.
  * Run the queries in a fresh process (without --rebuild*) for clean figures.
+ * --threads N (N ≥ 2) builds alternate segments in N worker threads
+ * (ParallelSegmentWriter); the whole build, generator included, is then the
+ * comparable figure ("build with the generator", printed for any N), or,
+ * with --pregenerate, all papers are generated in memory first (small N
+ * only: ≈ 3 KB a paper) and the build alone is timed.
  * Non-goals: the HTTP layer (search-bench.ts).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
@@ -24,13 +29,14 @@ import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { paperRecords } from './corpus.js';
 import { LexicalIndex, type EngineQuery } from '../src/search/index/lexical-index.js';
+import { ParallelSegmentWriter } from '../src/search/index/parallel-segment-writer.js';
 import { dayNumber, type IndexDoc } from '../src/search/index/segment-builder.js';
 import { DEFAULT_FIELD_WEIGHTS } from '../src/search/index/bm25.js';
 import { porterStem, foldedTokens } from '../src/search/tokenize.js';
 import { REBUILD_SEGMENT_DOCS } from '../src/search/indexed-search.js';
 
 const args = process.argv.slice(2);
-const n = Number(args.find((a, i) => /^\d+$/.test(a) && !['--reps', '--segment-docs'].includes(args[i - 1])) ?? 1_000_000);
+const n = Number(args.find((a, i) => /^\d+$/.test(a) && !['--reps', '--segment-docs', '--threads'].includes(args[i - 1])) ?? 1_000_000);
 const rebuild = args.includes('--rebuild');
 const rebuildIndex = rebuild || args.includes('--rebuild-index');
 const ftsOnly = args.includes('--fts-only');
@@ -41,6 +47,10 @@ const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 30;
 // --segment-docs N: the build flushes a segment every N papers (as `paperboy index --lexical` does), bounding its memory.
 const segArg = args.indexOf('--segment-docs');
 const segmentDocs = segArg >= 0 ? Number(args[segArg + 1]) : REBUILD_SEGMENT_DOCS;
+// --threads N: N ≥ 2 builds alternate segments in N worker threads (ParallelSegmentWriter, as `paperboy index --lexical`).
+const thrArg = args.indexOf('--threads');
+const threads = thrArg >= 0 ? Number(args[thrArg + 1]) : 1;
+const pregenerate = args.includes('--pregenerate');
 const out = join(import.meta.dirname, 'out');
 mkdirSync(out, { recursive: true });
 const dbFile = join(out, `lexical-engine-${n}.db`);
@@ -61,7 +71,7 @@ function* docs(): Generator<IndexDoc> {
 }
 
 interface FtsMeta { rawBytes: number; ftsSeconds: number }
-interface IdxMeta { engineSeconds: number; cpuSeconds?: number; segmentDocs?: number; peakRss?: number; rssAfterBuild: number; rawBytes?: number }
+interface IdxMeta { engineSeconds: number; cpuSeconds?: number; threads?: number; pregenerated?: boolean; totalSeconds?: number; totalCpuSeconds?: number; segmentDocs?: number; peakRss?: number; rssAfterBuild: number; rawBytes?: number }
 
 function buildFts(): FtsMeta {
   for (const p of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(p, { force: true });
@@ -116,14 +126,24 @@ function buildIndex(): IdxMeta {
     cpuMs += (c.user + c.system) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   };
+  // --pregenerate: every paper in memory first, so the whole-build figure below is the build alone.
+  const source: Iterable<IndexDoc> = pregenerate ? [...docs()] : docs();
+  // Whole build, generator included (wall and CPU of all threads): the figure comparable across --threads.
+  const t0all = performance.now();
+  const c0all = process.cpuUsage();
+  const par = threads > 1 ? new ParallelSegmentWriter(idx, threads, segmentDocs) : null;
   let batch: IndexDoc[] = [];
   const addBatch = (): void => timed(() => {
     for (const d of batch) {
+      if (par) {
+        par.add(d);
+        continue;
+      }
       idx.add(d, { fresh: true });
       if (++done % segmentDocs === 0) idx.flush();
     }
   });
-  for (const d of docs()) {
+  for (const d of source) {
     rawBytes += Buffer.byteLength(d.title) + Buffer.byteLength(d.authors) + Buffer.byteLength(d.abstract);
     batch.push(d);
     if (batch.length === 10_000) {
@@ -136,8 +156,11 @@ function buildIndex(): IdxMeta {
     }
   }
   addBatch();
-  timed(() => idx.flush());
-  const meta: IdxMeta = { engineSeconds: engineMs / 1000, cpuSeconds: cpuMs / 1000, segmentDocs, peakRss, rssAfterBuild: process.memoryUsage().rss, rawBytes };
+  timed(() => (par ? par.finish() : idx.flush()));
+  const totalSeconds = (performance.now() - t0all) / 1000;
+  const ca = process.cpuUsage(c0all);
+  const totalCpuSeconds = (ca.user + ca.system) / 1e6;
+  const meta: IdxMeta = { engineSeconds: engineMs / 1000, cpuSeconds: cpuMs / 1000, threads, pregenerated: pregenerate, totalSeconds, totalCpuSeconds, segmentDocs, peakRss, rssAfterBuild: process.memoryUsage().rss, rawBytes };
   idx.close();
   writeFileSync(idxMetaFile, JSON.stringify(meta));
   return meta;
@@ -232,9 +255,13 @@ console.log(`\nmin speed-up on the common-word queries: ${Math.min(...commonRati
 console.log(`build: engine ${(n / idxMeta.engineSeconds).toFixed(0)} papers/s (${idxMeta.engineSeconds.toFixed(1)} s, generator excluded` +
   (idxMeta.cpuSeconds ? `; ${(n / idxMeta.cpuSeconds).toFixed(0)} papers per CPU-second; segments of ${idxMeta.segmentDocs}; peak RSS ${mb(idxMeta.peakRss ?? 0)}` : '') + ')' +
   (ftsMeta ? `, FTS5 ${(n / ftsMeta.ftsSeconds).toFixed(0)} papers/s` : ''));
+if (idxMeta.totalSeconds && idxMeta.totalCpuSeconds) {
+  console.log(`build${idxMeta.pregenerated ? ' (papers generated beforehand)' : ' with the generator'}: ${idxMeta.threads ?? 1} thread(s), ${(n / idxMeta.totalSeconds).toFixed(0)} papers/s wall ` +
+    `(${idxMeta.totalSeconds.toFixed(1)} s), ${(n / idxMeta.totalCpuSeconds).toFixed(0)} papers per CPU-second (all threads)`);
+}
 console.log(`index on disk: ${mb(idxBytes)} = ${((100 * idxBytes) / rawBytes).toFixed(1)}% of raw text ${mb(rawBytes)}` +
   (ftsMeta ? `; FTS5 database ${mb(statSync(dbFile).size)}` : ''));
-console.log(`tier lists answered ${idx.counters.tiered} queries, fell back ${idx.counters.tieredFallback} times`);
+console.log(`tier lists: second tier answered ${idx.counters.tiered2} queries (fell back ${idx.counters.tier2Fallback} times), first tier ${idx.counters.tiered} (fell back ${idx.counters.tieredFallback} times)`);
 console.log(`segments: ${idx.segmentCount}`);
 console.log(`RSS: before open ${mb(rssBefore)}, after opening the index ${mb(rssLoaded)}, after queries ${mb(rssQuery)}; at the end of the build ${mb(idxMeta.rssAfterBuild)}`);
 console.log(`stats: ${JSON.stringify(idx.stats())}`);

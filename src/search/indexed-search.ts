@@ -19,6 +19,7 @@ import type Database from 'better-sqlite3';
 import type { LexicalSearch, SearchHit, SearchRequest, SearchResult } from './lexical.js';
 import { AUTHOR_NEAR, canonicalCategory, highlightTerms, parseQuery, type QueryClause } from './query-parser.js';
 import { foldedTokens, porterStem } from './tokenize.js';
+import { ParallelSegmentWriter } from './index/parallel-segment-writer.js';
 import { LexicalIndex, type ClauseSpec, type EngineHit, type EngineQuery } from './index/lexical-index.js';
 import { dayNumber, type IndexDoc } from './index/segment-builder.js';
 
@@ -86,20 +87,36 @@ export class IndexedLexicalSearch implements LexicalSearch {
    * The change log position is read first, so a paper changed during the
    * rebuild is replayed by the next catchUp() (replaying is idempotent).
    */
-  rebuild(progress: (done: number, total: number) => void = () => {}): void {
+  rebuild(
+    progress: (done: number, total: number) => void = () => {},
+    opts: { threads?: number; segmentDocs?: number } = {},
+  ): void {
+    const segmentDocs = opts.segmentDocs ?? REBUILD_SEGMENT_DOCS;
     const seq = (this.maxSeq.get() as { s: number }).s;
     const total = (this.db.prepare('SELECT COUNT(*) AS n FROM papers').get() as { n: number }).n;
     let done = 0;
-    const rows = this.db.prepare(`${SELECT_TEXT} ORDER BY published_at IS NULL, published_at, pk`).iterate() as IterableIterator<PaperTextRow>;
-    for (const r of rows) {
-      this.index.add(indexDocOfRow(r), { fresh: true });
-      if (++done % REBUILD_SEGMENT_DOCS === 0) this.index.flush();
-      if (done % 5_000 === 0) progress(done, total);
+    // Worker threads build alternate segments of a large corpus into a new, empty folder (the main thread reads rows).
+    const parallel = (opts.threads ?? 1) > 1 && this.index.dir !== null && this.index.segmentCount === 0 && this.index.liveDocs === 0 &&
+      total > segmentDocs * 2;
+    const writer = parallel ? new ParallelSegmentWriter(this.index, opts.threads ?? 1, segmentDocs) : null;
+    try {
+      const rows = this.db.prepare(`${SELECT_TEXT} ORDER BY published_at IS NULL, published_at, pk`).iterate() as IterableIterator<PaperTextRow>;
+      for (const r of rows) {
+        if (writer) writer.add(indexDocOfRow(r));
+        else {
+          this.index.add(indexDocOfRow(r), { fresh: true });
+          if ((done + 1) % segmentDocs === 0) this.index.flush();
+        }
+        if (++done % 5_000 === 0) progress(done, total);
+      }
+      this.index.changeSeq = seq;
+      if (writer) writer.finish();
+      else this.index.flush();
+    } finally {
+      writer?.close();
     }
-    this.index.changeSeq = seq;
-    this.index.flush();
-    // A small corpus (one segment, or a few) is merged into one; a large one keeps its REBUILD_SEGMENT_DOCS segments.
-    if (done <= REBUILD_SEGMENT_DOCS * 2) this.index.merge({ all: true });
+    // A small corpus (one segment, or a few) is merged into one; a large one keeps its segmentDocs segments.
+    if (done <= segmentDocs * 2) this.index.merge({ all: true });
     progress(done, total);
   }
 

@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
-import { END_DOC, Segment, TIER_PREFIX, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
+import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
 import { readSegmentFile, writeFileAtomic, writeSegmentFile } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
@@ -94,6 +94,18 @@ export const MEMORY_FLUSH_DOCS = 5_000;
  */
 export const MAX_MERGED_DOCS = 500_000;
 
+/**
+ * A tier level is not tried when its proof bound is at least this share of
+ * the best score any match can reach (Σ idf·max impact): the k-th score would
+ * have to be nearly the maximum, which it is not, so the tier run would be
+ * wasted before the full search. Pure speed (the proof still decides
+ * exactness). Default 0.97: the all-common bench queries that pass sit at
+ * 0.89–0.95 (2–3 words, both levels); a query with one rare-ish word beside a
+ * floored one ("diffusion models", "reinforcement learning") sits at ≈ 1.0
+ * and can never pass. Sane range 0.95–1.0.
+ */
+const TIER_HOPELESS = 0.97;
+
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
   b[i >>> 5] |= 1 << (i & 31);
@@ -115,8 +127,13 @@ export class LexicalIndex {
    */
   changeSeq = 0;
   private durableSeq = 0;
-  /** How AND queries of plain words were answered (for tests and benchmarks): from tier lists, or tiers tried and not enough. */
-  readonly counters = { tiered: 0, tieredFallback: 0 };
+  /**
+   * How AND queries of plain words were answered (for tests and benchmarks):
+   * from the second tier lists (tiered2) or the first (tiered), or that
+   * level tried and not enough (tier2Fallback, tieredFallback), or not tried
+   * because its bound was hopeless (tier2Skipped, tieredSkipped).
+   */
+  readonly counters = { tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0 };
 
   private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
     this.memory = new SegmentBuilder(weights);
@@ -241,6 +258,26 @@ export class LexicalIndex {
     // Everything applied is now in segments (and, below, in the deleted-docs files).
     this.durableSeq = this.changeSeq;
     this.commit();
+  }
+
+  /**
+   * Reserves the next segment name for a segment file written elsewhere (a
+   * worker thread, parallel-segment-writer.ts) and adopted in order with
+   * adoptSegment(). No flush() or commit() may run in between: a commit
+   * removes segment files its manifest does not list.
+   */
+  reserveSegment(): { name: string; path: string } {
+    if (!this.dir) throw new Error('an in-memory index has no segment files: add papers with add()');
+    const name = `seg-${String(this.nextId++).padStart(6, '0')}`;
+    return { name, path: join(this.dir, `${name}.seg`) };
+  }
+
+  /** Appends a reserved segment once its file is written (after every segment before it); the next flush() commits it. */
+  adoptSegment(name: string): void {
+    if (!this.dir) throw new Error('an in-memory index has no segment files');
+    if (this.memory.n > 0) throw new Error('adoptSegment after add(): flush() the memory segment first, so doc ids keep their order');
+    const seg = new Segment(readSegmentFile(join(this.dir, `${name}.seg`)), name);
+    this.segments.push({ seg, deleted: newBitset(seg.numDocs), delCount: 0, delGen: 0, dirtyDeletes: false, filterCache: new Map() });
   }
 
   private persist(data: SegmentData, name: string, deleted: Uint32Array, delCount: number): LiveSegment {
@@ -476,7 +513,8 @@ export class LexicalIndex {
     const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
     const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
     if (mode === 'and' && !opts.exhaustive && q.must.length >= 2 && q.must.every(simple)) {
-      const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl);
+      // The second (smaller) tier first; the first tier when its proof fails; then the full search.
+      const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl, 2) ?? this.searchTiered(q, k, segs, plans, idfs, avgdl, 1);
       if (tiered) return tiered;
     }
     const heap = new TopK(k);
@@ -524,20 +562,46 @@ export class LexicalIndex {
    * below the final k-th score in every tiered segment, no left-out
    * document can enter the top k and the result is exact; otherwise null
    * (the caller runs the full search). Documents are offered in increasing
-   * global id, as topKAnd requires.
+   * global id, as topKAnd requires. `level` 2 uses the second tier lists
+   * (tier2Term, cutoff tier2Impact), 1 the first; the proof is the same
+   * with the level's cutoff.
    */
   private searchTiered(
     q: EngineQuery, k: number, segs: LiveSegment[], plans: ReturnType<LexicalIndex['plan']>, idfs: number[], avgdl: number,
+    level: 1 | 2,
   ): EngineHit[] | null {
+    const cutOf = (s: LiveSegment): number => (level === 2 ? s.seg.d.tier2Impact : s.seg.d.tierImpact);
+    const nameOf = level === 2 ? tier2Term : tierTerm;
     // Tier list ids per segment (null: some word has none there); nothing to gain when no segment has them all.
     const tierIds = segs.map((s, si) => {
-      if (s.seg.d.tierImpact <= 0 || plans[si].some((c) => c.df === 0)) return null;
-      const ids = q.must.map((c) => s.seg.lookup(tierTerm(c.terms[0])));
+      if (cutOf(s) <= 0 || plans[si].some((c) => c.df === 0)) return null;
+      const ids = q.must.map((c) => s.seg.lookup(nameOf(c.terms[0])));
       return ids.every((t) => t >= 0) ? ids : null;
     });
     if (!tierIds.some((x) => x)) return null;
-    const heap = new TopK(k);
+    // The proof's bound (worst), known before any decoding, against the best score any match can reach (best):
+    // when the bound is nearly that, the k-th score cannot clear it and the tier run would be wasted work.
+    const scaleOf = (s: LiveSegment): number => Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
     let worst = -Infinity;
+    let best = 0;
+    for (let si = 0; si < segs.length; si++) {
+      if (!tierIds[si]) continue;
+      const s = segs[si];
+      const scale = scaleOf(s);
+      const mx = plans[si].map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
+      best = Math.max(best, mx.reduce((a, b) => a + b, 0));
+      for (let j = 0; j < mx.length; j++) {
+        let b = idfs[j] * (cutOf(s) * scale);
+        for (let i = 0; i < mx.length; i++) if (i !== j) b += mx[i];
+        if (b > worst) worst = b;
+      }
+    }
+    if (worst >= TIER_HOPELESS * best) {
+      if (level === 2) this.counters.tier2Skipped++;
+      else this.counters.tieredSkipped++;
+      return null;
+    }
+    const heap = new TopK(k);
     let tieredSegments = 0;
     let base = 0;
     for (let si = 0; si < segs.length; si++) {
@@ -548,7 +612,7 @@ export class LexicalIndex {
       if (p.some((c) => c.df === 0)) continue;
       const run = this.segmentRun(q, s, segBase, avgdl);
       if (!run) continue;
-      const scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
+      const scale = scaleOf(s);
       const tiers = tierIds[si] ?? [];
       const tiered = tierIds[si] !== null;
       p.forEach((c, j) => {
@@ -564,19 +628,15 @@ export class LexicalIndex {
       }
       tieredSegments++;
       topKAnd(run, heap);
-      const mx = p.map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
-      for (let j = 0; j < p.length; j++) {
-        let b = idfs[j] * (s.seg.d.tierImpact * scale);
-        for (let i = 0; i < p.length; i++) if (i !== j) b += mx[i];
-        if (b > worst) worst = b;
-      }
     }
     if (tieredSegments === 0) return null;
     if (!heap.full || !(worst * (1 + 1e-9) < heap.threshold)) {
-      this.counters.tieredFallback++;
+      if (level === 2) this.counters.tier2Fallback++;
+      else this.counters.tieredFallback++;
       return null;
     }
-    this.counters.tiered++;
+    if (level === 2) this.counters.tiered2++;
+    else this.counters.tiered++;
     return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
 

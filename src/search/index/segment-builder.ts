@@ -23,7 +23,7 @@ import { DEFAULT_FIELD_WEIGHTS, impact, type FieldWeights } from './bm25.js';
 import { IntSlicePool, SliceReader } from './int-slice-pool.js';
 import { BLOCK_PAD, encodeBlock } from './block-codec.js';
 import {
-  BLOCK_SIZE, FILTER_PREFIX, MemoryPositions, TIER_PREFIX, categoryTerm, decodeTfCode, encodeTfCode, organizationTerm, tierTerm,
+  BLOCK_SIZE, FILTER_PREFIX, MemoryPositions, TIER_PREFIX, categoryTerm, decodeTfCode, encodeTfCode, organizationTerm, tier2Term, tierTerm,
   type SegmentData,
 } from './segment.js';
 
@@ -40,12 +40,25 @@ import {
 export const TIER_IMPACT = 1.7;
 
 /**
- * A term gets a tier list when it is in at least this share of a segment's
- * documents (and ≥ 2 blocks). Default 0.2: only words whose idf is near
- * FTS5's floor defeat block-max pruning; rarer words prune well without
- * tiers. Sane range 0.05–0.5 (more tiers cost index size).
+ * Second tier cutoff: postings of impact ≥ this value also go to the term's
+ * second tier list (tier2Term), which searchTiered tries first. Default 1.8:
+ * at 3M papers the top-20 thresholds of the all-common bench queries pass
+ * the proof with it (bound/k-th score 0.95–0.99) while the lists are ≈ 30%
+ * shorter than the first tier (3-word queries) and 27% ("video
+ * generation"); at 1.85 "large language models" already fails (1.0001), at
+ * 1.9 every 3-word query does. Sane range 1.75–1.9, above TIER_IMPACT.
  */
-export const TIER_MIN_SHARE = 0.2;
+export const TIER2_IMPACT = 1.8;
+
+/**
+ * A term gets a tier list when it is in at least this share of a segment's
+ * documents (and ≥ 2 blocks). Default 0.05: words in 5–20% of papers
+ * ("graph", "neural", "network") defeat block-max pruning too — nearly
+ * every 128-posting block of theirs holds a title hit, so block bounds never
+ * prune — while their tiers are tiny (≈ 5% of their postings have impact
+ * ≥ 1.7). Sane range 0.03–0.5 (more tiers cost index size).
+ */
+export const TIER_MIN_SHARE = 0.05;
 
 interface TierList { docs: Uint32Array; tfs: Uint16Array }
 
@@ -208,23 +221,26 @@ export function assembleSegment(
     const df = src.df(i);
     if (df < 2 * BLOCK_SIZE || df < TIER_MIN_SHARE * docs.n) continue;
     const n = src.decode(i, sDocs, sTfs);
-    let m = 0;
-    for (let x = 0; x < n; x++) {
-      const g = impact(sTfs[x * 3] * w0 + sTfs[x * 3 + 1] * w1 + sTfs[x * 3 + 2] * w2, docs.len[sDocs[x]], avgdl);
-      if (g >= TIER_IMPACT) m++;
+    // Both levels from one decode: the first tier (≥ TIER_IMPACT), then its subset the second (≥ TIER2_IMPACT).
+    for (const [cut, tname] of [[TIER_IMPACT, tierTerm(name)], [TIER2_IMPACT, tier2Term(name)]] as const) {
+      let m = 0;
+      for (let x = 0; x < n; x++) {
+        const g = impact(sTfs[x * 3] * w0 + sTfs[x * 3 + 1] * w1 + sTfs[x * 3 + 2] * w2, docs.len[sDocs[x]], avgdl);
+        if (g >= cut) m++;
+      }
+      const list: TierList = { docs: new Uint32Array(m), tfs: new Uint16Array(m * 3) };
+      for (let x = 0, o = 0; x < n; x++) {
+        const g = impact(sTfs[x * 3] * w0 + sTfs[x * 3 + 1] * w1 + sTfs[x * 3 + 2] * w2, docs.len[sDocs[x]], avgdl);
+        if (g < cut) continue;
+        list.docs[o] = sDocs[x];
+        list.tfs[o * 3] = sTfs[x * 3];
+        list.tfs[o * 3 + 1] = sTfs[x * 3 + 1];
+        list.tfs[o * 3 + 2] = sTfs[x * 3 + 2];
+        o++;
+      }
+      tierNames.push(tname);
+      tierLists.push(list);
     }
-    const list: TierList = { docs: new Uint32Array(m), tfs: new Uint16Array(m * 3) };
-    for (let x = 0, o = 0; x < n; x++) {
-      const g = impact(sTfs[x * 3] * w0 + sTfs[x * 3 + 1] * w1 + sTfs[x * 3 + 2] * w2, docs.len[sDocs[x]], avgdl);
-      if (g < TIER_IMPACT) continue;
-      list.docs[o] = sDocs[x];
-      list.tfs[o * 3] = sTfs[x * 3];
-      list.tfs[o * 3 + 1] = sTfs[x * 3 + 1];
-      list.tfs[o * 3 + 2] = sTfs[x * 3 + 2];
-      o++;
-    }
-    tierNames.push(tierTerm(name));
-    tierLists.push(list);
   }
   // Entries: source terms (i < nSrc) and tier lists (nSrc + j); tier lists given as input (a merge) are dropped.
   const nSrc = srcNames.length;
@@ -301,7 +317,7 @@ export function assembleSegment(
   termBlocks[numTerms] = k;
   for (let p = 0; p < BLOCK_PAD; p++) postings.byte(0);
   return {
-    numDocs: docs.n, totalLen, weights, dateSorted, tierImpact: TIER_IMPACT,
+    numDocs: docs.n, totalLen, weights, dateSorted, tierImpact: TIER_IMPACT, tier2Impact: TIER2_IMPACT,
     docKey: docs.key.slice(0, docs.n), docLen: docs.len.slice(0, docs.n), docDate: docs.date.slice(0, docs.n),
     termBytes, termOffsets, termDf, termBlocks, blockLast, blockMaxTfw, blockMinLen, blockDocOff, blockPosOff,
     postings: postings.view().slice(), positions: new MemoryPositions(positions.view()),

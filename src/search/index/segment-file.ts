@@ -32,6 +32,8 @@ interface Header {
   dateSorted: boolean;
   /** Impact cutoff of the `\x02` tier lists (0 or absent: none). */
   tierImpact?: number;
+  /** Impact cutoff of the `\x02\x02` second tier lists (0 or absent: none). */
+  tier2Impact?: number;
   sections: Record<string, [number, number]>;
   positions: [number, number];
 }
@@ -87,7 +89,7 @@ export function writeSegmentFile(path: string, d: SegmentData): number {
   const mk = (h: Header): Uint8Array => Buffer.from(JSON.stringify(h));
   const header: Header = {
     numDocs: d.numDocs, totalLen: d.totalLen, weights: [...d.weights] as [number, number, number],
-    dateSorted: d.dateSorted, tierImpact: d.tierImpact, sections, positions: [posOff, positions.length],
+    dateSorted: d.dateSorted, tierImpact: d.tierImpact, tier2Impact: d.tier2Impact, sections, positions: [posOff, positions.length],
   };
   // Section offsets are relative to the body; the body starts 8-aligned after the header.
   let json = mk(header);
@@ -158,6 +160,7 @@ export function readSegmentFile(path: string): SegmentData {
   const out: Record<string, unknown> = {
     numDocs: header.numDocs, totalLen: header.totalLen, weights: header.weights, dateSorted: header.dateSorted,
     tierImpact: header.tierImpact ?? 0,
+    tier2Impact: header.tier2Impact ?? 0,
     positions: new FilePositions(fd, bodyStart + header.positions[0]),
   };
   for (const [name, kind] of SECTIONS) out[name] = view(name, kind);

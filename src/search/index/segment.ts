@@ -30,6 +30,8 @@ export const FILTER_PREFIX = '\u0001';
 /** Terms starting with this byte are tier lists (the high-impact postings of the term after it). */
 export const TIER_PREFIX = '\u0002';
 export const tierTerm = (t: string): string => `${TIER_PREFIX}${t}`;
+/** The second, higher tier of a term (its postings of impact ≥ tier2Impact): TIER_PREFIX twice, so TIER_PREFIX tests cover both. */
+export const tier2Term = (t: string): string => `${TIER_PREFIX}${TIER_PREFIX}${t}`;
 export const categoryTerm = (c: string): string => `${FILTER_PREFIX}c${c}`;
 export const organizationTerm = (o: string): string => `${FILTER_PREFIX}o${o}`;
 
@@ -60,6 +62,8 @@ export interface SegmentData {
    * with their full tfs and no positions (see tiered-and.ts). 0: none.
    */
   tierImpact: number;
+  /** Cutoff of the second tier lists (tier2Term: a subset of the first, tried first). 0: none. */
+  tier2Impact: number;
   docKey: Uint32Array;
   docLen: Uint32Array;
   docDate: Int32Array;

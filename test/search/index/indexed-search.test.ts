@@ -8,6 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { IndexedLexicalSearch } from '../../../src/search/indexed-search.js';
+import { LexicalIndex } from '../../../src/search/index/lexical-index.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tempDbPath } from '../../helpers/temp-db.js';
 import { paper, record } from '../../helpers/papers.js';
 
@@ -84,6 +87,42 @@ test('papers imported, updated and deleted after the build are followed at once 
     assert.equal(third.catchUp(), 0, 'nothing left to replay after a flush');
     assert.deepEqual((await third.search({ ...base, text: 'thought', sort: 'relevance' })).hits.map((h) => h.paperId), ['2402.00002']);
     third.index.close();
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('a rebuild in two worker threads writes the same segments as one thread, in publication order', async () => {
+  const { file, cleanup } = tempDbPath();
+  const store = new SqliteStore(file);
+  try {
+    const words = ['graph', 'neural', 'video', 'diffusion', 'language', 'reasoning', 'model', 'robot'];
+    // Ids not in date order, so publication order (the doc-id order) differs from insertion order.
+    await store.upsertRecords(Array.from({ length: 1_000 }, (_, i) => record(paper(`2401.${String(10000 + i)}`, {
+      title: `${words[i % 8]} ${words[(i * 3) % 8]} study ${i}`,
+      abstract: `We study ${words[(i * 5) % 8]} and ${words[(i * 7) % 8]} models.`,
+      publishedAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 1_000) * 86_400_000).toISOString(),
+      categories: ['cs.LG'],
+    }))));
+    const build = (dir: string, threads: number): LexicalIndex => {
+      const index = LexicalIndex.open(join(dirname(file), dir));
+      new IndexedLexicalSearch(store.db, index).rebuild(() => {}, { threads, segmentDocs: 300 });
+      return index;
+    };
+    const one = build('one.idx', 1);
+    const two = build('two.idx', 2);
+    assert.equal(two.segmentCount, 4, '1,000 papers in segments of 300');
+    const segs = readdirSync(one.dir!).filter((f) => f.endsWith('.seg')).sort();
+    assert.deepEqual(readdirSync(two.dir!).filter((f) => f.endsWith('.seg')).sort(), segs);
+    for (const f of segs) assert.ok(readFileSync(join(one.dir!, f)).equals(readFileSync(join(two.dir!, f))), `${f} is byte-identical`);
+    assert.equal(two.changeSeq, one.changeSeq, 'the change log position is committed');
+    const reopened = LexicalIndex.open(two.dir!);
+    const q = { must: [{ terms: ['graph'] }, { terms: ['neural'] }] };
+    assert.deepEqual(reopened.search(q, 20), one.search(q, 20));
+    one.close();
+    two.close();
+    reopened.close();
   } finally {
     await store.close();
     cleanup();
