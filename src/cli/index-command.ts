@@ -19,7 +19,7 @@ import { LexicalIndex } from '../search/index/lexical-index.js';
 export function registerIndex(program: Command): void {
   program
     .command('index')
-    .description('Rebuild the block-max lexical index (<db>.idx/) used when PAPERBOY_SEARCH=engine.')
+    .description('rebuild the block-max lexical index (<db>.idx/) that search uses (PAPERBOY_SEARCH=engine, the default)')
     .option('--lexical', 'rebuild the lexical index (the only index today)')
     .option('--db <file>', 'SQLite database file (default: PAPERBOY_DB or ./data/paperboy.db)')
     .option('--no-progress', 'no progress bar (logs and CI)')
