@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Command } from 'commander';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { formatStats, registerStats } from '../../src/cli/stats.js';
 import { formatChecks, registerDoctor, runDoctor, type Check } from '../../src/cli/doctor.js';
 import { paper, record } from '../helpers/papers.js';
 import { tempDbPath } from '../helpers/temp-db.js';
+import { runCommand } from '../helpers/run-command.js';
 
 async function seeded(file: string): Promise<SqliteStore> {
   const store = new SqliteStore(file);
@@ -23,28 +23,7 @@ async function seeded(file: string): Promise<SqliteStore> {
   return store;
 }
 
-/** Runs one registered command, capturing stdout and the exit code it sets. */
-async function runCli(register: (p: Command) => void, args: string[]): Promise<{ out: string; exitCode: number }> {
-  const program = new Command().exitOverride();
-  register(program);
-  const write = process.stdout.write.bind(process.stdout);
-  let out = '';
-  const before = process.exitCode;
-  // Only our text is captured: the test runner's own (binary) protocol messages go through untouched.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    if (typeof chunk !== 'string') return write(chunk, ...rest);
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['node', 'paperboy', ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { out, exitCode };
-}
+
 
 const level = (checks: Check[], name: string) => checks.find((c) => c.name === name)?.level;
 
@@ -62,13 +41,13 @@ test('stats: totals, sources, days and categories as tables and as JSON', async 
     assert.match(text, /2024-05-28\s+2\n\s+2024-05-27\s+1\n/, 'newest day first');
     assert.match(text, /cs\.LG\s+2\n\s+cs\.CV\s+1\n/);
 
-    const { out } = await runCli(registerStats, ['stats', '--db', file, '--json']);
+    const { out } = await runCommand(registerStats, ['stats', '--db', file, '--json']);
     const json = JSON.parse(out) as typeof stats;
     assert.equal(json.papers, 3);
     assert.deepEqual(json.bySource, { 'arxiv-atom': 1, 'hf-daily': 1, snapshot: 1 });
     assert.deepEqual(json.byDay, [{ day: '2024-05-28', count: 2 }, { day: '2024-05-27', count: 1 }]);
 
-    const { out: table } = await runCli(registerStats, ['stats', '--db', file, '--days', '1']);
+    const { out: table } = await runCommand(registerStats, ['stats', '--db', file, '--days', '1']);
     assert.match(table, /2024-05-28\s+2/);
     assert.doesNotMatch(table, /2024-05-27/, '--days limits the days shown');
   } finally {
@@ -79,7 +58,7 @@ test('stats: totals, sources, days and categories as tables and as JSON', async 
 test('stats: a missing database is an error saying what to do', async () => {
   const { file, cleanup } = tempDbPath();
   try {
-    await assert.rejects(runCli(registerStats, ['stats', '--db', file]), /no database at .*pass --db FILE/);
+    await assert.rejects(runCommand(registerStats, ['stats', '--db', file]), /no database at .*pass --db FILE/);
   } finally {
     cleanup();
   }
@@ -128,7 +107,7 @@ test('doctor: a lexical index out of step with the papers fails, and the command
     const checks = await runDoctor({ db: file }, {});
     assert.equal(level(checks, 'lexical index'), 'fail');
     assert.match(checks.find((c) => c.name === 'lexical index')!.message, /2 rows for 3 papers: rebuild/);
-    const { out, exitCode } = await runCli(registerDoctor, ['doctor', '--db', file]);
+    const { out, exitCode } = await runCommand(registerDoctor, ['doctor', '--db', file]);
     assert.equal(exitCode, 1);
     assert.match(out, /^✗ lexical index/m);
     assert.match(out, /1 check failed/);

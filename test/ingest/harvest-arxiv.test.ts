@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Command } from 'commander';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PoliteHttpClient } from '../../src/ingest/http-fetch.js';
 import { parseOaiPage } from '../../src/ingest/arxiv-oai.js';
@@ -17,6 +16,7 @@ import {
 import { registerHarvest } from '../../src/cli/harvest.js';
 import { startFixtureServer, type FixtureServer, type Reply, type RecordedRequest } from '../helpers/fixture-server.js';
 import { tempDbPath } from '../helpers/temp-db.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const DELAY = 30;
 const NOW = new Date('2024-05-28T12:00:00Z');
@@ -266,23 +266,9 @@ test('bad dates and categories are refused before any request', async () => {
 test('paperboy harvest arxiv: flags, progress lines and the summary', async () => {
   const { file, cleanup } = tempDbPath();
   const srv = await startFixtureServer(oaiPages);
-  const write = process.stdout.write.bind(process.stdout);
-  let out = '';
   try {
-    const program = new Command().exitOverride();
-    registerHarvest(program);
-    // Only our text is captured: the test runner's own (binary) protocol messages go through untouched.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      if (typeof chunk !== 'string') return write(chunk, ...rest);
-      out += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(['node', 'paperboy', 'harvest', 'arxiv', '--category', 'cs.LG', '--from', '2024-05-20',
-        '--db', file, '--delay-ms', '5', '--oai-url', `${srv.url}/oai2`]);
-    } finally {
-      process.stdout.write = write;
-    }
+    const { out } = await runCommand(registerHarvest, ['harvest', 'arxiv', '--category', 'cs.LG', '--from', '2024-05-20',
+      '--db', file, '--delay-ms', '5', '--oai-url', `${srv.url}/oai2`]);
     assert.equal(srv.requests.length, 3);
     assert.match(out, /^harvest arxiv cs\.LG: page 1: 3 of 7 records/m);
     assert.match(out, /done: 3 pages, 7 records listed, 4 in cs\.LG: added 4, updated 0, unchanged 0, rejected 0/);
