@@ -4,7 +4,7 @@
  * when an address that is already active subscribes again, so the web response
  * can be the same in every case. Non-goals: digests (render.ts).
  */
-import { html } from '../web/pages/html.js';
+import { html } from '../html/html.js';
 import type { Subscription } from '../store/subscription-store.js';
 import type { OutgoingMail } from './smtp.js';
 import { CONFIRM_TTL_MS } from './signed-links.js';

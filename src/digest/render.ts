@@ -9,7 +9,7 @@
  * abstracts are untrusted). Pure: no I/O. Non-goals: choosing papers
  * (select.ts), sending (smtp.ts).
  */
-import { html, raw, type SafeHtml } from '../web/pages/html.js';
+import { html, raw, type SafeHtml } from '../html/html.js';
 import type { Period } from '../domain/periods.js';
 import type { Frequency, RenderedMessage } from '../store/subscription-store.js';
 import type { DigestItem } from './select.js';

@@ -6,29 +6,8 @@
  * Non-goals: semantic/vector search (a separate engine fused in hybrid.ts later).
  */
 
-export type SearchSort = 'relevance' | 'newest' | 'upvotes';
-
-export interface SearchFilters {
-  /** Inclusive publication-date range, YYYY-MM-DD. */
-  from?: string;
-  to?: string;
-  category?: string;
-  organization?: string;
-}
-
-export interface SearchRequest {
-  /** The user's query as typed (may contain "phrases", author:, category:, prefix*). */
-  text: string;
-  filters: SearchFilters;
-  sort: SearchSort;
-  limit: number;
-  offset: number;
-  /**
-   * Treat the last bare word as a prefix while the user is typing it ("diff" finds
-   * "diffusion"); see search/query-parser.ts. Default true (the site's search box).
-   */
-  prefixLast?: boolean;
-}
+import type { SearchRequest } from './search-request.js';
+export type { SearchFilters, SearchRequest, SearchSort } from './search-request.js';
 
 export interface SearchHit {
   paperId: string;

@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import type { DailySort } from '../../store/store.js';
 import { hfDailyItem, type HfDailyItem } from './hf-shape.js';
-import { enumParam, intParam, periodParams, textParam, type RawQuery } from './params.js';
+import { enumParam, intParam, periodParams, textParam, type RawQuery } from '../params.js';
 import { trendingWindow } from './trending-window.js';
 
 export const DAILY_SORTS = ['publishedAt', 'trending'] as const;

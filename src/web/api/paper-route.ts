@@ -13,7 +13,7 @@ import type { PaperDetail } from '../../store/store.js';
 import { parseArxivId } from '../../domain/arxiv-id.js';
 import { notFound } from '../http-error.js';
 import { hfPaperDetail } from './hf-shape.js';
-import { invalidParameter } from './params.js';
+import { invalidParameter } from '../params.js';
 
 /** Looks a paper up by what a client sent: the stored id, or an arXiv id with version/prefix. */
 export async function findPaper(deps: Pick<RouteDeps, 'store'>, rawId: string): Promise<PaperDetail | null> {

@@ -13,9 +13,10 @@ import type { RouteDeps } from '../app.js';
 import type { PaperDetail } from '../../store/store.js';
 import { hfSearchItem, type HfSearchItem } from './hf-shape.js';
 import { highlightHtml } from '../../search/highlight.js';
-import { intParam, invalidParameter, textParam, type RawQuery } from './params.js';
+import { intParam, invalidParameter, textParam, type RawQuery } from '../params.js';
 
-export const SEARCH_QUERY_MAX = 250;
+import { SEARCH_QUERY_MAX } from '../../search/search-request.js';
+export { SEARCH_QUERY_MAX };
 export const SEARCH_LIMIT_MAX = 120;
 export const SEARCH_LIMIT_DEFAULT = 50;
 

@@ -12,7 +12,7 @@
  */
 import { Feed } from 'feed';
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../html/html.js';
 
 export type FeedFormat = 'rss' | 'atom';
 

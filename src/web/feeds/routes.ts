@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { notFound } from '../http-error.js';
-import { dayParam, invalidParameter, type RawQuery } from '../api/params.js';
+import { dayPeriodParam, invalidParameter, type RawQuery } from '../params.js';
 import { searchHits, searchQueryParam } from '../api/search-route.js';
 import { trendingWindow } from '../api/trending-window.js';
 import { renderFeed, type FeedEntry, type FeedFormat } from './feed-document.js';
@@ -49,7 +49,7 @@ export async function feedRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
 
   for (const format of ['rss', 'atom'] as const) {
     app.get(`/feeds/daily.${format}`, async (req, reply) => {
-      const period = dayParam(req.query as RawQuery, 'date');
+      const period = dayPeriodParam(req.query as RawQuery, 'date');
       const day = period?.from ?? (await deps.store.latestDay());
       const entries: FeedEntry[] = [];
       if (day) {

@@ -5,7 +5,7 @@
  * papers, search). The message is escaped like every other value.
  * Non-goals: error logging (app.ts does that).
  */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 import { layout, type Theme } from './layout.js';
 
 export interface ErrorPageOptions {

@@ -9,7 +9,7 @@
  * `theme` cookie says otherwise. Every value goes through html``.
  * Non-goals: per-page CSS or script bundles.
  */
-import { html, raw, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { assetUrl } from './assets.js';
 
 /** The visitor's theme choice (cookie `theme`); absent means "follow the OS". */

@@ -7,7 +7,7 @@
  * JavaScript). Non-goals: choosing the papers (list-routes.ts asks the store).
  */
 import type { DailyItem } from '../../store/store.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout, type NavSection } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { cardList, paperCard } from './paper-card.js';

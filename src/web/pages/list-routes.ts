@@ -19,10 +19,10 @@ import type { DailySort } from '../../store/store.js';
 import { trendingWindow, TRENDING_WINDOW_DAYS } from '../api/trending-window.js';
 import { formatDay, formatPeriod } from './format.js';
 import { renderCards, renderListPage, type ListKind, type ListView, type NavLink } from './list-page.js';
-import type { SafeHtml } from './html.js';
+import type { SafeHtml } from '../../html/html.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { LIST_PAGE_SIZE, pageCount } from './pager.js';
-import { pageParam } from './params.js';
+import { pageParam } from '../params.js';
 
 const RSS = 'application/rss+xml';
 const ATOM = 'application/atom+xml';

@@ -8,13 +8,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { notFound } from '../http-error.js';
-import { html } from './html.js';
+import { html } from '../../html/html.js';
 import { layout } from './layout.js';
 import { orgPath, plural, safeUrl } from './format.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { cardList, paperCard } from './paper-card.js';
 import { LIST_PAGE_SIZE, pager, pageCount } from './pager.js';
-import { pageParam, stringParam } from './params.js';
+import { pageParam, stringParam } from '../params.js';
 import { subscribeBox } from './subscribe-box.js';
 
 /** Every daily list ever: an organization page spans all time. */
@@ -26,7 +26,7 @@ export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
   const { store, config } = deps;
 
   app.get('/orgs/:name', async (req: Req, reply) => {
-    const name = stringParam(req.params, 'name', 100) ?? '';
+    const name = stringParam(req.params as Record<string, unknown>, 'name', 100)?.trim() ?? '';
     const page = pageParam(req.query);
     const [org, res] = await Promise.all([
       store.getOrganization(name),

@@ -5,7 +5,7 @@
  * rel="prev"/"next". Non-goals: numbered page strips (lists are read from
  * the top; search is refined, not paged through).
  */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 
 /** How many cards a list page shows: a busy day on Daily Papers has 30–60 papers, so most days fit one page. */
 export const LIST_PAGE_SIZE = 50;

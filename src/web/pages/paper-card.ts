@@ -8,7 +8,7 @@
  * snippet with matches marked. Non-goals: voting (needs accounts).
  */
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { authorLine, compactNumber, formatDay, githubUrl, orgPath, paperPath, plural } from './format.js';
 
 export interface CardInput {

@@ -10,7 +10,7 @@
  */
 import { paperLinks, type Paper } from '../../domain/paper.js';
 import type { PaperDetail } from '../../store/store.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { bibtex } from './bibtex.js';

@@ -20,7 +20,7 @@ import type { RouteDeps } from '../app.js';
 import { parseArxivId } from '../../domain/arxiv-id.js';
 import { notFound } from '../http-error.js';
 import { renderPaperMarkdown } from '../api/paper-markdown.js';
-import { html } from './html.js';
+import { html } from '../../html/html.js';
 import { renderErrorPage } from './error-page.js';
 import { paperPath } from './format.js';
 import { pageContext, sendHtml, themeOf } from './page-context.js';

@@ -8,13 +8,13 @@
  * Non-goals: running the search (search-routes.ts) or type-ahead.
  */
 import type { SearchSort } from '../../search/lexical.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { cardList } from './paper-card.js';
 import { pager, pageCount } from './pager.js';
-import type { SearchParams } from './params.js';
-import { MAX_QUERY_CHARS } from './params.js';
+import type { SearchParams } from '../params.js';
+import { SEARCH_QUERY_MAX } from '../../search/search-request.js';
 import { formatCount } from './format.js';
 
 export interface SearchView {
@@ -40,7 +40,7 @@ function searchForm(p: SearchParams): SafeHtml {
   return html`<form class="search-form" method="get" action="/papers" role="search" aria-label="Search papers">
 <div class="row">
 <div class="field grow"><label for="q">Search</label>
-<input id="q" type="search" name="q" value="${p.q}" maxlength="${MAX_QUERY_CHARS}" placeholder='Words, "a phrase", author:Name, or an arXiv id / URL'></div>
+<input id="q" type="search" name="q" value="${p.q}" maxlength="${SEARCH_QUERY_MAX}" placeholder='Words, "a phrase", author:Name, or an arXiv id / URL'></div>
 <button type="submit">Search</button>
 </div>
 <div class="row">

@@ -13,13 +13,13 @@ import type { RouteDeps } from '../app.js';
 import { arxivIdFromInput } from '../../domain/arxiv-id.js';
 import { highlightHtml, snippetHtml } from '../../search/highlight.js';
 import type { PaperDetail } from '../../store/store.js';
-import { raw } from './html.js';
+import { raw } from '../../html/html.js';
 import type { ListHandlers } from './list-routes.js';
 import { paperPath } from './format.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { paperCard } from './paper-card.js';
 import { pageHref } from './pager.js';
-import { searchParams } from './params.js';
+import { searchParams } from '../params.js';
 import { renderSearchPage, searchQueryParams } from './search-page.js';
 
 /** Results per search page: a screenful of cards with snippets; the Hub's search shows a similar number. */

@@ -3,7 +3,7 @@
  * /subscribe (the digest routes) with `email`, `frequency` (daily|weekly)
  * and the CSRF token in `_csrf`. Non-goals: handling the subscription.
  */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 
 export function subscribeBox(csrfToken: string, frequency: 'daily' | 'weekly' = 'daily'): SafeHtml {
   return html`<section class="subscribe" aria-labelledby="subscribe-h">

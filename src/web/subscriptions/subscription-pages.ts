@@ -6,7 +6,7 @@
  * value escaped (html``), the page shell from layout(). Non-goals: rules
  * (digest/subscriptions.ts) and routing (routes.ts).
  */
-import { html, type SafeHtml } from '../pages/html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 import { layout, type Theme } from '../pages/layout.js';
 import type { Frequency, Subscription, Topics } from '../../store/subscription-store.js';
 

@@ -4,7 +4,7 @@ import {
   authorLine, compactNumber, formatDay, formatPeriod, githubUrl, paperPath, safeUrl, truncate,
 } from '../../../src/web/pages/format.js';
 import { monthPeriod, weekPeriod } from '../../../src/domain/periods.js';
-import { html, raw } from '../../../src/web/pages/html.js';
+import { html, raw } from '../../../src/html/html.js';
 
 test('dates and periods read naturally', () => {
   assert.equal(formatDay('2023-10-03'), 'Oct 3, 2023');

@@ -1,0 +1,37 @@
+/**
+ * What a caller asks the search layer for: the text as typed, filters, a
+ * sort and a page. Pure types and the limits every route shares.
+ *
+ * Non-goals: parsing the text (domain/query-parser.ts) and ranking (the engines).
+ */
+
+export type SearchSort = 'relevance' | 'newest' | 'upvotes';
+export const SEARCH_SORTS: readonly SearchSort[] = ['relevance', 'newest', 'upvotes'];
+
+/** Longest accepted query, as the Hub's search API (`q` up to 250 characters). */
+export const SEARCH_QUERY_MAX = 250;
+
+/** Largest page a caller may ask for (the JSON API caps limit at 120). */
+export const SEARCH_LIMIT_MAX = 1000;
+
+export interface SearchFilters {
+  /** Inclusive publication-date range, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  category?: string;
+  organization?: string;
+}
+
+export interface SearchRequest {
+  /** The user's query as typed (may contain "phrases", author:, category:, prefix*). */
+  text: string;
+  filters: SearchFilters;
+  sort: SearchSort;
+  limit: number;
+  offset: number;
+  /**
+   * Treat the last bare word as a prefix while the user is typing it ("diff" finds
+   * "diffusion"); see domain/query-parser.ts. Default true (the site's search box).
+   */
+  prefixLast?: boolean;
+}
