@@ -62,7 +62,7 @@ export function registerHarvest(program: Command): void {
         }, {
           fetchText: async (url) => (await client.getText(url)).body,
           parsePage: parseOaiPage,
-          importItems: (s, items, o) => importItems(s, items, o),
+          importItems: (s, items, o) => importItems(s, items, { ...o, onDemoRemoved: (n) => log(`removed the demo corpus (${n} papers) before importing real papers`) }),
           log,
         });
         log(`done${result.resumed ? ' (resumed)' : ''}: ${result.pages} pages, ${result.seen} records listed, ${result.kept} in ` +

@@ -132,6 +132,7 @@ export function registerImport(program: Command): void {
               batchSize,
               maxRejectsKept: showRejects,
               onProgress: (done) => progress.update(recordsBefore + done, bytesBefore + src.bytesRead()),
+              onDemoRemoved: (n) => notes.push(`removed the demo corpus (${n} papers) before importing real papers`),
             });
             recordsBefore += s.added + s.updated + s.unchanged + s.rejected;
             bytesBefore += src.bytesRead();

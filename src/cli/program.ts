@@ -13,6 +13,7 @@ import { registerStats } from './stats.js';
 import { registerDoctor } from './doctor.js';
 import { registerDigest } from './digest.js';
 import { registerIndex } from './index-command.js';
+import { registerDemo } from './demo.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerDigest(program);
   registerIndex(program);
+  registerDemo(program);
   return program;
 }
 

@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
       const store = await openStore(config.db);
       if (config.demo) {
         const loaded = await importDemoIfEmpty(store);
-        if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers)`);
+        if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers with made-up days and upvotes; the first real import removes it, or: paperboy demo --remove)`);
       }
       if (config.search === 'engine' && !existsSync(join(`${config.db}.idx`, 'manifest.json'))) {
         const n = await store.countPapers();

@@ -8,11 +8,14 @@
  * records already stored come back "unchanged"); rejects counted, passed to
  * `onReject` and the first few kept for the report; progress told after every
  * batch. Works on sync and async iterables, so a streamed multi-GB file
- * never sits in memory. Non-goals: parsing (ingest/*), printing (cli/import.ts).
+ * never sits in memory. The demo corpus never sits beside real papers: it is
+ * taken out before the first batch of anything else is written
+ * (demo-state.ts). Non-goals: parsing (ingest/*), printing (cli/import.ts).
  */
 import type { PaperRecord } from '../domain/paper.js';
 import type { Store } from '../store/store.js';
 import type { ParsedItem } from './parsed-item.js';
+import { removeDemo } from './demo-state.js';
 
 export interface ImportSummary {
   added: number;
@@ -36,6 +39,10 @@ export interface ImportOptions {
   onReject?: (at: string, reason: string) => void;
   /** How many rejects the summary keeps (default 100; the count is always exact). */
   maxRejectsKept?: number;
+  /** These records are the demo corpus itself (demo.ts): do not take the demo out first. */
+  demo?: boolean;
+  /** Told when the demo corpus was taken out before this import's first batch, with its paper count. */
+  onDemoRemoved?: (papers: number) => void;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -65,9 +72,15 @@ export async function importItems(
   const summary = emptySummary();
   let batch: PaperRecord[] = [];
   let done = 0;
+  let demoChecked = opts.demo === true;
 
   const flush = async () => {
     if (batch.length === 0) return;
+    if (!demoChecked) {
+      demoChecked = true;
+      const removed = await removeDemo(store);
+      if (removed > 0) opts.onDemoRemoved?.(removed);
+    }
     const outcomes = await store.upsertRecords(batch);
     for (const o of outcomes) summary[o]++;
     done += batch.length;

@@ -78,6 +78,13 @@ export interface Store {
   getPaper(id: string): Promise<PaperDetail | null>;
   getPapers(ids: string[]): Promise<Paper[]>;
   countPapers(): Promise<number>;
+  /**
+   * Deletes papers by id with everything hanging off them (daily entries,
+   * lexical index rows, categories) and the organizations only they named,
+   * in one transaction. Returns how many papers were deleted (unknown ids
+   * are skipped). Used to take the demo corpus out.
+   */
+  deletePapers(ids: string[]): Promise<number>;
   /** Papers stored and rows in the lexical index (equal when the index is healthy; `paperboy doctor`). */
   indexHealth(): Promise<{ papers: number; indexed: number }>;
 

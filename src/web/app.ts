@@ -17,6 +17,7 @@ import type { LexicalSearch } from '../search/lexical.js';
 import { HttpError } from './http-error.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { pageContext } from './pages/page-context.js';
+import { demoNoticeHook } from './pages/demo-notice.js';
 import { apiRoutes } from './api/routes.js';
 import { pageRoutes } from './pages/routes.js';
 import { feedRoutes } from './feeds/routes.js';
@@ -62,6 +63,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   const routeDeps: RouteDeps = { ...deps, now: deps.now ?? (() => new Date()) };
+  // Every page says when the demo corpus is what it shows (pages/demo-notice.ts).
+  app.decorateRequest('demoPapers', 0);
+  app.addHook('onRequest', demoNoticeHook(deps.store));
 
   await app.register(formbody);
   // Signed cookies carry the CSRF secret for HTML forms (double-submit: token in the form, secret in the cookie).

@@ -322,6 +322,27 @@ export class SqliteStore implements Store {
     return (this.stmts.count.get() as { n: number }).n;
   }
 
+  async deletePapers(ids: string[]): Promise<number> {
+    const db = this.db;
+    const s = this.stmts;
+    return db.transaction((list: string[]) => {
+      const orgs = new Set<string>();
+      let deleted = 0;
+      for (const id of list) {
+        const row = db.prepare('SELECT pk, organization FROM papers WHERE id = ?').get(id) as { pk: number; organization: string | null } | undefined;
+        if (!row) continue;
+        s.ftsDelete.run(row.pk);
+        // Categories (by pk) and daily entries (by id) go with the paper: ON DELETE CASCADE.
+        db.prepare('DELETE FROM papers WHERE pk = ?').run(row.pk);
+        if (row.organization) orgs.add(row.organization);
+        deleted++;
+      }
+      const orphan = db.prepare('DELETE FROM organizations WHERE name = ? AND NOT EXISTS (SELECT 1 FROM papers WHERE organization = ?)');
+      for (const o of orgs) orphan.run(o, o);
+      return deleted;
+    })(ids);
+  }
+
   async indexHealth(): Promise<{ papers: number; indexed: number }> {
     const papers = (this.stmts.count.get() as { n: number }).n;
     const indexed = (this.db.prepare('SELECT COUNT(*) AS n FROM papers_fts').get() as { n: number }).n;

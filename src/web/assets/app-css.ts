@@ -56,6 +56,12 @@ button,.button{cursor:pointer;background:var(--accent-bg);color:var(--accent);bo
 .theme-switch{display:flex;gap:.15rem;margin:0}
 .theme-switch button{background:transparent;color:var(--muted);border-color:transparent;padding:.2rem .45rem;font-weight:400}
 .theme-switch button[aria-pressed=true]{color:var(--accent);border-color:var(--border);background:var(--card)}
+/* demo banner: amber, both themes (text #78350f/#fffbeb 9.6:1; dark #fde68a/#422006 11:1) */
+.demo-banner{background:#fffbeb;color:#78350f;border-bottom:1px solid #fcd34d;font-size:.9rem}
+.demo-banner .wrap{padding-top:.5rem;padding-bottom:.5rem}
+.demo-banner code{font-size:.85em;background:rgba(120,53,15,.08);padding:0 .25em;border-radius:3px}
+:root[data-theme=dark] .demo-banner{background:#422006;color:#fde68a;border-color:#854d0e}
+@media (prefers-color-scheme: dark){:root:not([data-theme=light]) .demo-banner{background:#422006;color:#fde68a;border-color:#854d0e}}
 main{display:block;padding:1.25rem 0 2.5rem}
 h1{font-size:1.6rem;line-height:1.25;margin:.25rem 0 .75rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .6rem}

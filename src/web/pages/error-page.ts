@@ -11,6 +11,7 @@ import { layout, type Theme } from './layout.js';
 export interface ErrorPageOptions {
   theme?: Theme | null;
   path?: string;
+  demo?: number;
   /** Extra, already-safe content under the message (e.g. a link to arXiv). */
   hint?: SafeHtml;
 }
@@ -28,5 +29,5 @@ export function renderErrorPage(status: number, message: string, opts: ErrorPage
 ${opts.hint ?? ''}
 <p><a href="/">Back to today's papers</a> · <a href="/papers/trending">Trending papers</a></p>
 </section>`;
-  return layout({ title, body, theme: opts.theme, path: opts.path });
+  return layout({ title, body, theme: opts.theme, path: opts.path, demo: opts.demo });
 }

@@ -11,6 +11,7 @@
  */
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import { assetUrl } from './assets.js';
+import { demoBanner } from './demo-notice.js';
 
 /** The visitor's theme choice (cookie `theme`); absent means "follow the OS". */
 export type Theme = 'light' | 'dark';
@@ -36,6 +37,8 @@ export interface LayoutOptions {
   nav?: NavSection;
   /** Value of the header search box (on the search page). */
   query?: string;
+  /** Demo papers in the database: a banner says so on every page while > 0. */
+  demo?: number;
 }
 
 const SITE = 'paperboy';
@@ -80,7 +83,7 @@ ${navLink('/papers', 'Daily', o.nav === 'daily')}${navLink('/papers/week', 'Week
 </form>
 ${themeSwitch(o.theme, back)}
 </div></header>
-<main id="main" tabindex="-1"><div class="wrap">
+${demoBanner(o.demo ?? 0)}<main id="main" tabindex="-1"><div class="wrap">
 ${o.body}
 </div></main>
 <footer class="site-footer"><div class="wrap">

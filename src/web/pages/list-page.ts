@@ -96,6 +96,7 @@ ${subscribeBox(v.csrfToken, v.kind === 'day' ? 'daily' : 'weekly')}`;
     body,
     theme: ctx.theme,
     path: ctx.path,
+    demo: ctx.demo,
     nav: NAV[v.kind],
   });
 }

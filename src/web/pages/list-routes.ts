@@ -145,7 +145,7 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
       kind: 'day', periodLabel: 'No papers yet', prev: null, next: null, switchHrefs: switchHrefs(null),
       items: [], total: 0, page: 1, pageSize: LIST_PAGE_SIZE, path: '/', canonical: config.publicUrl + canonicalPath,
       alternates: DAILY_FEEDS, csrfToken: reply.generateCsrf(),
-      emptyText: 'No papers yet. Import some with "paperboy import", or start the server with --demo to load the demo corpus.',
+      emptyText: 'No papers yet. Import some with "paperboy import", or load the demo corpus with "paperboy demo --load".',
     };
     return sendHtml(reply, renderListPage(view, pageContext(req)));
   }

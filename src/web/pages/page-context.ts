@@ -12,6 +12,8 @@ export interface PageContext {
   theme: Theme | null;
   /** Path and query of the request, for the theme form's way back. */
   path: string;
+  /** Demo papers in the database (the banner shows while > 0). */
+  demo: number;
 }
 
 /** Name of the cookie holding "light" or "dark"; absent = follow the OS. */
@@ -23,7 +25,7 @@ export function themeOf(req: FastifyRequest): Theme | null {
 }
 
 export function pageContext(req: FastifyRequest): PageContext {
-  return { theme: themeOf(req), path: req.url };
+  return { theme: themeOf(req), path: req.url, demo: req.demoPapers ?? 0 };
 }
 
 export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {

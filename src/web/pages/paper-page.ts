@@ -45,6 +45,10 @@ function linkList(p: Paper): SafeHtml {
   if (l.doi) items.push(html`<li><a href="${l.doi}" rel="noopener">DOI</a></li>`);
   if (gh) items.push(html`<li><a href="${gh}" rel="noopener">GitHub${p.githubStars !== null ? ` ★ ${compactNumber(p.githubStars)}` : ''}</a></li>`);
   if (project) items.push(html`<li><a href="${project}" rel="noopener">Project page</a></li>`);
+  // A paper known only by its title (the seed listing, the demo): the way to its arXiv page is a title search.
+  if (!p.arxivId && p.title) {
+    items.push(html`<li><a href="${`https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(p.title)}`}" rel="noopener">Find on arXiv</a></li>`);
+  }
   return items.length ? html`<ul class="links" aria-label="Links">${items}</ul>` : html``;
 }
 
@@ -136,5 +140,6 @@ ${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fr
     body,
     theme: ctx.theme,
     path: ctx.path,
+    demo: ctx.demo,
   });
 }

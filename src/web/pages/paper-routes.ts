@@ -23,7 +23,7 @@ import { renderPaperMarkdown } from '../api/paper-markdown.js';
 import { html } from '../../html/html.js';
 import { renderErrorPage } from './error-page.js';
 import { paperPath } from './format.js';
-import { pageContext, sendHtml, themeOf } from './page-context.js';
+import { pageContext, sendHtml } from './page-context.js';
 import { renderPaperPage, similarList } from './paper-page.js';
 import { SimilarCache } from './similar-cache.js';
 import { layout } from './layout.js';
@@ -69,7 +69,7 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const hint = isArxiv
       ? html`<p>It may not have been imported yet. <a href="${`https://arxiv.org/abs/${id}`}" rel="noopener">Open ${id} on arXiv</a>.</p>`
       : undefined;
-    return sendHtml(reply, renderErrorPage(404, `No paper ${id} in this hub.`, { theme: themeOf(req), path: req.url, hint }), 404);
+    return sendHtml(reply, renderErrorPage(404, `No paper ${id} in this hub.`, { ...pageContext(req), hint }), 404);
   }
 
   app.get('/papers/*', async (req: Req, reply) => {

@@ -77,6 +77,7 @@ ${pager('/papers', searchQueryParams(p), p.page, pages)}`}`;
     body,
     theme: ctx.theme,
     path: ctx.path,
+    demo: ctx.demo,
     nav: 'search',
     query: p.q,
   });

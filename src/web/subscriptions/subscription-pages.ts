@@ -13,6 +13,7 @@ import type { Frequency, Subscription, Topics } from '../../store/subscription-s
 export interface ViewContext {
   theme: Theme | null;
   path: string;
+  demo?: number;
 }
 
 export interface FormValues {
@@ -28,7 +29,7 @@ export function topicFields(t: Topics): Pick<FormValues, 'categories' | 'keyword
 }
 
 function page(ctx: ViewContext, title: string, body: SafeHtml): string {
-  return layout({ title, body, theme: ctx.theme, path: ctx.path, nav: 'subscribe' });
+  return layout({ title, body, theme: ctx.theme, path: ctx.path, demo: ctx.demo, nav: 'subscribe' });
 }
 
 function frequencyField(f: Frequency): SafeHtml {

@@ -61,6 +61,8 @@ test('old-style ids with a slash and local ids have pages', async () => {
   assert.match(local.body, /A Paper Without an arXiv Id/);
   assert.match(local.body, /3 authors \(names not known yet\)/);
   assert.doesNotMatch(local.body, /arxiv.org\/abs/);
+  // Known only by its title: a title search on arXiv is the way on.
+  assert.match(local.body, /href="https:\/\/arxiv.org\/search\/\?searchtype=title&amp;query=A%20Paper%20Without%20an%20arXiv%20Id"[^>]*>Find on arXiv</);
 });
 
 test('a versioned or prefixed id redirects (301) to the canonical paper URL', async () => {
