@@ -5,6 +5,7 @@
  * Non-goals: config files (environment variables are what self-hosters and
  * process managers already use).
  */
+import { isIP } from 'node:net';
 
 export interface Config {
   /** SQLite file path (default ./data/paperboy.db). */
@@ -27,7 +28,15 @@ export interface Config {
   demo: boolean;
   /** Lexical search engine: SQLite FTS5, or paperboy's block-max index (arXiv-scale corpora). */
   search: SearchEngineName;
+  /**
+   * Which proxies may set the client address through X-Forwarded-For
+   * (Fastify's `trustProxy`): false (default: the socket's address), a hop
+   * count, or addresses/CIDRs of the proxies; true trusts any sender.
+   */
+  trustProxy: TrustProxy;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 export type SearchEngineName = 'fts5' | 'engine';
 
@@ -39,6 +48,62 @@ export interface ConfigFlags {
   host?: string;
   publicUrl?: string;
   demo?: boolean;
+}
+
+/** The development secret: public (it is in this file), so `serve` refuses it where it matters (see secretRefusal). */
+export const DEFAULT_SECRET = 'dev-secret-change-me';
+
+/** Names proxy-addr (Fastify's trustProxy) accepts besides addresses and CIDRs. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset/"false"/"0" → false; "true" → true; "N" → N hops;
+ * else a comma list of IP addresses, CIDRs (10.0.0.0/8) or loopback/linklocal/uniquelocal.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const v = (raw ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 100) throw new ConfigError(`TRUST_PROXY hop count must be 0–100, got "${v}"`);
+    return n;
+  }
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const item of list) {
+    const [addr, bits, extra] = item.split('/');
+    const family = isIP(addr);
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32)) ||
+      (family === 4 && isIP(bits) === 4);
+    if (!(PROXY_NAMES.has(item) || (family !== 0 && okBits && extra === undefined))) {
+      throw new ConfigError(`TRUST_PROXY must be true, a hop count, or a comma list of proxy addresses/CIDRs (e.g. 10.0.0.1,172.16.0.0/12 or loopback); "${item}" is none of these`);
+    }
+  }
+  return list;
+}
+
+/** Is `host` a loopback bind address (reachable from this machine only)? */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Why `serve` must not start with this config's secret, or null when it may.
+ * The default secret is public: with it anyone can forge a subscriber's
+ * manage/unsubscribe link and the CSRF cookie. It is accepted only for a
+ * site bound to loopback that sends no mail (a developer's machine).
+ */
+export function secretRefusal(c: Config): string | null {
+  if (c.secret !== DEFAULT_SECRET) return null;
+  const loopback = isLoopbackHost(c.host);
+  if (loopback && !c.smtpUrl) return null;
+  const where = !loopback ? `serving on ${c.host} (reachable from other machines)` : 'sending mail (SMTP_URL is set)';
+  return `refusing to start: PAPERBOY_SECRET is not set, and the default secret "${DEFAULT_SECRET}" is public — ` +
+    `anyone could forge subscribers' manage and unsubscribe links and CSRF cookies. It is allowed only on loopback ` +
+    `(HOST=127.0.0.1) without SMTP_URL; this config is ${where}.\n` +
+    'Set a long random secret and keep it (changing it invalidates links already mailed), for example:\n' +
+    '  export PAPERBOY_SECRET=$(openssl rand -hex 32)';
 }
 
 function parsePort(raw: string | number, from: string): number {
@@ -74,11 +139,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     publicUrl,
     smtpUrl,
     mailFrom: env.MAIL_FROM ?? 'paperboy <paperboy@localhost>',
-    secret: env.PAPERBOY_SECRET ?? 'dev-secret-change-me',
+    secret: env.PAPERBOY_SECRET || DEFAULT_SECRET,
     digestTime,
     timezone,
     demo: flags.demo ?? env.PAPERBOY_DEMO !== '0',
     search,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }
 
@@ -87,6 +153,6 @@ export function redactConfig(c: Config): Record<string, unknown> {
   return {
     ...c,
     smtpUrl: c.smtpUrl ? c.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
-    secret: c.secret === 'dev-secret-change-me' ? '(default: set PAPERBOY_SECRET)' : '***',
+    secret: c.secret === DEFAULT_SECRET ? '(default: set PAPERBOY_SECRET)' : '***',
   };
 }

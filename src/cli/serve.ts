@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { DEFAULT_SECRET, loadConfig, secretRefusal } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { createLexicalSearch } from '../search/create-search.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
@@ -32,6 +32,16 @@ export function registerServe(program: Command): void {
     .option('--no-schedule', 'do not run the digest schedule in this process')
     .action(async (opts: ServeOptions) => {
       const config = loadConfig({ db: opts.db, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
+      // Before anything is opened: a refused start leaves no database file behind.
+      const refusal = secretRefusal(config);
+      if (refusal) {
+        process.stderr.write(`paperboy serve: ${refusal}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (config.secret === DEFAULT_SECRET) {
+        console.log('paperboy: using the public development secret (allowed on loopback without SMTP); set PAPERBOY_SECRET before exposing the site or sending mail');
+      }
       const store = await openStore(config.db);
       if (config.demo) {
         const loaded = await importDemoIfEmpty(store);

@@ -22,6 +22,9 @@ import { apiRoutes } from './api/routes.js';
 import { pageRoutes } from './pages/routes.js';
 import { feedRoutes } from './feeds/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
+import { loggerOptions, type LogStream } from './request-log.js';
+import { securityHeaders } from './security-headers.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 
 export interface AppDeps {
   store: Store;
@@ -29,8 +32,10 @@ export interface AppDeps {
   config: Config;
   /** The clock (tests pin it). */
   now?: () => Date;
-  /** Fastify logger on/off (off in tests). */
+  /** A log line per request on/off (off in tests). 5xx are logged either way (request-log.ts). */
   logger?: boolean;
+  /** Where log lines go (default stderr; tests capture them). */
+  logStream?: LogStream;
 }
 
 /** Route modules receive the deps with a clock always present. */
@@ -43,6 +48,15 @@ function wantsJson(req: FastifyRequest): boolean {
 }
 
 function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+  if (status >= 500) {
+    // The id the log line carries, so "check the server log" can be followed.
+    reply.header('X-Request-Id', req.id);
+    const withId = `${message.replace(/\.$/, '')} (request id ${req.id}).`;
+    if (wantsJson(req)) {
+      return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message: withId, requestId: req.id } });
+    }
+    return reply.status(status).type('text/html; charset=utf-8').send(renderErrorPage(status, withId, pageContext(req)));
+  }
   if (wantsJson(req)) {
     return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
   }
@@ -51,8 +65,10 @@ function sendError(req: FastifyRequest, reply: FastifyReply, status: number, cod
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-    trustProxy: true,
+    ...loggerOptions(deps.config, deps.logger ?? false, deps.logStream),
+    // Off unless TRUST_PROXY says which proxies to believe: else any client picks its own
+    // address (and its own rate limit) with a fresh X-Forwarded-For per request.
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     // arXiv old-style ids contain a slash; keep the default router but allow long URLs.
     routerOptions: { maxParamLength: 500 },
     // Errors Fastify raises before any route runs (a malformed %-encoding, a bad content type)
@@ -67,6 +83,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('demoPapers', 0);
   app.addHook('onRequest', demoNoticeHook(deps.store));
 
+  await securityHeaders(app);
   await app.register(formbody);
   // Signed cookies carry the CSRF secret for HTML forms (double-submit: token in the form, secret in the cookie).
   await app.register(cookie, { secret: deps.config.secret });
@@ -75,7 +92,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    if (err instanceof HttpError) return sendError(req, reply, err.status, err.code, err.message);
+    if (err instanceof HttpError) {
+      if (err.status >= 500) req.log.error({ req, status: err.status, code: err.code, reason: err.message }, 'request failed');
+      return sendError(req, reply, err.status, err.code, err.message);
+    }
     if ((err as FastifyError).validation) {
       return sendError(req, reply, 400, 'invalid_parameter', err.message);
     }
@@ -83,7 +103,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status && status >= 400 && status < 500) {
       return sendError(req, reply, status, (err as FastifyError).code ?? 'bad_request', err.message);
     }
-    req.log.error({ err }, 'unhandled error');
+    req.log.error({ req, err }, 'unhandled error');
     return sendError(req, reply, 500, 'internal_error', 'Something went wrong on our side. Try again; if it persists, check the server log.');
   });
 

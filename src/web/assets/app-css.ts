@@ -70,6 +70,7 @@ h3{font-size:1.05rem;margin:0 0 .35rem;line-height:1.35}
 .muted{color:var(--muted)}
 /* list header: date + prev/next + period switch */
 .list-head{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.75rem;margin-bottom:1rem}
+.org-avatar{vertical-align:middle;border-radius:8px;margin-right:.5rem}
 .period-nav{display:flex;align-items:center;gap:.5rem}
 .period-nav .arrow{display:inline-flex;align-items:center;justify-content:center;width:2.2rem;height:2.2rem;border:1px solid var(--border);border-radius:50%;text-decoration:none;background:var(--card);color:var(--text)}
 .period-nav .arrow[aria-disabled=true]{opacity:.45}

@@ -4,7 +4,11 @@
  *
  * Goals: valid XML whatever the source text holds — titles and abstracts are
  * HTML-escaped (Atom marks them type="html", and RSS readers render
- * descriptions as HTML), characters XML 1.0 forbids are dropped, and every
+ * descriptions as HTML), and so are the channel's own title and description,
+ * which carry search text and organization names (the `feed` package only
+ * XML-escapes them, so a reader rendering them as HTML would meet live
+ * markup; the Atom feed's title and subtitle are marked type="html" to
+ * match); characters XML 1.0 forbids are dropped, and every
  * element RSS 2.0 / Atom require is present (channel title/link/description;
  * feed id/title/updated/author; entry id/title/updated/link). Deterministic
  * output: `updated` is the newest item's date, not the wall clock.
@@ -49,6 +53,16 @@ function text(s: string): string {
   return escapeHtml(xmlSafe(s.replace(/\s+/g, ' ').trim()));
 }
 
+/**
+ * Channel-level text (feed title and description), HTML-escaped with numeric
+ * references ("&#60;"): the `feed` package XML-escapes these fields itself but
+ * leaves an existing "&amp;" alone, so named references would lose a level of
+ * escaping; numeric ones come out right either way.
+ */
+function channelText(s: string): string {
+  return xmlSafe(s.replace(/\s+/g, ' ').trim()).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function entryDate(e: FeedEntry, fallback: Date): Date {
   const iso = e.entry?.submittedAt ?? (e.entry ? `${e.entry.day}T00:00:00.000Z` : null) ?? e.paper.publishedAt;
   const t = iso ? Date.parse(iso) : NaN;
@@ -84,8 +98,8 @@ export function renderFeed(format: FeedFormat, meta: FeedMeta, entries: FeedEntr
   const updated = dates.length > 0 ? new Date(Math.max(...dates.map((d) => d.getTime()))) : meta.fallbackDate;
   const feed = new Feed({
     id: meta.selfUrl,
-    title: xmlSafe(meta.title),
-    description: xmlSafe(meta.description),
+    title: channelText(meta.title),
+    description: channelText(meta.description),
     link: meta.pageUrl,
     updated,
     generator: 'paperboy',
@@ -106,5 +120,15 @@ export function renderFeed(format: FeedFormat, meta: FeedMeta, entries: FeedEntr
       category: e.paper.categories.map((c) => ({ name: xmlSafe(c), term: xmlSafe(c) })),
     });
   });
-  return format === 'rss' ? feed.rss2() : feed.atom1();
+  return format === 'rss' ? feed.rss2() : feedTextAsHtml(feed.atom1());
+}
+
+/**
+ * Marks the Atom feed's own <title> and <subtitle> type="html" (the `feed`
+ * package writes them untyped, i.e. plain text), since they hold HTML-escaped
+ * text like the entries. They are the first of each in the document: the
+ * feed's <id> before them is an escaped URL and entries come after.
+ */
+function feedTextAsHtml(atom: string): string {
+  return atom.replace('<title>', '<title type="html">').replace('<subtitle>', '<subtitle type="html">');
 }

@@ -42,7 +42,7 @@ export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     const path = orgPath(name);
     const feed = `/feeds/orgs/${encodeURIComponent(name)}.rss`;
     const body = html`<div class="list-head"><div>
-<h1>${avatar ? html`<img src="${avatar}" alt="" width="40" height="40" loading="lazy" style="vertical-align:middle;border-radius:8px;margin-right:.5rem">` : ''}${display}</h1>
+<h1>${avatar ? html`<img src="${avatar}" alt="" width="40" height="40" loading="lazy" class="org-avatar">` : ''}${display}</h1>
 <p class="muted">${display !== name ? html`${name} · ` : ''}${plural(res.total, 'paper')} on the daily lists · <a href="${feed}">RSS feed</a></p>
 </div></div>
 ${cardList(res.items.map((it) => paperCard(it, { date: 'day' })), 'No papers from this organization on the daily lists yet.')}

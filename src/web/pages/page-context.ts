@@ -31,8 +31,3 @@ export function pageContext(req: FastifyRequest): PageContext {
 export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').send(body);
 }
-
-/** A same-site path to go back to: only "/…" (never "//host" or a scheme), else "/". */
-export function safeBack(back: unknown): string {
-  return typeof back === 'string' && /^\/(?![/\\])/.test(back) && back.length <= 2000 ? back : '/';
-}

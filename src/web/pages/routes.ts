@@ -9,7 +9,8 @@ import type { RouteDeps } from '../app.js';
 import { assetRoutes } from './assets.js';
 import { listRoutes } from './list-routes.js';
 import { orgRoutes } from './org-routes.js';
-import { safeBack, THEME_COOKIE } from './page-context.js';
+import { THEME_COOKIE } from './page-context.js';
+import { sameSiteTarget } from '../redirect-target.js';
 import { paperRoutes } from './paper-routes.js';
 import { searchRoutes } from './search-routes.js';
 
@@ -27,6 +28,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
   // The no-JS theme switch: a form posts theme=auto|light|dark and comes back to the page (303).
   app.post('/theme', async (req: FastifyRequest<{ Body: Record<string, unknown> | undefined }>, reply) => {
     const body = req.body ?? {};
+    // Checked before any cookie is set: a refused target changes nothing.
+    const back = sameSiteTarget(body.back, 'back');
     const theme = body.theme;
     const secure = deps.config.publicUrl.startsWith('https:');
     if (theme === 'light' || theme === 'dark') {
@@ -34,6 +37,6 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
     } else {
       reply.clearCookie(THEME_COOKIE, { path: '/' });
     }
-    return reply.redirect(safeBack(body.back), 303);
+    return reply.redirect(back, 303);
   });
 }

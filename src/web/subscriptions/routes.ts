@@ -1,7 +1,8 @@
 /**
  * Subscription routes: `/subscribe` (GET form, POST), `/subscribe/confirm`,
  * `/subscribe/manage` (GET, POST), `/unsubscribe` (GET shows one button, POST
- * is the RFC 8058 one-click endpoint) and `POST /api/subscriptions` (JSON).
+ * is the RFC 8058 one-click endpoint) and `POST /api/subscriptions` (JSON
+ * only, and only from this site when a browser sends it).
  *
  * Goals: CSRF on the HTML forms; the signed token alone authenticates
  * confirm / manage / unsubscribe (no login); a rate limit on the two
@@ -12,7 +13,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
-import { badRequest } from '../http-error.js';
+import { badRequest, HttpError } from '../http-error.js';
 import { pageContext, sendHtml } from '../pages/page-context.js';
 import { subscriptionStoreFor } from '../../store/open-subscription-store.js';
 import { mailerFromConfig } from '../../digest/smtp.js';
@@ -35,6 +36,29 @@ import {
  * most one notice per NOTICE_INTERVAL_MS).
  */
 export const SUBSCRIBE_RATE_LIMIT = { max: 10, timeWindow: '10 minutes' };
+
+/**
+ * The JSON API's guard against cross-site posts (it has no CSRF token): a
+ * JSON body only (a form on another site, or `fetch` in no-cors mode, can only
+ * send form-encoded or text bodies; JSON needs a CORS preflight this site
+ * never grants), and when a browser says where the post comes from (`Origin`),
+ * it must be this site's public address. Tools send no Origin and are unaffected.
+ */
+function jsonFromThisSite(publicUrl: string) {
+  const allowed = new URL(publicUrl).origin;
+  return async (req: FastifyRequest) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== allowed) {
+      throw new HttpError(403, 'cross_origin',
+        `Posts from other sites are refused: Origin "${String(origin).slice(0, 200)}" is not ${allowed}. Subscribe with the form at ${publicUrl}/subscribe, or call this API from a program (which sends no Origin).`);
+    }
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, 'unsupported_media_type',
+        `POST /api/subscriptions takes a JSON body: send Content-Type: application/json with {"email": "…", "frequency": "daily" | "weekly", "topics": […]}${type ? `, not ${type.slice(0, 100)}` : ''}.`);
+    }
+  };
+}
 
 interface SubscribeForm {
   email?: string;
@@ -119,8 +143,9 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
     return sendHtml(reply, checkInboxPage(pageContext(req), email));
   });
 
-  app.post('/api/subscriptions', {
+  app.post<{ Body: ApiBody }>('/api/subscriptions', {
     config: { rateLimit: SUBSCRIBE_RATE_LIMIT },
+    onRequest: jsonFromThisSite(deps.config.publicUrl),
     schema: {
       body: {
         type: 'object',

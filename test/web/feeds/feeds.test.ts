@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fixtureApp, PUBLIC_URL, type TestApp } from '../api/api-fixtures.js';
+import { paper, record } from '../../helpers/papers.js';
 
 type Node = Record<string, unknown>;
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name, jpath) => name === 'item' || name === 'entry' || (name === 'link' && String(jpath).startsWith('feed')) });
@@ -46,6 +47,10 @@ function atomEntries(xml: string): Node[] {
   }
   return entries;
 }
+
+/** What a reader rendering a string as HTML displays: character references decoded once. */
+const decodeHtml = (s: string): string => s.replace(/&(#\d+|lt|gt|quot|amp|#39);/g, (_m, e: string) =>
+  e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : ({ lt: '<', gt: '>', quot: '"', amp: '&' } as Record<string, string>)[e]);
 
 const text = (v: unknown): string => (typeof v === 'object' && v !== null ? String((v as Node)['#text']) : String(v));
 
@@ -115,6 +120,35 @@ describe('feeds', () => {
     assert.match(text(entries[0].content), /<mark>diffusion<\/mark>/);
     const evil = rssItems((await get('/feeds/search.rss?q=evil%20%3Cscript%3E')).body);
     assert.ok(evil.length >= 1);
+  });
+
+  it('channel titles and descriptions (search text, organization names) are HTML-escaped like item text', async () => {
+    const HOSTILE = '<script>alert(1)</script> & <b>';
+    await t.store.upsertRecords([record(paper('2506.09001', { title: 'Hostile organization paper', organization: 'evilorg' }),
+      { day: '2025-06-01', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0 },
+      { name: 'evilorg', fullname: HOSTILE, avatarUrl: null })]);
+    const feeds = [
+      `/feeds/search.rss?q=${encodeURIComponent(HOSTILE)}`, `/feeds/search.atom?q=${encodeURIComponent(HOSTILE)}`,
+      '/feeds/orgs/evilorg.rss', '/feeds/orgs/evilorg.atom',
+    ];
+    for (const url of feeds) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, url);
+      const doc = parseValid(res.body);
+      const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
+      const feed = doc.feed as Node | undefined;
+      // What a reader gets after XML decoding, and may render as HTML: markup must still be escaped.
+      const title = text(channel ? channel.title : feed!.title);
+      const description = text(channel ? channel.description : feed!.subtitle);
+      for (const v of [title, description]) {
+        assert.doesNotMatch(v, /</, `${url}: no markup after XML decoding: ${v}`);
+        assert.ok(decodeHtml(v).includes(HOSTILE), `${url}: rendered as HTML it shows the text as typed: ${v}`);
+      }
+      if (feed) {
+        assert.equal((feed.title as Node)['@type'], 'html', 'Atom title says it holds escaped HTML');
+        assert.equal((feed.subtitle as Node)['@type'], 'html');
+      }
+    }
   });
 
   for (const [url, param] of [

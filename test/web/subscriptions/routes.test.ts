@@ -243,3 +243,40 @@ test('bad, tampered and expired links are refused with a page that says what to 
     await s.close();
   }
 });
+
+test('POST /api/subscriptions takes JSON only and refuses browser posts from other sites, without sending mail', async () => {
+  const s = await site();
+  sink.messages.length = 0;
+  try {
+    // A form on another site can only send form-encoded or text bodies: 415 with a message saying what to send.
+    for (const [type, payload] of [
+      ['application/x-www-form-urlencoded', form({ email: 'victim@example.org', frequency: 'daily' })],
+      ['text/plain', '{"email":"victim@example.org","frequency":"daily"}'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nvictim@example.org\r\n--x--\r\n'],
+    ] as const) {
+      const res = await s.app.inject({ method: 'POST', url: '/api/subscriptions', headers: { 'content-type': type }, payload });
+      assert.equal(res.statusCode, 415, type);
+      const err = res.json().error;
+      assert.equal(err.code, 'unsupported_media_type');
+      assert.match(err.message, /Content-Type: application\/json/);
+    }
+    const none = await s.app.inject({ method: 'POST', url: '/api/subscriptions' });
+    assert.equal(none.statusCode, 415);
+
+    // A browser on another site (or a sandboxed frame, Origin: null): 403, even with a JSON body.
+    for (const origin of ['https://evil.example', 'null', 'http://papers.test.evil.example', 'https://papers.test']) {
+      const res = await s.app.inject({ method: 'POST', url: '/api/subscriptions', headers: { origin }, payload: { email: 'victim@example.org', frequency: 'daily' } });
+      assert.equal(res.statusCode, 403, origin);
+      assert.equal(res.json().error.code, 'cross_origin');
+    }
+    // This site's own pages (Origin = PUBLIC_URL) and tools (no Origin) are served.
+    const own = await s.app.inject({ method: 'POST', url: '/api/subscriptions', headers: { origin: PUBLIC }, payload: { email: 'own@example.org', frequency: 'daily' } });
+    assert.equal(own.statusCode, 202);
+    const tool = await s.app.inject({ method: 'POST', url: '/api/subscriptions', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: JSON.stringify({ email: 'tool@example.org', frequency: 'weekly' }) });
+    assert.equal(tool.statusCode, 202);
+    await sink.waitUntil(() => sink.messages.length >= 2);
+    assert.equal(sink.to('victim@example.org').length, 0, 'no mail for refused posts');
+  } finally {
+    await s.close();
+  }
+});
