@@ -3,8 +3,9 @@
  * brings papers in from files or URLs in any supported format (detected from
  * the first bytes when --format is omitted) and prints what happened.
  *
- * Goals: several files in one run (a shell glob of daily JSON files) with one
- * total summary; a progress bar on a terminal, periodic lines otherwise; the
+ * Goals: several files in one run (a shell glob of daily JSON files, a
+ * folder, a quoted glob) with one total summary; compressed files read as
+ * they are (.gz, .bz2, .zst); every page of an OAI-PMH or arXiv API URL; a progress bar on a terminal, periodic lines otherwise; the
  * first rejects with their line/entry and reason; exit 0 when every source
  * was read (even with rejected records), 1 with a message saying what to do
  * when a source is missing, of no known format, or an error feed.
@@ -16,6 +17,7 @@ import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import { openSource, isUrl, SourceError } from '../ingest/source-reader.js';
+import { expandSources } from '../ingest/expand-sources.js';
 import { describeFormats, detectFormat, FORMAT_DESCRIPTIONS, isSourceFormat, SOURCE_FORMATS, type SourceFormat } from '../ingest/detect-format.js';
 import { sourceItems } from '../ingest/import-source.js';
 import { addSummary, DEFAULT_BATCH_SIZE, emptySummary, importItems, type ImportSummary } from '../ingest/importer.js';
@@ -68,16 +70,16 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import papers from files or URLs: arXiv API Atom, arXiv OAI-PMH, arXiv snapshot JSONL, HF daily_papers JSON, the seed listing')
-    .argument('<sources...>', 'files or http(s) URLs (several files, e.g. a glob of daily JSON files, give one total summary)')
+    .argument('<sources...>', 'files, folders, globs (quoted or not) or http(s) URLs; .gz, .bz2 and .zst files are read as they are; several give one total summary')
     .option('--format <format>', `source format, detected from the content when omitted: ${SOURCE_FORMATS.join(' | ')}`)
     .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--batch-size <n>', 'records per transaction (a crash loses at most one batch)', String(DEFAULT_BATCH_SIZE))
     .option('--show-rejects <n>', 'how many rejected records to list', '20')
-    .option('--delay-ms <n>', 'pause between OAI-PMH pages when following resumptionTokens of a URL (arXiv asks for ≥ 3000)', '3000')
+    .option('--delay-ms <n>', 'pause between pages when following an OAI-PMH URL\'s resumptionTokens or an arXiv API URL\'s start/max_results (arXiv asks for ≥ 3000)', '3000')
     .addHelpText('after', `\nFormats:\n${SOURCE_FORMATS.map((f) => `  ${f.padEnd(9)} ${FORMAT_DESCRIPTIONS[f]}`).join('\n')}\n\n` +
       'Exit status: 0 when every source was read (rejected records are listed, not fatal); 1 when a source\n' +
       'is missing, of no known format, or an error answer (arXiv error feed, OAI-PMH error).\n')
-    .action(async (sources: string[], opts: ImportCliOptions) => {
+    .action(async (args: string[], opts: ImportCliOptions) => {
       if (opts.format !== undefined && !isSourceFormat(opts.format)) {
         throw new Error(`unknown --format "${opts.format}": use one of ${describeFormats()}`);
       }
@@ -86,6 +88,12 @@ export function registerImport(program: Command): void {
       const showRejects = positiveInt(opts.showRejects, '--show-rejects', 0);
       const delayMs = positiveInt(opts.delayMs, '--delay-ms', 0);
       const config = loadConfig({ db: opts.db });
+      // Folders and globs (quoted, or left unexpanded by the shell) become the files they hold.
+      const expanded = await expandSources(args);
+      const sources = expanded.sources;
+      const failures: string[] = [...expanded.failures];
+      const notes: string[] = [...expanded.notes];
+      const given = sources.length + expanded.failures.length;
 
       // Total bytes of the files, for one bar over all of them (URLs add their Content-Length when they open).
       let totalBytes: number | null = 0;
@@ -103,11 +111,9 @@ export function registerImport(program: Command): void {
       const started = performance.now();
       let total = emptySummary();
       let recordsBefore = 0, bytesBefore = 0;
-      const failures: string[] = [];
-      const notes: string[] = [];
       try {
         for (const loc of sources) {
-          const prefix = sources.length > 1 ? `${isUrl(loc) ? loc : basename(loc)} ` : '';
+          const prefix = given > 1 ? `${isUrl(loc) ? loc : basename(loc)} ` : '';
           try {
             const src = await openSource(loc);
             const format = forced ?? detectFormat(src.head);
@@ -121,8 +127,8 @@ export function registerImport(program: Command): void {
                 try {
                   return (await client.getText(url)).body;
                 } catch (err) {
-                  // OAI-PMH errors may come with a 4xx status: let the parser raise the OaiError they hold.
-                  if (err instanceof HttpFetchError && err.body?.includes('<OAI-PMH')) return err.body;
+                  // OAI-PMH errors and arXiv's error feed may come with a 4xx status: let the parser raise the error they hold.
+                  if (err instanceof HttpFetchError && err.status !== null && err.status < 500 && /<OAI-PMH|<feed/.test(err.body ?? '')) return err.body!;
                   throw err;
                 }
               },
@@ -142,7 +148,7 @@ export function registerImport(program: Command): void {
             const msg = err instanceof ArxivApiError ? `arXiv API error: ${err.message} (check the query or ids in the URL)`
               : err instanceof OaiError ? `OAI-PMH error ${err.code}: ${err.message}`
                 : err.message;
-            failures.push(sources.length > 1 && !msg.includes(loc) ? `${loc}: ${msg}` : msg);
+            failures.push(given > 1 && !msg.includes(loc) ? `${loc}: ${msg}` : msg);
           }
         }
       } finally {
@@ -150,8 +156,8 @@ export function registerImport(program: Command): void {
         await store.close();
       }
       const seconds = (performance.now() - started) / 1000;
-      if (failures.length < sources.length) {
-        process.stdout.write(formatSummary(total, sources.length, failures.length, seconds, showRejects) + '\n');
+      if (failures.length < given) {
+        process.stdout.write(formatSummary(total, given, failures.length, seconds, showRejects) + '\n');
       }
       for (const n of notes) process.stdout.write(`note: ${n}\n`);
       if (failures.length > 0) {

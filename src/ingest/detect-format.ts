@@ -6,7 +6,8 @@
  * arXiv API Atom; <OAI-PMH> → OAI-PMH; a JSON array → HF daily_papers; a
  * JSON object whose first line is a whole snapshot record → snapshot JSONL;
  * an object with "papers" → the seed listing. Otherwise null, and the caller
- * names the formats. Non-goals: compressed files (unpack them first).
+ * names the formats. Compressed files are decoded before their head gets
+ * here (decompress.ts).
  */
 
 export const SOURCE_FORMATS = ['atom', 'oai', 'snapshot', 'hf-daily', 'seed'] as const;

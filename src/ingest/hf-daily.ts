@@ -162,10 +162,10 @@ export function parseHfDaily(json: string, opts: HfDailyOptions = {}): ParsedIte
   });
 }
 
-/** The day a daily_papers file answers, from its name ("2025-01-15.json") or URL (`?date=2025-01-15`); null when unknown. */
+/** The day a daily_papers file answers, from its name ("2025-01-15.json", also compressed: "2025-01-15.json.gz") or URL (`?date=2025-01-15`); null when unknown. */
 export function listDayFromLocation(location: string): string | null {
   const q = /[?&]date=(\d{4}-\d{2}-\d{2})(?:&|$)/.exec(location);
-  const f = /(?:^|[/\\])(\d{4}-\d{2}-\d{2})\.json$/i.exec(location);
+  const f = /(?:^|[/\\])(\d{4}-\d{2}-\d{2})\.json(?:\.(?:gz|bz2|zst))?$/i.exec(location);
   const day = q?.[1] ?? f?.[1] ?? null;
   return day && isDay(day) ? day : null;
 }

@@ -4,7 +4,9 @@
  *
  * Goals: snapshot JSONL streamed (constant memory); the other formats read
  * whole (they are pages of at most a few MB); an OAI-PMH page fetched by URL
- * followed through its resumptionTokens to the end, politely (http-fetch.ts);
+ * followed through its resumptionTokens to the end, and an arXiv API (Atom)
+ * URL through every page of its results (`start` moved by each page's
+ * entries up to `opensearch:totalResults`), politely (http-fetch.ts);
  * the daily-list day of a HF daily_papers file taken from its name or
  * `?date=` when it has one. Non-goals: printing (cli/import.ts), harvesting
  * with a saved cursor (harvest-arxiv.ts).
@@ -12,14 +14,14 @@
 import type { ParsedItem } from './parsed-item.js';
 import type { OpenedSource } from './source-reader.js';
 import type { SourceFormat } from './detect-format.js';
-import { parseArxivAtom } from './arxiv-atom.js';
+import { parseArxivAtom, type AtomPage } from './arxiv-atom.js';
 import { parseOaiPage } from './arxiv-oai.js';
 import { readSnapshotJsonl } from './snapshot-jsonl.js';
 import { listDayFromLocation, parseHfDaily } from './hf-daily.js';
 import { parseSeedListing } from './seed-listing.js';
 
 export interface SourceItemsOptions {
-  /** Fetches a follow-up OAI-PMH page (by URL); without it, resumption tokens are not followed. */
+  /** Fetches a follow-up OAI-PMH or arXiv API page (by URL); without it, only the first page is read. */
   fetchText?: (url: string) => Promise<string>;
   /** Told once per extra page fetched (for progress lines). */
   onPage?: (page: number, url: string) => void;
@@ -53,6 +55,37 @@ async function* oaiItems(src: OpenedSource, opts: SourceItemsOptions): AsyncGene
   }
 }
 
+/**
+ * The arXiv API request for the results after `page` (same query, `start`
+ * moved past this page's entries), or null when this page was the last.
+ */
+export function nextAtomUrl(url: string, page: AtomPage): string | null {
+  const u = new URL(url);
+  const start = page.startIndex ?? Number(u.searchParams.get('start') ?? 0);
+  const next = start + page.items.length;
+  // An empty page, or the count reached: done. (arXiv occasionally answers an empty page early; a re-run fetches the rest.)
+  if (page.items.length === 0 || page.totalResults === null || next >= page.totalResults) return null;
+  u.searchParams.set('start', String(next));
+  return u.toString();
+}
+
+async function* atomItems(src: OpenedSource, opts: SourceItemsOptions): AsyncGenerator<ParsedItem> {
+  let page = parseArxivAtom(await src.text());
+  yield* page.items;
+  if (!src.isUrl || !opts.fetchText) {
+    const more = page.totalResults !== null && page.totalResults > (page.startIndex ?? 0) + page.items.length;
+    if (more && src.isUrl) opts.onNote?.(`${src.label}: ${page.totalResults} results, only the first page read`);
+    return;
+  }
+  let url = src.label;
+  for (let n = 2, next = nextAtomUrl(url, page); next; n++, next = nextAtomUrl(url, page)) {
+    url = next;
+    opts.onPage?.(n, url);
+    page = parseArxivAtom(await opts.fetchText(url));
+    yield* page.items;
+  }
+}
+
 /** The parsed items of an opened source in the given format (parse errors surface as FormatError/ArxivApiError/OaiError while iterating). */
 export function sourceItems(src: OpenedSource, format: SourceFormat, opts: SourceItemsOptions = {}): AsyncIterable<ParsedItem> {
   switch (format) {
@@ -61,9 +94,7 @@ export function sourceItems(src: OpenedSource, format: SourceFormat, opts: Sourc
     case 'oai':
       return oaiItems(src, opts);
     case 'atom':
-      return (async function* () {
-        yield* parseArxivAtom(await src.text()).items;
-      })();
+      return atomItems(src, opts);
     case 'hf-daily':
       return (async function* () {
         yield* parseHfDaily(await src.text(), { listDay: listDayFromLocation(src.label) });

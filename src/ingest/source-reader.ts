@@ -5,15 +5,17 @@
  *
  * Goals: one read of the source (a URL is fetched once: the head is kept and
  * replayed before the rest of the body), constant memory for streamed
- * formats, clear errors for a missing file, a directory or an HTTP error.
- * Non-goals: retries and politeness for paged APIs (http-fetch.ts), unpacking
- * archives.
+ * formats, clear errors for a missing file, a directory or an HTTP error;
+ * gzip, bzip2 and Zstandard content (files or URLs) decoded on the fly, told
+ * by its first bytes (decompress.ts). Non-goals: retries and politeness for
+ * paged APIs (http-fetch.ts), archives of several files (.zip, .tar).
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { DETECT_BYTES } from './detect-format.js';
 import { DEFAULT_USER_AGENT } from './http-fetch.js';
+import { DecompressError, decompressChunks, detectCompression, type Compression } from './decompress.js';
 
 /** The source cannot be opened (no such file, a directory, an HTTP error). */
 export class SourceError extends Error {
@@ -26,13 +28,15 @@ export interface OpenedSource {
   isUrl: boolean;
   /** Total bytes when known (file size, Content-Length). */
   size: number | null;
-  /** The first bytes (up to 64 KiB) decoded as UTF-8, for detection. */
+  /** The codec the content is compressed with (read transparently), or null. */
+  compression: Compression | null;
+  /** The first bytes (up to 64 KiB, after decompression) decoded as UTF-8, for detection. */
   head: string;
-  /** The whole content as a stream of chunks; call once. */
+  /** The whole (decompressed) content as a stream of chunks; call once. */
   chunks(): AsyncIterable<Buffer>;
   /** The whole content as text (for the small, non-streamed formats). */
   text(): Promise<string>;
-  /** Bytes delivered so far by chunks()/text(). */
+  /** Bytes of the source (compressed, when it is) read so far by chunks()/text(). */
   bytesRead(): number;
 }
 
@@ -44,6 +48,63 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<string> {
   const parts: Buffer[] = [];
   for await (const c of chunks) parts.push(c);
   return Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Counts the bytes going through (the raw, possibly compressed, bytes: what the progress bar's total is in). */
+async function* counted(raw: AsyncIterable<Buffer>, add: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const c of raw) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c);
+    add(b.length);
+    yield b;
+  }
+}
+
+/**
+ * Reads the start of a byte stream: whether it is compressed (its first
+ * bytes), and its first DETECT_BYTES decoded bytes. Returns the decoded
+ * stream's iterator and the chunks already taken from it, so a caller can
+ * replay them (a URL is fetched once) or drop them (a file is read again).
+ */
+async function peek(raw: AsyncIterable<Buffer>, label: string): Promise<{
+  compression: Compression | null; head: string; taken: Buffer[]; rest: AsyncIterator<Buffer>;
+}> {
+  const rawIter = raw[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let firstLen = 0;
+  let ended = false;
+  while (firstLen < 4) {
+    const r = await rawIter.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    first.push(r.value);
+    firstLen += r.value.length;
+  }
+  const start = Buffer.concat(first);
+  const compression = detectCompression(start);
+  const replayRaw = (async function* (): AsyncGenerator<Buffer> {
+    if (start.length) yield start;
+    if (ended) return;
+    for (let r = await rawIter.next(); !r.done; r = await rawIter.next()) yield r.value;
+  })();
+  const decoded = compression ? decompressChunks(replayRaw, compression, label) : replayRaw;
+  const rest = decoded[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let have = 0;
+  while (have < DETECT_BYTES) {
+    const r = await rest.next();
+    if (r.done) break;
+    taken.push(r.value);
+    have += r.value.length;
+  }
+  const head = Buffer.concat(taken).subarray(0, DETECT_BYTES).toString('utf8');
+  return { compression, head, taken, rest };
+}
+
+function sourceError(err: unknown): never {
+  if (err instanceof DecompressError) throw new SourceError(err.message);
+  throw err;
 }
 
 async function openFile(path: string): Promise<OpenedSource> {
@@ -59,24 +120,26 @@ async function openFile(path: string): Promise<OpenedSource> {
     if (code === 'EACCES') throw new SourceError(`cannot read ${path}: permission denied`);
     throw new SourceError(`cannot open ${path}: ${(err as Error).message}`);
   }
-  const fh = await open(path, 'r');
-  let head: string;
+  // The head from a short first read (decoded when compressed); the content is read again from the start.
+  const probe = createReadStream(path, { highWaterMark: 64 * 1024 });
+  let peeked;
   try {
-    const buf = Buffer.alloc(Math.min(DETECT_BYTES, size));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    head = buf.subarray(0, bytesRead).toString('utf8');
+    peeked = await peek(probe as AsyncIterable<Buffer>, path).catch(sourceError);
+    await peeked.rest.return?.();
   } finally {
-    await fh.close();
+    probe.destroy();
   }
+  const { compression, head } = peeked;
   let read = 0;
   const chunks = async function* (): AsyncGenerator<Buffer> {
-    for await (const c of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-      const b = c as Buffer;
-      read += b.length;
-      yield b;
+    const raw = counted(createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, (n) => { read += n; });
+    try {
+      yield* compression ? decompressChunks(raw, compression, path) : raw;
+    } catch (err) {
+      sourceError(err);
     }
   };
-  return { label: path, isUrl: false, size, head, chunks, text: () => collect(chunks()), bytesRead: () => read };
+  return { label: path, isUrl: false, size, compression, head, chunks, text: () => collect(chunks()), bytesRead: () => read };
 }
 
 async function openUrl(url: string, fetchImpl: typeof fetch): Promise<OpenedSource> {
@@ -99,35 +162,23 @@ async function openUrl(url: string, fetchImpl: typeof fetch): Promise<OpenedSour
       read = buf.length;
       yield buf;
     };
-    return { label: url, isUrl: true, size: buf.length, head: body, chunks, text: () => collect(chunks()), bytesRead: () => read };
+    return { label: url, isUrl: true, size: buf.length, compression: null, head: body, chunks, text: () => collect(chunks()), bytesRead: () => read };
   }
   const len = Number(res.headers.get('content-length'));
   const size = Number.isFinite(len) && len > 0 ? len : null;
   const body = res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
-  const iter = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const buffered: Buffer[] = [];
-  let have = 0;
-  while (have < DETECT_BYTES) {
-    const r = await iter.next();
-    if (r.done) break;
-    const b = Buffer.from(r.value);
-    buffered.push(b);
-    have += b.length;
-  }
-  const head = Buffer.concat(buffered).subarray(0, DETECT_BYTES).toString('utf8');
   let read = 0;
+  // Fetched once: the decoded head is kept and replayed before the rest.
+  const { compression, head, taken, rest } = await peek(counted(body as AsyncIterable<Buffer>, (n) => { read += n; }), url).catch(sourceError);
   const chunks = async function* (): AsyncGenerator<Buffer> {
-    for (const b of buffered) {
-      read += b.length;
-      yield b;
-    }
-    for (let r = await iter.next(); !r.done; r = await iter.next()) {
-      const b = Buffer.from(r.value);
-      read += b.length;
-      yield b;
+    try {
+      yield* taken;
+      for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+    } catch (err) {
+      sourceError(err);
     }
   };
-  return { label: url, isUrl: true, size, head, chunks, text: () => collect(chunks()), bytesRead: () => read };
+  return { label: url, isUrl: true, size, compression, head, chunks, text: () => collect(chunks()), bytesRead: () => read };
 }
 
 /** Opens a file path or an http(s) URL. Throws SourceError when it cannot. */

@@ -54,8 +54,8 @@ export interface RecordedRequest {
 export interface Reply {
   status?: number;
   headers?: Record<string, string>;
-  /** Body text; or `file`, a path under test/fixtures. */
-  body?: string;
+  /** Body text (or bytes); or `file`, a path under test/fixtures. */
+  body?: string | Buffer;
   file?: string;
   /** Close the connection without answering (a network error for the client). */
   drop?: boolean;
