@@ -18,8 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { subscriptionStoreFor } from '../src/store/open-subscription-store.js';
+import { SqliteBackend } from '../src/store/sqlite/sqlite-backend.js';
 import { createSmtpMailer } from '../src/digest/smtp.js';
 import { deliverDue, enqueuePeriod, renderPending } from '../src/digest/outbox.js';
 import { dayPeriod } from '../src/domain/periods.js';
@@ -56,7 +55,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     peakHeap = Math.max(peakHeap, m.heapUsed);
   };
   const sampler = setInterval(sample, 25);
-  const store = new SqliteStore(join(dir, 'bench.db'));
+  const backend = new SqliteBackend(join(dir, 'bench.db'));
+  const store = backend.store;
   const mailer = createSmtpMailer(`smtp://127.0.0.1:${port}`, 'paperboy <bench@localhost>', { maxConnections: concurrency });
   try {
     opts.log(`[digest] corpus: 60 papers on ${DAY}; ${n} subscribers; ${concurrency} SMTP connections`);
@@ -77,7 +77,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         insert.run(`reader${i}@bench.example`, JSON.stringify(topics), now.toISOString(), now.toISOString(), now.toISOString());
       }
     })();
-    const subs = subscriptionStoreFor(store);
+    const subs = backend.subscriptions;
     const deps = { store, subs, mailer, config: { publicUrl: 'https://papers.example.org', secret: 'bench' }, now: () => now };
 
     const t0 = performance.now();
@@ -112,7 +112,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   } finally {
     clearInterval(sampler);
     mailer.close();
-    await store.close();
+    await backend.close();
     await new Promise<void>((ok) => server.close(() => ok()));
     rmSync(dir, { recursive: true, force: true });
   }

@@ -32,8 +32,8 @@ import { LexicalIndex, type EngineQuery } from '../src/search/index/lexical-inde
 import { ParallelSegmentWriter } from '../src/search/index/parallel-segment-writer.js';
 import { dayNumber, type IndexDoc } from '../src/search/index/segment-builder.js';
 import { DEFAULT_FIELD_WEIGHTS } from '../src/search/index/bm25.js';
-import { porterStem, foldedTokens } from '../src/search/tokenize.js';
-import { REBUILD_SEGMENT_DOCS } from '../src/search/indexed-search.js';
+import { porterStem, foldedTokens } from '../src/domain/tokenize.js';
+import { REBUILD_SEGMENT_DOCS } from '../src/search/block-max-engine.js';
 
 const args = process.argv.slice(2);
 const n = Number(args.find((a, i) => /^\d+$/.test(a) && !['--reps', '--segment-docs', '--threads'].includes(args[i - 1])) ?? 1_000_000);

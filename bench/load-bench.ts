@@ -38,14 +38,14 @@ const require = createRequire(import.meta.url);
 
 /** Child mode: open the bench database, listen on a free port, print "READY <port> <path>". */
 async function serve(n: number): Promise<void> {
-  const store = await benchDatabase(n, false, (s) => process.stderr.write(s + '\n'));
-  const lists = addDailyLists(store);
-  const app = await benchApp(store, lists.latestDay);
+  const backend = await benchDatabase(n, false, (s) => process.stderr.write(s + '\n'));
+  const lists = addDailyLists(backend.store);
+  const app = await benchApp(backend, lists.latestDay);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   process.stdout.write(`READY ${port} /papers/date/${lists.latestDay}\n`);
   process.on('SIGTERM', () => {
-    void app.close().then(() => store.close()).then(() => process.exit(0));
+    void app.close().then(() => backend.close()).then(() => process.exit(0));
   });
 }
 

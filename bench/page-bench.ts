@@ -27,8 +27,9 @@ import type { FastifyInstance } from 'fastify';
 import { benchDatabase } from './search-bench.js';
 import { createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config.js';
-import { createLexicalSearch } from '../src/search/create-search.js';
+import { openSearch } from '../src/search/open-search.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { SqliteBackend } from '../src/store/sqlite/sqlite-backend.js';
 import { addDays, isoWeekOf } from '../src/domain/periods.js';
 import type { BenchOptions, BenchResult } from './run.js';
 
@@ -69,13 +70,17 @@ export function addDailyLists(store: SqliteStore): { latestDay: string; days: nu
 }
 
 /** An app over a bench store (logger off, pinned clock at the end of the latest day). */
-export async function benchApp(store: SqliteStore, latestDay: string): Promise<FastifyInstance> {
-  return createApp({
-    store,
-    search: await createLexicalSearch(store, loadConfig({}, process.env).search),
-    config: loadConfig({ db: store.location, port: 0 }, {}),
+export async function benchApp(backend: SqliteBackend, latestDay: string): Promise<FastifyInstance> {
+  const search = await openSearch(backend, loadConfig({}, process.env).search);
+  const app = await createApp({
+    store: backend.store,
+    subscriptions: backend.subscriptions,
+    search: search.service,
+    config: loadConfig({ db: backend.location, port: 0 }, {}),
     now: () => new Date(`${latestDay}T20:00:00Z`),
   });
+  app.addHook('onClose', () => search.close());
+  return app;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -108,12 +113,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const notes: string[] = [];
   for (const n of sizes) {
     opts.log(`[pages] ${n.toLocaleString('en-US')} papers`);
-    const store = await benchDatabase(n, false, opts.log);
+    const backend = await benchDatabase(n, false, opts.log);
+    const store = backend.store;
     const t0 = performance.now();
     const lists = addDailyLists(store);
     opts.log(`  daily lists: ${lists.entries.toLocaleString('en-US')} entries over ${lists.days} days in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const app = await benchApp(store, lists.latestDay);
-    const search = await createLexicalSearch(store, loadConfig({}, process.env).search);
+    const app = await benchApp(backend, lists.latestDay);
+    const opened = await openSearch(backend, loadConfig({}, process.env).search);
+    const search = opened.service;
     const day = lists.latestDay;
     const ids = lists.sampleIds;
     // A month with daily lists on every day (~30 pages of 50): the one before the latest day's month.
@@ -155,7 +162,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const bytes = (await get(`/papers/date/${day}`)).body.length;
     notes.push(`${n.toLocaleString('en-US')} papers: ${lists.entries.toLocaleString('en-US')} daily entries over ${lists.days} days (${DAILY_PER_DAY}/day); day page ${bytes.toLocaleString('en-US')} bytes; ${runs} runs per row after 5 warm-ups.`);
     await app.close();
-    await store.close();
+    await opened.close();
+    await backend.close();
   }
   notes.push('Times in ms, server side (app.inject: routing, store, rendering; no socket). "store" = the bare store call the page is built on.');
   notes.push('Target: page render ≤ 10 ms p95. Machine shared with other jobs: treat differences under ~20% as noise.');

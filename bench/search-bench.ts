@@ -22,9 +22,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { loadVocabulary, paperRecords } from './corpus.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../src/search/create-search.js';
-import { buildMatch, parseQuery } from '../src/search/query-parser.js';
+import { SqliteBackend } from '../src/store/sqlite/sqlite-backend.js';
+import { openSearch } from '../src/search/open-search.js';
+import { buildMatch, parseQuery } from '../src/domain/query-parser.js';
 import type { PaperRecord } from '../src/domain/paper.js';
 import type { BenchOptions, BenchResult } from './run.js';
 
@@ -56,17 +56,19 @@ async function time(runs: number, fn: () => unknown): Promise<{ p50: number; p95
 }
 
 /** Opens (building when needed) a database of `n` synthetic papers. */
-export async function benchDatabase(n: number, fresh: boolean, log: (s: string) => void): Promise<SqliteStore> {
+export async function benchDatabase(n: number, fresh: boolean, log: (s: string) => void): Promise<SqliteBackend> {
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, `search-${n}.db`);
   if (fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  // FTS5 rows are kept: the benches compare the site's search with bare FTS5 on the same database.
   if (existsSync(file)) {
-    const store = new SqliteStore(file);
-    if ((await store.countPapers()) === n) return store;
-    await store.close();
+    const backend = new SqliteBackend(file, { nativeLexical: true });
+    if ((await backend.store.countPapers()) === n) return backend;
+    await backend.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   }
-  const store = new SqliteStore(file);
+  const backend = new SqliteBackend(file, { nativeLexical: true });
+  const store = backend.store;
   const t0 = performance.now();
   const vocabulary = loadVocabulary();
   let batch: PaperRecord[] = [];
@@ -84,7 +86,7 @@ export async function benchDatabase(n: number, fresh: boolean, log: (s: string) 
   store.db.exec("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')");
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   log(`  built ${n.toLocaleString('en-US')} papers in ${((performance.now() - t0) / 1000).toFixed(0)} s (vocabulary: ${vocabulary.source})`);
-  return store;
+  return backend;
 }
 
 const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
@@ -104,8 +106,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   for (const n of sizes) {
     const runs = Number(flag('--runs') ?? (n >= 1_000_000 ? 10 : 20));
     opts.log(`[search] ${n.toLocaleString('en-US')} papers`);
-    const store = await benchDatabase(n, fresh, opts.log);
-    const search = await createLexicalSearch(store, engine);
+    const backend = await benchDatabase(n, fresh, opts.log);
+    const store = backend.store;
+    const opened = await openSearch(backend, engine);
+    const search = opened.service;
     const bare = store.db.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20');
     const count = store.db.prepare('SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?');
     const category = (store.db.prepare('SELECT primary_category AS c FROM papers GROUP BY primary_category ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
@@ -122,8 +126,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       opts.log(`  ${q}: search p95 ${fmt(plain.p95)} ms, bare FTS5 p95 ${fmt(fts.p95)} ms`);
     }
     notes.push(`${n.toLocaleString('en-US')} papers: ${runs} runs per cell after one warm-up; filtered = category ${category}; search engine: ${engine}.`);
-    search.close?.();
-    await store.close();
+    await opened.close();
+    await backend.close();
   }
   notes.push('Times in ms. Machine shared with other jobs: treat differences under ~20% as noise.');
   return {

@@ -25,10 +25,10 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { prng, realDataDir } from './corpus.js';
 import { blankPaper, collapseSpace, type PaperRecord } from '../src/domain/paper.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../src/search/create-search.js';
-import type { LexicalSearch } from '../src/search/lexical.js';
-import { tokenize } from '../src/search/tokenize.js';
+import { SqliteBackend } from '../src/store/sqlite/sqlite-backend.js';
+import { openSearch } from '../src/search/open-search.js';
+import type { SearchService } from '../src/search/search-service.js';
+import { tokenize } from '../src/domain/tokenize.js';
 import type { BenchOptions, BenchResult } from './run.js';
 
 interface HfItem {
@@ -131,7 +131,7 @@ export interface QualityRow {
 }
 
 /** Runs the queries against an engine (relevance, top 10, no prefix) and aggregates per kind. */
-export async function evaluate(search: LexicalSearch, queries: KnownItemQuery[]): Promise<QualityRow[]> {
+export async function evaluate(search: SearchService, queries: KnownItemQuery[]): Promise<QualityRow[]> {
   const kinds = ['title', 'keywords'] as const;
   const rows: QualityRow[] = [];
   for (const kind of kinds) {
@@ -140,9 +140,9 @@ export async function evaluate(search: LexicalSearch, queries: KnownItemQuery[])
     const ms: number[] = [];
     for (const q of qs) {
       const t0 = performance.now();
-      const r = await search.search({ text: q.text, filters: {}, sort: 'relevance', limit: 10, offset: 0, prefixLast: false });
+      const r = await search.search({ text: q.text, filters: {}, sort: 'relevance', limit: 10, offset: 0, prefixLast: false, count: false });
       ms.push(performance.now() - t0);
-      const rank = r.hits.findIndex((h) => h.paperId === q.paperId);
+      const rank = r.hits.findIndex((h) => h.detail.paper.id === q.paperId);
       if (rank >= 0) { rr += 1 / (rank + 1); found++; }
       if (r.hits.length === 0) empty++;
     }
@@ -167,7 +167,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   if (!existsSync(dir)) return { title, columns, rows: [], notes: [`No data at ${dir}: set PAPERBOY_BENCH_DATA to a folder of hf-daily-papers JSON.`] };
   const records = loadYear(dir, year);
   const tmp = mkdtempSync(join(tmpdir(), 'paperboy-quality-'));
-  const store = new SqliteStore(join(tmp, 'quality.db'));
+  const backend = new SqliteBackend(join(tmp, 'quality.db'), { nativeLexical: true });
+  const store = backend.store;
   try {
     for (let i = 0; i < records.length; i += 2000) await store.upsertRecords(records.slice(i, i + 2000));
     const queries = knownItemQueries(records, sample, seed);
@@ -175,9 +176,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // Both engines on the same queries: the block-max engine must keep FTS5's quality numbers.
     const out: (string | number)[][] = [];
     for (const engine of ['fts5', 'engine'] as const) {
-      const search = await createLexicalSearch(store, engine);
-      const rows = await evaluate(search, queries);
-      search.close?.();
+      const opened = await openSearch(backend, engine);
+      const rows = await evaluate(opened.service, queries);
+      await opened.close();
       for (const r of rows) out.push([`${r.kind} (${engine})`, r.queries, r.mrr10.toFixed(3), r.recall10.toFixed(3), `${(r.noResult * 100).toFixed(1)}%`, r.p50ms.toFixed(2)]);
     }
     return {
@@ -188,7 +189,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         'Examples: ' + queries.slice(0, 4).map((q) => `${q.kind}: "${q.text}"`).join('; ')],
     };
   } finally {
-    await store.close();
+    await backend.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openBackend } from '../store/open-backend.js';
 import { demoStatus, legacyDemoIds, removeDemo } from '../ingest/demo-state.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
 
@@ -29,7 +29,8 @@ export function registerDemo(program: Command): void {
     .action(async (opts: DemoOptions) => {
       if (opts.remove && opts.load) throw new Error('use either --remove or --load, not both');
       const config = loadConfig({ db: opts.db });
-      const store = await openStore(config.db);
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const store = backend.store;
       try {
         if (opts.remove) {
           const n = await removeDemo(store);
@@ -51,7 +52,7 @@ export function registerDemo(program: Command): void {
           process.stdout.write('no demo corpus in this database\n');
         }
       } finally {
-        await store.close();
+        await backend.close();
       }
     });
 }

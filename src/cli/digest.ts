@@ -12,9 +12,8 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import nodemailer from 'nodemailer';
 import { loadConfig, ConfigError, type Config } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openBackend } from '../store/open-backend.js';
 import type { Store } from '../store/store.js';
-import { subscriptionStoreFor } from '../store/open-subscription-store.js';
 import { isDay, type Period } from '../domain/periods.js';
 import { createSmtpMailer, createLogMailer } from '../digest/smtp.js';
 import { duePeriods, localDay, periodsForDate, runDigest, type DuePeriod } from '../digest/run-digest.js';
@@ -23,7 +22,7 @@ import { renderDigest } from '../digest/render.js';
 import { subscriptionLinks } from '../digest/signed-links.js';
 import { emptyTopics, formatTopicList } from '../digest/topics.js';
 import { isFrequency } from '../digest/subscriptions.js';
-import type { Frequency, RenderedMessage } from '../store/subscription-store.js';
+import type { Frequency, RenderedMessage, SubscriptionStore } from '../store/subscription-store.js';
 
 interface CommonOptions {
   db?: string;
@@ -42,12 +41,12 @@ function parsePositive(s: string | undefined, flag: string, fallback: number): n
   return n;
 }
 
-async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.db);
+async function withStore<T>(config: Config, fn: (store: Store, subs: SubscriptionStore) => Promise<T>): Promise<T> {
+  const backend = await openBackend(config.db);
   try {
-    return await fn(store);
+    return await fn(backend.store, backend.subscriptions);
   } finally {
-    await store.close();
+    await backend.close();
   }
 }
 
@@ -71,8 +70,7 @@ export function registerDigest(program: Command): void {
     .action(async (opts: CommonOptions & { email?: string; date?: string; frequency?: string; out?: string }) => {
       const config = loadConfig({ db: opts.db });
       if (opts.frequency !== undefined && !isFrequency(opts.frequency)) throw new ConfigError('--frequency must be daily or weekly');
-      await withStore(config, async (store) => {
-        const subs = subscriptionStoreFor(store);
+      await withStore(config, async (store, subs) => {
         const sub = opts.email ? await subs.findByEmail(opts.email) : null;
         if (opts.email && !sub) process.stderr.write(`paperboy: no subscription for ${opts.email}; previewing the default digest\n`);
         const frequency: Frequency = (opts.frequency as Frequency | undefined) ?? sub?.frequency ?? 'daily';
@@ -120,8 +118,7 @@ export function registerDigest(program: Command): void {
       if (opts.frequency) periods = periods.filter((p) => p.frequency === opts.frequency);
       const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom, { maxConnections: concurrency }) : createLogMailer();
       try {
-        await withStore(config, async (store) => {
-          const subs = subscriptionStoreFor(store);
+        await withStore(config, async (store, subs) => {
           const log = (line: string) => process.stderr.write(`${line}\n`);
           const r = await runDigest({ store, subs, mailer, config, log }, periods, { dryRun: opts.dryRun, concurrency });
           if (!date) process.stdout.write(`due on ${localDay(new Date(), config.timezone)} (${config.timezone}):\n`);
@@ -154,8 +151,7 @@ export function registerDigest(program: Command): void {
     .action(async (opts: CommonOptions & { limit?: string; period?: string }) => {
       const config = loadConfig({ db: opts.db });
       const limit = parsePositive(opts.limit, '--limit', 14);
-      await withStore(config, async (store) => {
-        const subs = subscriptionStoreFor(store);
+      await withStore(config, async (_store, subs) => {
         const counts = await subs.countSubscriptions();
         process.stdout.write(`subscribers: ${counts.active} active, ${counts.pending} awaiting confirmation, ${counts.paused} paused, ${counts.unsubscribed} unsubscribed\n`);
         if (opts.period) {

@@ -1,7 +1,7 @@
 /**
  * `paperboy doctor`: a preflight for self-hosters. Prints one ✓ / ! / ✗ line
  * per check — configuration, database (opens, writable, WAL), schema
- * version, lexical index, free disk, SMTP — and exits 1 when any check fails.
+ * version, search index (lag, papers, duplicates), free disk, SMTP — and exits 1 when any check fails.
  *
  * Goals: every failing line says what to do next; nothing secret is printed
  * (the config is shown redacted). The database is opened read-only, so the
@@ -12,16 +12,12 @@ import type { Command } from 'commander';
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Backend, CheckLevel, HealthCheck } from '../store/backend.js';
+import { isPostgresUrl, openBackend } from '../store/open-backend.js';
+import { lexicalIndexChecks } from '../search/index-health.js';
 
-export type CheckLevel = 'ok' | 'warn' | 'fail';
-
-export interface Check {
-  level: CheckLevel;
-  name: string;
-  message: string;
-}
+export type { CheckLevel };
+export type Check = HealthCheck;
 
 /**
  * Free space below this fails the check: 200 MB. SQLite needs room for the WAL
@@ -63,7 +59,7 @@ function writable(p: string): boolean {
 
 async function databaseChecks(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
-  if (/^postgres(ql)?:\/\//i.test(config.db)) {
+  if (isPostgresUrl(config.db)) {
     checks.push({ level: 'fail', name: 'database', message: 'PostgreSQL is not supported yet: use a SQLite file path for --db / PAPERBOY_DB' });
     return checks;
   }
@@ -75,45 +71,20 @@ async function databaseChecks(config: Config): Promise<Check[]> {
       : { level: 'fail', name: 'database', message: `${file} does not exist and ${dir} is not writable: choose another --db / PAPERBOY_DB or fix the folder's permissions` });
     return checks;
   }
-  let store;
+  let backend: Backend;
   try {
-    store = await openStore(file, { readonly: true });
+    backend = await openBackend(file, { readonly: true, nativeLexical: config.search === 'fts5' });
   } catch (err) {
     checks.push({ level: 'fail', name: 'database', message: `${file} cannot be opened (${err instanceof Error ? err.message : String(err)}): is it a paperboy SQLite database?` });
     return checks;
   }
   try {
-    const canWrite = writable(file) && writable(dirname(file));
-    const journal = store instanceof SqliteStore ? String(store.db.pragma('journal_mode', { simple: true })) : 'n/a';
-    if (!canWrite) {
-      checks.push({ level: 'fail', name: 'database', message: `${file} opens but is not writable (the file and its folder must be, for the WAL): fix permissions` });
-    } else if (journal !== 'wal') {
-      checks.push({ level: 'warn', name: 'database', message: `${file} opens and is writable, journal mode is ${journal} (paperboy serve switches it to WAL)` });
-    } else {
-      checks.push({ level: 'ok', name: 'database', message: `${file} opens, is writable, WAL journal` });
-    }
-    let version: { current: number; latest: number };
-    try {
-      version = await store.schemaVersion();
-    } catch {
-      checks.push({ level: 'fail', name: 'schema', message: `${file} has no paperboy schema: point --db at a paperboy database, or at a new path to create one` });
-      return checks;
-    }
-    if (version.current === version.latest) {
-      checks.push({ level: 'ok', name: 'schema', message: `version ${version.current} (latest)` });
-    } else if (version.current < version.latest) {
-      checks.push({ level: 'warn', name: 'schema', message: `version ${version.current}, latest ${version.latest}: migrations run at the next paperboy serve / import` });
-    } else {
-      checks.push({ level: 'fail', name: 'schema', message: `version ${version.current} is newer than this paperboy (${version.latest}): upgrade paperboy` });
-    }
-    if (version.current > 0) {
-      const { papers, indexed } = await store.indexHealth();
-      checks.push(papers === indexed
-        ? { level: 'ok', name: 'lexical index', message: `${indexed.toLocaleString('en-US')} rows for ${papers.toLocaleString('en-US')} papers` }
-        : { level: 'fail', name: 'lexical index', message: `${indexed.toLocaleString('en-US')} rows for ${papers.toLocaleString('en-US')} papers: rebuild it with paperboy index rebuild` });
-    }
+    const db = await backend.doctorChecks();
+    checks.push(...db);
+    const schemaOk = db.some((c) => c.name === 'schema' && c.level !== 'fail');
+    if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
   } finally {
-    await store.close();
+    await backend.close();
   }
   return checks;
 }

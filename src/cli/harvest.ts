@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openBackend } from '../store/open-backend.js';
 import { PoliteHttpClient } from '../ingest/http-fetch.js';
 import { DEFAULT_OAI_URL, harvestArxiv, HarvestError } from '../ingest/harvest-arxiv.js';
 import { parseOaiPage } from '../ingest/arxiv-oai.js';
@@ -51,7 +51,8 @@ export function registerHarvest(program: Command): void {
       if (delay < 3000 && new URL(baseUrl).hostname.endsWith('arxiv.org')) {
         log(`warning: --delay-ms ${delay} is below the 3000 ms arXiv asks for; it may block this address`);
       }
-      const store = await openStore(config.db);
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const store = backend.store;
       const client = new PoliteHttpClient({
         minDelayMs: delay,
         onRetry: (r) => log(`${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt + 1})`),
@@ -68,7 +69,7 @@ export function registerHarvest(program: Command): void {
         log(`done${result.resumed ? ' (resumed)' : ''}: ${result.pages} pages, ${result.seen} records listed, ${result.kept} in ` +
           `${opts.category}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejected}`);
       } finally {
-        await store.close();
+        await backend.close();
       }
     });
 }

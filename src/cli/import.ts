@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openBackend } from '../store/open-backend.js';
 import { openSource, isUrl, SourceError } from '../ingest/source-reader.js';
 import { expandSources } from '../ingest/expand-sources.js';
 import { describeFormats, detectFormat, FORMAT_DESCRIPTIONS, isSourceFormat, SOURCE_FORMATS, type SourceFormat } from '../ingest/detect-format.js';
@@ -105,7 +105,8 @@ export function registerImport(program: Command): void {
           // Reported when the file is opened.
         }
       }
-      const store = await openStore(config.db);
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const store = backend.store;
       const progress = createProgress({ totalBytes: totalBytes || null });
       const client = new PoliteHttpClient({ minDelayMs: delayMs });
       const started = performance.now();
@@ -153,7 +154,7 @@ export function registerImport(program: Command): void {
         }
       } finally {
         progress.stop();
-        await store.close();
+        await backend.close();
       }
       const seconds = (performance.now() - started) / 1000;
       if (failures.length < given) {

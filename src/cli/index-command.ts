@@ -1,63 +1,89 @@
 /**
- * `paperboy index --lexical [--db FILE]`: rebuilds the block-max lexical
- * index (`<db>.idx/`, see search/index/) from the papers table, with a
- * progress bar. The old index stays in place until the new one is complete:
- * the new one is built in `<db>.idx.new/` and swapped in by renames.
- * `--threads N` builds alternate 250k-paper segments in N worker threads.
+ * `paperboy index [--lexical] [--fts5] [--db FILE]`: rebuilds the search
+ * indexes from the papers, with a progress bar. With no flag it rebuilds
+ * every index the configuration uses: paperboy's block-max lexical index
+ * (`<db>.idx/lexical/`, PAPERBOY_SEARCH=engine, the default), or the
+ * backend's own FTS5 table (PAPERBOY_SEARCH=fts5).
  *
- * Non-goals: the FTS5 table (kept up to date by the store itself).
+ * The old block-max index stays in place until the new one is complete: the
+ * new one is built in `lexical.new/` and swapped in by renames, so a running
+ * server keeps answering. `--threads N` builds alternate 250k-paper segments
+ * in N worker threads.
+ *
+ * Non-goals: choosing the engine (PAPERBOY_SEARCH does).
  */
 import type { Command } from 'commander';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { IndexedLexicalSearch } from '../search/indexed-search.js';
+import { isPostgresUrl, openBackend } from '../store/open-backend.js';
+import { BlockMaxEngine, lexicalIndexDir } from '../search/block-max-engine.js';
 import { LexicalIndex } from '../search/index/lexical-index.js';
+
+interface IndexOptions { lexical?: boolean; fts5?: boolean; db?: string; progress: boolean; threads?: string }
 
 export function registerIndex(program: Command): void {
   program
     .command('index')
-    .description('rebuild the block-max lexical index (<db>.idx/) that search uses (PAPERBOY_SEARCH=engine, the default)')
-    .option('--lexical', 'rebuild the lexical index (the only index today)')
+    .description('rebuild the search indexes from the papers (default: every index the configuration uses)')
+    .option('--lexical', 'rebuild paperboy\'s block-max lexical index (<db>.idx/lexical/)')
+    .option('--fts5', 'rebuild the SQLite FTS5 table (used when PAPERBOY_SEARCH=fts5)')
     .option('--db <file>', 'SQLite database file (default: PAPERBOY_DB or ./data/paperboy.db)')
     .option('--no-progress', 'no progress bar (logs and CI)')
     .option('--threads <n>', 'worker threads building segments (corpora over 500,000 papers; default 2 when the machine has 2 cores)')
-    .action(async (opts: { lexical?: boolean; db?: string; progress: boolean; threads?: string }) => {
-      if (!opts.lexical) throw new Error('say which index to rebuild: paperboy index --lexical');
+    .action(async (opts: IndexOptions) => {
       const threads = opts.threads === undefined ? Math.min(2, availableParallelism()) : Number(opts.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be a whole number from 1 to 64, not ${opts.threads}`);
       const config = loadConfig({ db: opts.db });
-      if (!existsSync(config.db)) throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
-      const store = new SqliteStore(config.db);
-      const target = `${store.location}.idx`;
-      const building = `${target}.new`;
-      rmSync(building, { recursive: true, force: true });
-      const bar = opts.progress ? new cliProgress.SingleBar({ format: 'indexing {bar} {value}/{total} papers {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
-      const started = Date.now();
-      const index = LexicalIndex.open(building);
-      try {
-        new IndexedLexicalSearch(store.db, index).rebuild((done, total) => {
-          if (bar && done === 0) bar.start(total, 0);
-          else if (bar) {
-            if (!bar.getTotal()) bar.start(total, done);
-            bar.update(done);
-          }
-        }, { threads });
-      } finally {
-        bar?.stop();
-        index.close();
-        await store.close();
+      if (!isPostgresUrl(config.db) && !existsSync(config.db)) {
+        throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
       }
-      const old = `${target}.old`;
-      rmSync(old, { recursive: true, force: true });
-      if (existsSync(target)) renameSync(target, old);
-      renameSync(building, target);
-      rmSync(old, { recursive: true, force: true });
-      const s = LexicalIndex.open(target);
-      const docs = s.liveDocs;
-      s.close();
-      process.stdout.write(`indexed ${docs.toLocaleString('en-US')} papers into ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      const both = !opts.lexical && !opts.fts5;
+      const lexical = opts.lexical || (both && config.search === 'engine');
+      const fts5 = opts.fts5 || (both && config.search === 'fts5');
+      const backend = await openBackend(config.db);
+      try {
+        if (fts5) {
+          const started = Date.now();
+          process.stdout.write(`rebuilding the FTS5 table of ${backend.location}…\n`);
+          const n = await backend.rebuildNativeLexical();
+          process.stdout.write(`indexed ${n.toLocaleString('en-US')} papers into FTS5 in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        }
+        if (lexical) {
+          if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
+          await rebuildLexical(backend.indexDir, backend.changes, { threads, progress: opts.progress });
+        }
+      } finally {
+        await backend.close();
+      }
     });
+}
+
+async function rebuildLexical(indexDir: string, changes: Parameters<typeof BlockMaxEngine.open>[0]['changes'], opts: { threads: number; progress: boolean }): Promise<void> {
+  const target = lexicalIndexDir(indexDir);
+  const building = `${target}.new`;
+  rmSync(building, { recursive: true, force: true });
+  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'indexing {bar} {value}/{total} papers {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+  const started = Date.now();
+  const engine = new BlockMaxEngine(LexicalIndex.open(building), { changes, upvotes: async () => new Map() });
+  try {
+    await engine.rebuild((done, total) => {
+      if (!bar) return;
+      if (!bar.getTotal()) bar.start(total, done);
+      else bar.update(done);
+    }, { threads: opts.threads });
+  } finally {
+    bar?.stop();
+    await engine.close();
+  }
+  const old = `${target}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(building, target);
+  rmSync(old, { recursive: true, force: true });
+  const s = LexicalIndex.open(target);
+  const docs = s.liveDocs;
+  s.close();
+  process.stdout.write(`indexed ${docs.toLocaleString('en-US')} papers into ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

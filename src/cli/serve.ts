@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SECRET, loadConfig, secretRefusal } from '../config.js';
-import { openStore } from '../store/open-store.js';
-import { createLexicalSearch } from '../search/create-search.js';
+import { openBackend } from '../store/open-backend.js';
+import { openSearch } from '../search/open-search.js';
+import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
 import { createApp } from '../web/app.js';
 import { startDigestSchedule } from '../digest/schedule.js';
@@ -42,25 +43,28 @@ export function registerServe(program: Command): void {
       if (config.secret === DEFAULT_SECRET) {
         console.log('paperboy: using the public development secret (allowed on loopback without SMTP); set PAPERBOY_SECRET before exposing the site or sending mail');
       }
-      const store = await openStore(config.db);
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const store = backend.store;
       if (config.demo) {
         const loaded = await importDemoIfEmpty(store);
         if (loaded !== null) console.log(`paperboy: empty database, loaded the demo corpus (${loaded} papers with made-up days and upvotes; the first real import removes it, or: paperboy demo --remove)`);
       }
-      if (config.search === 'engine' && !existsSync(join(`${config.db}.idx`, 'manifest.json'))) {
+      if (config.search === 'engine' && backend.indexDir && !existsSync(join(lexicalIndexDir(backend.indexDir), 'manifest.json'))) {
         const n = await store.countPapers();
-        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers (once; \`paperboy index --lexical\` does it with a progress bar)…`);
+        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers (once; \`paperboy index\` does it with a progress bar)…`);
       }
-      const search = await createLexicalSearch(store, config.search);
-      const app = await createApp({ store, search, config, logger: process.env.PAPERBOY_LOG === '1' });
-      const schedule = opts.schedule ? startDigestSchedule({ store, config }) : null;
+      const search = await openSearch(backend, config.search);
+      // Papers imported by other processes reach the index in the background, not on a request.
+      search.blockMax?.follow();
+      const app = await createApp({ store, subscriptions: backend.subscriptions, search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
+      const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
       const address = await app.listen({ port: config.port, host: config.host });
       console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
       const stop = async () => {
         schedule?.stop();
         await app.close();
-        search.close?.();
-        await store.close();
+        await search.close();
+        await backend.close();
         process.exit(0);
       };
       process.once('SIGINT', stop);

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openBackend } from '../store/open-backend.js';
 import type { StoreStats } from '../store/store.js';
 
 interface StatsOptions {
@@ -59,7 +59,8 @@ export function registerStats(program: Command): void {
       if (!/^postgres/i.test(config.db) && !existsSync(config.db)) {
         throw new Error(`no database at ${config.db}: pass --db FILE (or PAPERBOY_DB), or create one with paperboy import / serve`);
       }
-      const store = await openStore(config.db, { readonly: true });
+      const backend = await openBackend(config.db, { readonly: true });
+      const store = backend.store;
       try {
         const s = await store.stats(days);
         if (opts.json) {
@@ -68,7 +69,7 @@ export function registerStats(program: Command): void {
           process.stdout.write(`${store.location}\n\n${formatStats(s, { categories })}`);
         }
       } finally {
-        await store.close();
+        await backend.close();
       }
     });
 }

@@ -12,7 +12,7 @@
 import { Cron } from 'croner';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
-import { subscriptionStoreFor } from '../store/open-subscription-store.js';
+import type { SubscriptionStore } from '../store/subscription-store.js';
 import { mailerFromConfig, type Mailer } from './smtp.js';
 import { deliverDue, renderPending, type OutboxDeps } from './outbox.js';
 import { duePeriods, runDigest } from './run-digest.js';
@@ -30,19 +30,13 @@ export interface ScheduleOptions {
   now?: () => Date;
 }
 
-export function startDigestSchedule(deps: { store: Store; config: Config }, opts: ScheduleOptions = {}): DigestSchedule {
+export function startDigestSchedule(deps: { store: Store; subs: SubscriptionStore; config: Config }, opts: ScheduleOptions = {}): DigestSchedule {
   const log = opts.log ?? ((line: string) => console.log(`paperboy: ${line}`));
   if (!deps.config.smtpUrl && !opts.mailer) {
     log('SMTP_URL is not set: digests are not scheduled (set SMTP_URL to send them)');
     return { stop() {} };
   }
-  let subs;
-  try {
-    subs = subscriptionStoreFor(deps.store);
-  } catch (err) {
-    log(`digests are not scheduled: ${err instanceof Error ? err.message : String(err)}`);
-    return { stop() {} };
-  }
+  const subs = deps.subs;
   const mailer = opts.mailer ?? mailerFromConfig(deps.config);
   const outbox: OutboxDeps = { store: deps.store, subs, mailer, config: deps.config, now: opts.now, log };
   const [hh, mm] = deps.config.digestTime.split(':').map(Number);

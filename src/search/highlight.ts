@@ -10,13 +10,8 @@
  * Non-goals: phrase-exact marking (each word of a phrase is marked wherever
  * it occurs), HTML input (text is plain text).
  */
-import { tokenize, type Token } from './tokenize.js';
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESC[c]);
-}
+import { tokenize, type Token } from '../domain/tokenize.js';
+import { escapeHtml } from '../html/html.js';
 
 interface Matcher {
   exact: Set<string>;

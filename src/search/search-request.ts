@@ -34,4 +34,6 @@ export interface SearchRequest {
    * "diffusion"); see domain/query-parser.ts. Default true (the site's search box).
    */
   prefixLast?: boolean;
+  /** Count the matches for `total` (the search page shows it); the JSON API, which returns no total, says false. Default true. */
+  count?: boolean;
 }

@@ -4,10 +4,12 @@
  * Goals: callers (ingest, web, digest, cli) never see SQL or a driver; every
  * method is async so a networked backend (PostgreSQL) fits without changing
  * callers. Each backend lives in its own folder with the same role files
- * (`*-store.ts`, `*-migrations.ts`, `*-search.ts`). Non-goals: an ORM; ranking
- * rules live in domain/, not here.
+ * (`*-store.ts`, `*-migrations.ts`, `*-search.ts`, `*-change-feed.ts`,
+ * `*-backend.ts`); callers reach it through a Backend (backend.ts).
+ * Non-goals: an ORM; ranking rules live in domain/, not here.
  */
 import type { DailyEntry, Organization, Paper, PaperRecord } from '../domain/paper.js';
+import type { LexicalFilters, LexicalSort } from './lexical-engine.js';
 
 /** What happened to one record of an import batch. */
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
@@ -69,14 +71,21 @@ export interface Store {
   schemaVersion(): Promise<{ current: number; latest: number }>;
 
   /**
-   * Writes a batch of parsed records in one transaction (papers, their
-   * lexical index rows, daily entries, organizations), merging each with what
-   * is stored. Returns one outcome per record, in order. All or nothing.
+   * Writes a batch of parsed records in one transaction (papers, daily
+   * entries, organizations, the change-feed entries of the papers, and the
+   * backend's own lexical index rows when it keeps one), merging each with
+   * what is stored. Returns one outcome per record, in order. All or nothing.
    */
   upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]>;
 
   getPaper(id: string): Promise<PaperDetail | null>;
   getPapers(ids: string[]): Promise<Paper[]>;
+  /**
+   * Papers by store key (what lexical engines answer with), with their daily
+   * entries (newest first) and organization, in one batched read. Keys with
+   * no paper (deleted since the index saw them) are absent from the map.
+   */
+  getPaperDetailsByKeys(keys: number[]): Promise<Map<number, PaperDetail>>;
   countPapers(): Promise<number>;
   /**
    * Deletes papers by id with everything hanging off them (daily entries,
@@ -85,9 +94,16 @@ export interface Store {
    * are skipped). Used to take the demo corpus out.
    */
   deletePapers(ids: string[]): Promise<number>;
-  /** Papers stored and rows in the lexical index (equal when the index is healthy; `paperboy doctor`). */
-  indexHealth(): Promise<{ papers: number; indexed: number }>;
+  /**
+   * Papers that pass the filters, without words (browse by category,
+   * organization, dates): keys in the requested order ('relevance' = newest)
+   * and the exact total.
+   */
+  browsePapers(filters: LexicalFilters, sort: LexicalSort, limit: number, offset: number): Promise<{ keys: number[]; total: number }>;
+  /** Each listed paper's highest daily-list upvote count, by key (papers never listed are absent). */
+  upvotesByKey(): Promise<Map<number, number>>;
 
+  /** An organization by name; a name in another case finds it too ("bytedance" finds ByteDance). */
   getOrganization(name: string): Promise<Organization | null>;
 
   /** The newest day that has daily-list entries, or null when none. */

@@ -13,7 +13,8 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
-import type { LexicalSearch } from '../search/lexical.js';
+import type { SubscriptionStore } from '../store/subscription-store.js';
+import type { SearchService } from '../search/search-service.js';
 import { HttpError } from './http-error.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { pageContext } from './pages/page-context.js';
@@ -28,7 +29,8 @@ import { fastifyTrustProxy } from './trust-proxy.js';
 
 export interface AppDeps {
   store: Store;
-  search: LexicalSearch;
+  subscriptions: SubscriptionStore;
+  search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
   now?: () => Date;

@@ -6,14 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
+import { openSearch } from '../../src/search/open-search.js';
 import { formatStats, registerStats } from '../../src/cli/stats.js';
 import { formatChecks, registerDoctor, runDoctor, type Check } from '../../src/cli/doctor.js';
 import { paper, record } from '../helpers/papers.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { runCommand } from '../helpers/run-command.js';
 
-async function seeded(file: string): Promise<SqliteStore> {
-  const store = new SqliteStore(file);
+async function seeded(file: string, opts: { fts5?: boolean } = {}): Promise<SqliteStore> {
+  const store = new SqliteStore(file, { fts5: opts.fts5 });
   await store.upsertRecords([
     record(paper('2405.00001', { categories: ['cs.LG', 'stat.ML'], primaryCategory: 'cs.LG' }), { day: '2024-05-27', submittedAt: null, submittedBy: null, upvotes: 3, numComments: 0 }),
     record(paper('2405.00002', { categories: ['cs.LG'], primaryCategory: 'cs.LG' }, 'hf-daily'), { day: '2024-05-28', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0 },
@@ -26,6 +28,14 @@ async function seeded(file: string): Promise<SqliteStore> {
 
 
 const level = (checks: Check[], name: string) => checks.find((c) => c.name === name)?.level;
+
+/** Builds the block-max index of `file` as serve does at start, and flushes it. */
+async function buildIndex(file: string): Promise<void> {
+  const backend = new SqliteBackend(file);
+  const search = await openSearch(backend, 'engine');
+  await search.close();
+  await backend.close();
+}
 
 test('stats: totals, sources, days and categories as tables and as JSON', async () => {
   const { file, cleanup } = tempDbPath();
@@ -69,14 +79,19 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
   try {
     await (await seeded(file)).close();
     const env = { PAPERBOY_SECRET: 'hunter2-very-secret', SMTP_URL: 'smtp://mailer:p4ssw0rd@mail.example.org:587' };
+    // Before serve ever ran: the index is not built yet, a warning that says what builds it.
+    const before = await runDoctor({ db: file }, env);
+    assert.equal(level(before, 'search index'), 'warn');
+    assert.match(before.find((c) => c.name === 'search index')!.message, /not built yet for 3 papers.*paperboy index/);
+    await buildIndex(file);
     const checks = await runDoctor({ db: file }, env);
     assert.deepEqual(checks.map((c) => [c.name, c.level]), [
-      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['lexical index', 'ok'], ['disk', checks[5].level], ['smtp', 'ok'],
+      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['disk', checks[5].level], ['smtp', 'ok'],
     ]);
     assert.notEqual(checks[5].level, 'fail');
     const text = formatChecks(checks);
     assert.match(text, /^✓ database\s+.*WAL/m);
-    assert.match(text, /^✓ lexical index\s+3 rows for 3 papers/m);
+    assert.match(text, /^✓ search index\s+3 papers in 1 segment, current with the database/m);
     assert.match(text, /smtp:\/\/mailer:\*\*\*@mail\.example\.org:587 \(not contacted\)/);
     assert.doesNotMatch(text, /p4ssw0rd|hunter2/);
   } finally {
@@ -98,19 +113,41 @@ test('doctor: defaults warn (missing database, default secret, no SMTP) without 
   }
 });
 
-test('doctor: a lexical index out of step with the papers fails, and the command exits 1', async () => {
+test('doctor: a search index behind the papers warns; one that does not match the database fails and exits 1', async () => {
   const { file, cleanup } = tempDbPath();
   try {
-    const store = await seeded(file);
-    store.db.prepare('DELETE FROM papers_fts WHERE rowid = (SELECT MIN(pk) FROM papers)').run();
+    await (await seeded(file)).close();
+    await buildIndex(file);
+    const store = new SqliteStore(file);
+    await store.upsertRecords([record(paper('2405.00004'))]);
+    const behind = await runDoctor({ db: file }, {});
+    assert.equal(level(behind, 'search index'), 'warn');
+    assert.match(behind.find((c) => c.name === 'search index')!.message, /3 papers in 1 segment, 1 changes behind the database/);
+    // An index from another database (its cursor is past this database's change log) must be rebuilt.
+    store.db.exec('DELETE FROM paper_changes');
     await store.close();
     const checks = await runDoctor({ db: file }, {});
-    assert.equal(level(checks, 'lexical index'), 'fail');
-    assert.match(checks.find((c) => c.name === 'lexical index')!.message, /2 rows for 3 papers: rebuild/);
+    assert.equal(level(checks, 'search index'), 'fail');
+    assert.match(checks.find((c) => c.name === 'search index')!.message, /belongs to another database; rebuild it with paperboy index/);
     const { out, exitCode } = await runCommand(registerDoctor, ['doctor', '--db', file]);
     assert.equal(exitCode, 1);
-    assert.match(out, /^✗ lexical index/m);
+    assert.match(out, /^✗ search index/m);
     assert.match(out, /1 check failed/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('doctor: with PAPERBOY_SEARCH=fts5, an FTS5 table out of step with the papers fails', async () => {
+  const { file, cleanup } = tempDbPath();
+  try {
+    const store = await seeded(file, { fts5: true });
+    store.db.prepare('DELETE FROM papers_fts WHERE rowid = (SELECT MIN(pk) FROM papers)').run();
+    await store.close();
+    const checks = await runDoctor({ db: file }, { PAPERBOY_SEARCH: 'fts5' });
+    assert.equal(level(checks, 'fts5 index'), 'fail');
+    assert.match(checks.find((c) => c.name === 'fts5 index')!.message, /2 rows for 3 papers: rebuild it with paperboy index/);
+    assert.equal(level(checks, 'search index'), undefined, 'the block-max index is not in use');
   } finally {
     cleanup();
   }

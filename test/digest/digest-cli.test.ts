@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { subscriptionStoreFor } from '../../src/store/open-subscription-store.js';
+import { SqliteSubscriptionStore } from '../../src/store/sqlite/sqlite-subscription-store.js';
 import { FIXTURES_DIR } from '../helpers/fixture-server.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { startSmtpSink } from './smtp-sink.js';
@@ -39,7 +39,7 @@ test('digest run killed mid-batch (SIGKILL) and re-run: exactly one digest per s
   try {
     const store = new SqliteStore(file);
     await seedDigestCorpus(store);
-    const subs = subscriptionStoreFor(store);
+    const subs = new SqliteSubscriptionStore(store.db);
     for (let i = 0; i < SUBSCRIBERS; i++) await addSubscriber(subs, `reader${i}@example.org`);
     await addSubscriber(subs, 'unconfirmed@example.org', 'daily', 'pending');
     await store.close();
@@ -59,7 +59,7 @@ test('digest run killed mid-batch (SIGKILL) and re-run: exactly one digest per s
     assert.equal(killed.signal, 'SIGKILL');
 
     const mid = new SqliteStore(file);
-    const rows = await subscriptionStoreFor(mid).listOutbox(DAY);
+    const rows = await new SqliteSubscriptionStore(mid.db).listOutbox(DAY);
     await mid.close();
     const byStatus = (s: string) => rows.filter((r) => r.status === s).length;
     assert.equal(rows.length, SUBSCRIBERS, 'one row per confirmed subscriber');

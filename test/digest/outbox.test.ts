@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { subscriptionStoreFor } from '../../src/store/open-subscription-store.js';
+import { SqliteSubscriptionStore } from '../../src/store/sqlite/sqlite-subscription-store.js';
 import type { SubscriptionStore } from '../../src/store/subscription-store.js';
 import { createSmtpMailer, type Mailer } from '../../src/digest/smtp.js';
 import { runDigest, periodsForDate } from '../../src/digest/run-digest.js';
@@ -30,7 +30,7 @@ async function env(): Promise<Env> {
   const { file, cleanup } = tempDbPath();
   const store = new SqliteStore(file);
   await seedDigestCorpus(store);
-  return { store, subs: subscriptionStoreFor(store), cleanup: () => { store.db.close(); cleanup(); } };
+  return { store, subs: new SqliteSubscriptionStore(store.db), cleanup: () => { store.db.close(); cleanup(); } };
 }
 
 function deps(e: Env, mailer: Mailer, now = () => NOW): OutboxDeps {

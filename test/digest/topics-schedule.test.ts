@@ -7,6 +7,7 @@ import { retryDelayMs, RETRY_BASE_MS, RETRY_MAX_MS } from '../../src/digest/outb
 import { startDigestSchedule } from '../../src/digest/schedule.js';
 import { loadConfig } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteSubscriptionStore } from '../../src/store/sqlite/sqlite-subscription-store.js';
 
 test('topics: prefixes, bare categories, keywords, dedupe, limits', () => {
   const t = parseTopicList(['cs.CL', 'stat.ML', 'org:ByteDance', 'Diffusion', 'keyword:diffusion', 'category:cs', 'cs.CL']);
@@ -38,11 +39,12 @@ test('retry backoff doubles from RETRY_BASE_MS up to RETRY_MAX_MS', () => {
 
 test('the schedule starts and stops; without SMTP_URL it says so and schedules nothing', () => {
   const store = new SqliteStore(':memory:');
+  const subs = new SqliteSubscriptionStore(store.db);
   const lines: string[] = [];
-  const off = startDigestSchedule({ store, config: loadConfig({}, {}) }, { log: (l) => lines.push(l) });
+  const off = startDigestSchedule({ store, subs, config: loadConfig({}, {}) }, { log: (l) => lines.push(l) });
   off.stop();
   assert.match(lines[0], /SMTP_URL is not set/);
-  const on = startDigestSchedule({ store, config: loadConfig({}, { SMTP_URL: 'smtp://127.0.0.1:1', DIGEST_TIME: '07:30', PAPERBOY_TIMEZONE: 'Europe/Paris' }) },
+  const on = startDigestSchedule({ store, subs, config: loadConfig({}, { SMTP_URL: 'smtp://127.0.0.1:1', DIGEST_TIME: '07:30', PAPERBOY_TIMEZONE: 'Europe/Paris' }) },
     { log: (l) => lines.push(l) });
   on.stop();
   assert.match(lines[1], /digests scheduled at 07:30 Europe\/Paris; next run \d{4}-\d\d-\d\dT(05|06):30:00/);

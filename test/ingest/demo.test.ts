@@ -106,7 +106,7 @@ test('demo: removeDemo takes out its papers, entries and organizations; a remove
     assert.equal(await store.countPapers(), 0);
     assert.equal(await store.latestDay(), null, 'no daily entries are left');
     assert.equal(await store.getOrganization('ucdavis'), null);
-    assert.deepEqual(await store.indexHealth(), { papers: 0, indexed: 0 }, 'no lexical-index rows are left');
+    assert.equal(store.fts5Rows(), 0, 'no FTS5 rows are left');
     assert.deepEqual(await demoStatus(store), { loaded: false, papers: 0 });
     // Empty again, but the demo was removed on purpose: serve does not bring it back.
     assert.equal(await importDemoIfEmpty(store, { now: NOW }), null);

@@ -1,13 +1,60 @@
+/**
+ * The SQLite backend: the Store and ChangeFeed conformance suites on a real
+ * file, and what only SQLite has (WAL, the FTS5 table kept current when FTS5
+ * answers searches, IMMEDIATE write transactions).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { paper, record } from '../helpers/papers.js';
+import { describeStore } from '../conformance/store.js';
+import { describeChangeFeed } from '../conformance/change-feed.js';
 
-function withStore(fn: (s: SqliteStore, file: string) => Promise<void>) {
+describeStore('sqlite', async () => {
+  const { file, cleanup } = tempDbPath();
+  let store = new SqliteStore(file);
+  return {
+    store,
+    async reopen() {
+      await store.close();
+      store = new SqliteStore(file);
+      return store;
+    },
+    async close() {
+      await store.close();
+      cleanup();
+    },
+  };
+});
+
+describeChangeFeed('sqlite', async () => {
+  const { file, cleanup } = tempDbPath();
+  let backend = new SqliteBackend(file);
+  return {
+    backend,
+    async deletePaper(id) {
+      backend.store.db.prepare('DELETE FROM papers WHERE id = ?').run(id);
+    },
+    async reopen() {
+      await backend.close();
+      backend = new SqliteBackend(file);
+      return backend;
+    },
+    async close() {
+      await backend.close();
+      cleanup();
+    },
+  };
+});
+
+function withStore(fn: (s: SqliteStore, file: string) => Promise<void>, opts: { fts5?: boolean } = {}) {
   return async () => {
     const { file, cleanup } = tempDbPath();
-    const s = new SqliteStore(file);
+    const s = new SqliteStore(file, opts);
     try {
       await fn(s, file);
     } finally {
@@ -24,87 +71,54 @@ test('opens a real file in WAL mode with foreign keys and the latest schema', wi
   assert.equal(v.current, v.latest);
 }));
 
-test('re-importing the same record is unchanged; a newer version replaces versioned fields', withStore(async (s) => {
-  const v1 = paper('2401.00001', { version: 1, title: 'Old title', abstract: 'old words', categories: ['cs.LG'] });
-  assert.deepEqual(await s.upsertRecords([record(v1)]), ['added']);
-  assert.deepEqual(await s.upsertRecords([record(v1)]), ['unchanged']);
-  const v2 = paper('2401.00001', { version: 2, title: 'New title', abstract: 'new words', categories: ['cs.CL'] });
-  assert.deepEqual(await s.upsertRecords([record(v2)]), ['updated']);
-  const got = (await s.getPaper('2401.00001'))!.paper;
-  assert.equal(got.title, 'New title');
-  assert.deepEqual(got.categories, ['cs.CL']);
-  // An older version arriving later does not roll the paper back.
-  assert.deepEqual(await s.upsertRecords([record(v1)]), ['unchanged']);
-  assert.equal((await s.getPaper('2401.00001'))!.paper.title, 'New title');
-  // The lexical index follows the text.
-  const hits = s.db.prepare("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'new'").all();
-  assert.equal(hits.length, 1);
-  assert.equal(s.db.prepare("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'old'").all().length, 0);
-}));
+test('with fts5, the FTS5 rows follow the text of every version', withStore(async (s) => {
+  const fts = (word: string) => s.db.prepare('SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?').all(word).length;
+  await s.upsertRecords([record(paper('2401.00001', { version: 1, title: 'Old title', abstract: 'old words' }))]);
+  assert.equal(fts('old'), 1);
+  await s.upsertRecords([record(paper('2401.00001', { version: 2, title: 'New title', abstract: 'new words' }))]);
+  assert.equal(fts('new'), 1);
+  assert.equal(fts('old'), 0);
+}, { fts5: true }));
 
-test('a merged record keeps the richer fields of each source', withStore(async (s) => {
-  const fromHf = paper('2402.00002', { title: 'T', authors: [{ name: 'A B', affiliations: [] }], authorCount: 1, githubRepo: 'https://github.com/x/y' }, 'hf-daily');
-  const fromArxiv = paper('2402.00002', { title: 'T', version: 1, doi: '10.1/x', authors: [{ name: 'A B', affiliations: ['MIT'] }], authorCount: 1 }, 'arxiv-atom');
-  await s.upsertRecords([record(fromHf)]);
-  await s.upsertRecords([record(fromArxiv)]);
-  const got = (await s.getPaper('2402.00002'))!.paper;
-  assert.equal(got.doi, '10.1/x');
-  assert.equal(got.githubRepo, 'https://github.com/x/y');
-  assert.deepEqual(got.authors[0].affiliations, ['MIT']);
-  assert.deepEqual(got.sources.sort(), ['arxiv-atom', 'hf-daily']);
-}));
-
-test('a local paper becomes the arXiv paper of the same title, daily entries follow', withStore(async (s) => {
-  const local = paper('local-abc', { title: 'Grokking: A Study', authorCount: 5 }, 'seed');
-  await s.upsertRecords([record(local, { day: '2026-03-08', submittedAt: null, submittedBy: null, upvotes: 7, numComments: 0 })]);
-  const arx = paper('2603.01234', { title: 'Grokking - a study', version: 1, authors: [{ name: 'X', affiliations: [] }], authorCount: 1 });
-  assert.deepEqual(await s.upsertRecords([record(arx)]), ['updated']);
-  assert.equal(await s.getPaper('local-abc'), null);
-  const got = (await s.getPaper('2603.01234'))!;
-  assert.equal(got.daily[0].upvotes, 7);
-  assert.equal(await s.countPapers(), 1);
-}));
-
-test('a failing batch writes nothing', withStore(async (s) => {
-  const good = paper('2403.00003');
-  const bad = paper('2403.00004');
-  (bad as unknown as { title: null }).title = null; // violates NOT NULL
-  await assert.rejects(s.upsertRecords([record(good), record(bad)]));
-  assert.equal(await s.countPapers(), 0);
-}));
-
-test('daily lists: ordering by upvotes, latest and adjacent days, submitter filter', withStore(async (s) => {
-  const entry = (day: string, upvotes: number, user: string | null = null) =>
-    ({ day, submittedAt: `${day}T08:00:00.000Z`, submittedBy: user ? { user, fullname: null, avatarUrl: null } : null, upvotes, numComments: 0 });
-  await s.upsertRecords([
-    record(paper('2404.00001'), entry('2024-04-01', 3, 'ak')),
-    record(paper('2404.00002'), entry('2024-04-01', 9)),
-    record(paper('2404.00003'), entry('2024-04-03', 1, 'ak')),
-  ]);
-  assert.equal(await s.latestDay(), '2024-04-03');
-  assert.equal(await s.adjacentDay('2024-04-03', -1), '2024-04-01');
-  assert.equal(await s.adjacentDay('2024-04-03', 1), null);
-  const day = await s.listDaily({ from: '2024-04-01', to: '2024-04-01', sort: 'upvotes', limit: 10, offset: 0 });
-  assert.deepEqual(day.items.map((i) => i.paper.id), ['2404.00002', '2404.00001']);
-  assert.equal(day.total, 2);
-  const byAk = await s.listDaily({ from: '2024-04-01', to: '2024-04-30', sort: 'publishedAt', limit: 10, offset: 0, submitter: 'ak' });
-  assert.deepEqual(byAk.items.map((i) => i.paper.id), ['2404.00003', '2404.00001']);
-  const st = await s.stats();
-  assert.equal(st.papers, 3);
-  assert.deepEqual(st.byDay, [{ day: '2024-04-03', count: 1 }, { day: '2024-04-01', count: 2 }]);
-}));
-
-test('job state survives reopening the file', async () => {
+test('without fts5 no FTS5 rows are written; an FTS5 process refills the table at open', async () => {
   const { file, cleanup } = tempDbPath();
   try {
-    const a = new SqliteStore(file);
-    await a.setState('harvest:cs.LG', 'token-1');
-    await a.close();
-    const b = new SqliteStore(file);
-    assert.equal(await b.getState('harvest:cs.LG'), 'token-1');
-    assert.equal(await b.getState('missing'), null);
-    await b.close();
+    const plain = new SqliteStore(file);
+    await plain.upsertRecords([record(paper('2401.00001', { title: 'Platypus studies' })), record(paper('2401.00002', { title: 'Wombat studies' }))]);
+    assert.equal(plain.fts5Rows(), 0, 'the import paid nothing for FTS5');
+    await plain.close();
+    const withFts = new SqliteBackend(file, { nativeLexical: true });
+    assert.equal(withFts.store.fts5Rows(), 2, 'refilled before it answers');
+    assert.equal(withFts.store.ensureFts5Current(), null, 'and marked current');
+    await withFts.close();
   } finally {
+    cleanup();
+  }
+});
+
+test('a batch waits for another process\'s write lock instead of failing (IMMEDIATE transactions honour the busy timeout)', async () => {
+  const { file, cleanup } = tempDbPath();
+  const store = new SqliteStore(file);
+  try {
+    await store.upsertRecords([record(paper('2401.00001'))]);
+    // Another process reads, then holds the write lock for 400 ms and commits a paper.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+      import Database from 'better-sqlite3';
+      const db = new Database(${JSON.stringify(file)});
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare("UPDATE papers SET title = 'Held' WHERE id = '2401.00001'").run();
+      process.stdout.write('locked\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      db.exec('COMMIT');
+      db.close();`], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
+    // This batch reads before it writes: a deferred transaction would fail with SQLITE_BUSY at once.
+    assert.equal((await store.upsertRecords([record(paper('2401.00001')), record(paper('2401.00002'))]))[1], 'added');
+    assert.deepEqual(await exited, [0, null]);
+    assert.equal(await store.countPapers(), 2);
+  } finally {
+    await store.close();
     cleanup();
   }
 });

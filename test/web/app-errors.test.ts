@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp } from '../../src/web/app.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../../src/search/create-search.js';
-import { loadConfig } from '../../src/config.js';
+import { openTestApp } from '../helpers/test-app.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
 test('a malformed %-encoding gets a 400 in the one error shape, HTML or JSON', async () => {
   const { file, cleanup } = tempDbPath();
-  const store = new SqliteStore(file);
+  const t = await openTestApp(file);
   try {
-    const app = await createApp({ store, search: await createLexicalSearch(store), config: loadConfig({ db: file, port: 0 }, {}) });
+    const app = t.app;
     const api = await app.inject({ method: 'GET', url: '/api/papers/%E0%A4%A' });
     assert.equal(api.statusCode, 400);
     assert.equal(api.json().error.code, 'bad_request');
@@ -21,9 +18,8 @@ test('a malformed %-encoding gets a 400 in the one error shape, HTML or JSON', a
     const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'not_found');
-    await app.close();
   } finally {
-    await store.close();
+    await t.close();
     cleanup();
   }
 });

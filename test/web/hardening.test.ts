@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/web/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../../src/search/create-search.js';
+import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
+import { openSearch } from '../../src/search/open-search.js';
 import { sameSiteTarget } from '../../src/web/redirect-target.js';
 import { loggerOptions, redactUrl } from '../../src/web/request-log.js';
 import { HttpError } from '../../src/web/http-error.js';
@@ -126,9 +127,10 @@ describe('security headers', () => {
 describe('client address and rate limits', () => {
   async function app(env: Record<string, string>): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
     const { file, cleanup } = tempDbPath();
-    const store = new SqliteStore(file);
-    const a = await createApp({ store, search: await createLexicalSearch(store), config: loadConfig({ db: file, port: 0 }, env) });
-    return { app: a, close: async () => { await a.close(); await store.close(); cleanup(); } };
+    const backend = new SqliteBackend(file);
+    const search = await openSearch(backend);
+    const a = await createApp({ store: backend.store, subscriptions: backend.subscriptions, search: search.service, config: loadConfig({ db: file, port: 0 }, env) });
+    return { app: a, close: async () => { await a.close(); await search.close(); await backend.close(); cleanup(); } };
   }
   // An invalid body is refused with 400 after the rate limit counted it: no mail is ever sent.
   const post = (a: FastifyInstance, xff: string) => a.inject({
@@ -190,10 +192,12 @@ describe('5xx are logged with the request id the answer shows', () => {
   before(async () => {
     const t = tempDbPath();
     cleanup = t.cleanup;
-    store = new SqliteStore(t.file);
+    const backend = new SqliteBackend(t.file);
+    store = backend.store;
     config = loadConfig({ db: t.file, port: 0 }, { PAPERBOY_SECRET: SECRET, SMTP_URL: `smtp://mailer:${SMTP_PASS}@127.0.0.1:9` });
     lines = [];
-    app = await createApp({ store, search: await createLexicalSearch(store), config, logStream: { write: (l) => { lines.push(l); } } });
+    const search = await openSearch(backend);
+    app = await createApp({ store, subscriptions: backend.subscriptions, search: search.service, config, logStream: { write: (l) => { lines.push(l); } } });
     // A real fault: the database goes away under the running site.
     await store.close();
   });

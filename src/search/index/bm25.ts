@@ -18,6 +18,7 @@
  * Goals: one place for the constants and the arithmetic; pure functions.
  * Non-goals: other scoring models (BM25+, language models).
  */
+import { FIELD_WEIGHTS } from '../../store/lexical-engine.js';
 
 /**
  * k1: how fast repeated occurrences of a word stop adding to the score.
@@ -41,17 +42,11 @@ export const FIELD_COUNT = 3;
 export type FieldWeights = readonly [number, number, number];
 
 /**
- * Default field weights (the arguments of bm25(papers_fts, 10, 5, 1)):
- * - title 10: a word in the title names what the paper is about; an
- *   abstract mentions many words in passing. Sane range 3–20.
- * - authors 5: a name in the author list is a precise signal (people search
- *   for a person), but names also collide with words ("Long", "Wang"), so it
- *   stays below the title. Sane range 1–10.
- * - abstract 1: the baseline every other weight is relative to.
- * These must equal the weights the FTS5 backend passes to bm25() (see
- * store/sqlite/sqlite-search.ts) so both backends rank alike.
+ * Default field weights, in FIELDS order: the why-commented FIELD_WEIGHTS
+ * every engine shares (store/lexical-engine.ts; FTS5 passes the same to
+ * bm25()), so both engines rank alike by construction.
  */
-export const DEFAULT_FIELD_WEIGHTS: FieldWeights = [10, 5, 1];
+export const DEFAULT_FIELD_WEIGHTS: FieldWeights = [FIELD_WEIGHTS.title, FIELD_WEIGHTS.authors, FIELD_WEIGHTS.abstract];
 
 /** FTS5's idf: ln((N − n + 0.5)/(n + 0.5)), floored at 1e-6 so very common words still count a little. */
 export function idf(totalDocs: number, docFreq: number): number {

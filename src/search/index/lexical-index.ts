@@ -144,9 +144,13 @@ export class LexicalIndex {
     return new LexicalIndex(null, weights);
   }
 
-  /** Opens (or creates) the index folder; segments not in the manifest are removed. */
-  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS): LexicalIndex {
-    mkdirSync(dir, { recursive: true });
+  /**
+   * Opens (or creates) the index folder; segments not in the manifest are
+   * removed. `readonly` (doctor, a process that does not own the folder)
+   * creates and removes nothing.
+   */
+  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: { readonly?: boolean } = {}): LexicalIndex {
+    if (!opts.readonly) mkdirSync(dir, { recursive: true });
     const mf = join(dir, 'manifest.json');
     let manifest: Manifest | null = null;
     if (existsSync(mf)) manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
@@ -174,8 +178,24 @@ export class LexicalIndex {
       live.add(`${s.seg.name}.seg`);
       if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
     }
-    for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
+    if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
     return idx;
+  }
+
+  /** Keys indexed more than once among live documents (0 in a healthy index; doctor checks it). */
+  duplicateKeys(): number {
+    const seen = new Set<number>();
+    let dup = 0;
+    for (const s of this.segments) {
+      const keys = s.seg.d.docKey;
+      for (let d = 0; d < s.seg.numDocs; d++) {
+        if (hasBit(s.deleted, d)) continue;
+        if (seen.has(keys[d])) dup++;
+        else seen.add(keys[d]);
+      }
+    }
+    for (const k of this.memoryKeys.keys()) if (seen.has(k)) dup++;
+    return dup;
   }
 
   /** Documents indexed, deleted ones excluded. */
@@ -183,6 +203,26 @@ export class LexicalIndex {
     let n = this.memory.n - this.memoryDeleted.length;
     for (const s of this.segments) n += s.seg.numDocs - s.delCount;
     return n;
+  }
+
+  /**
+   * Documents in the index (deleted ones included until merged away, as
+   * BM25's statistics count them) and, per index term, the documents that
+   * contain it.
+   */
+  documentFrequencies(terms: string[]): { docs: number; df: number[] } {
+    const segs = this.allSegments();
+    let docs = 0;
+    for (const s of segs) docs += s.seg.numDocs;
+    const df = terms.map((t) => {
+      let n = 0;
+      for (const s of segs) {
+        const i = s.seg.lookup(t);
+        if (i >= 0) n += s.seg.d.termDf[i];
+      }
+      return n;
+    });
+    return { docs, df };
   }
 
   get segmentCount(): number {

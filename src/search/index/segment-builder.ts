@@ -17,7 +17,7 @@
  * REBUILD_SEGMENT_DOCS papers. Non-goals: being searchable while building
  * (the live index freezes a builder into a segment when a search needs it).
  */
-import { porterStem, tokenize } from '../tokenize.js';
+import { porterStem, tokenize } from '../../domain/tokenize.js';
 import { ByteBuf, float32Up } from './bytes.js';
 import { DEFAULT_FIELD_WEIGHTS, impact, type FieldWeights } from './bm25.js';
 import { IntSlicePool, SliceReader } from './int-slice-pool.js';

@@ -1,11 +1,13 @@
 /**
  * The Store on an embedded SQLite file (better-sqlite3 12).
  *
- * Goals: WAL, foreign keys, migrations at open, one transaction per write
- * batch, the FTS5 lexical index written in the same transaction as the papers.
+ * Goals: WAL, foreign keys, migrations at open, one IMMEDIATE transaction per
+ * write batch (a writer waits for the busy timeout instead of failing on a
+ * lock), the change feed written by triggers in the same transaction as the
+ * papers, and the FTS5 rows too when FTS5 answers searches (\`fts5\` option).
  * better-sqlite3 is synchronous; methods are async only to honour the Store
  * interface. Non-goals: search ranking (sqlite-search.ts), multi-process
- * writers (use PostgreSQL for that).
+ * writers at scale (use PostgreSQL for that).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -15,7 +17,9 @@ import { blankPaper, titleHash, titleKey } from '../../domain/paper.js';
 import { mergePaper, samePaper } from '../../domain/merge.js';
 import { trendingScore } from '../../domain/trending.js';
 import type { DailyItem, DailyQuery, Page, PaperDetail, Store, StoreStats, UpsertOutcome } from '../store.js';
+import type { LexicalFilters, LexicalSort } from '../lexical-engine.js';
 import { currentVersion, LATEST_VERSION, migrate } from './sqlite-migrations.js';
+import { filterSql, sortSql, upvotesColumn } from './sqlite-filters.js';
 
 interface PaperRow {
   pk: number;
@@ -146,11 +150,20 @@ export function ftsColumns(p: Paper): [string, string, string] {
   return [p.title, p.authors.map((a) => a.name).join(', '), p.abstract];
 }
 
+/** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
+const FTS5_CURRENT = 'fts5.current';
+
 const PAPER_COLUMNS = Object.keys(paperParams(blankPaper('x', 'seed')));
 
 export interface SqliteStoreOptions {
   /** Open read-only (e.g. `paperboy stats` on a live database). */
   readonly?: boolean;
+  /**
+   * Write FTS5 rows with every paper (only where FTS5 answers searches,
+   * PAPERBOY_SEARCH=fts5): they cost about a third of a bulk import's time.
+   * Default false; the table then stays empty until \`paperboy index\` fills it.
+   */
+  fts5?: boolean;
 }
 
 export class SqliteStore implements Store {
@@ -159,8 +172,12 @@ export class SqliteStore implements Store {
   /** The connection, for sibling role files (sqlite-search.ts) in this folder. */
   readonly db: Database.Database;
   private readonly stmts;
+  /** Whether writes keep the FTS5 table current (see SqliteStoreOptions.fts5). */
+  readonly fts5: boolean;
+  private fts5MarkedStale = false;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
+    this.fts5 = opts.fts5 ?? false;
     this.location = file === ':memory:' ? file : resolve(file);
     if (file !== ':memory:') mkdirSync(dirname(this.location), { recursive: true });
     this.db = new Database(this.location, { readonly: opts.readonly ?? false });
@@ -183,6 +200,11 @@ export class SqliteStore implements Store {
       catDelete: db.prepare('DELETE FROM paper_categories WHERE paper_pk = ?'),
       catInsert: db.prepare('INSERT OR IGNORE INTO paper_categories (paper_pk, category) VALUES (?, ?)'),
       orgGet: db.prepare('SELECT * FROM organizations WHERE name = ?'),
+      orgGetNocase: db.prepare('SELECT * FROM organizations WHERE name = ? COLLATE NOCASE ORDER BY name LIMIT 1'),
+      papersByKeys: db.prepare('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))'),
+      dailyOfPapers: db.prepare('SELECT * FROM daily_entries WHERE paper_id IN (SELECT value FROM json_each(?)) ORDER BY day DESC'),
+      upvotesByKey: db.prepare(`SELECT p.pk AS pk, MAX(d.upvotes) AS up FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+        GROUP BY p.pk`),
       orgUpsert: db.prepare(`INSERT INTO organizations (name, fullname, avatar_url) VALUES (?, ?, ?)
         ON CONFLICT(name) DO UPDATE SET fullname = COALESCE(excluded.fullname, fullname),
           avatar_url = COALESCE(excluded.avatar_url, avatar_url)`),
@@ -234,8 +256,10 @@ export class SqliteStore implements Store {
     if (!existingRow) {
       const info = s.insert.run(paperParams(rec.paper));
       const pk = Number(info.lastInsertRowid);
-      const text = ftsColumns(rec.paper);
-      fts.push(() => s.ftsInsert.run(pk, ...text));
+      if (this.fts5) {
+        const text = ftsColumns(rec.paper);
+        fts.push(() => s.ftsInsert.run(pk, ...text));
+      }
       for (const c of rec.paper.categories) s.catInsert.run(pk, c);
       outcome = 'added';
       paperId = rec.paper.id;
@@ -250,7 +274,7 @@ export class SqliteStore implements Store {
       } else {
         s.update.run({ ...paperParams(merged), pk: existingRow.pk });
         const oldText = ftsColumns(existing), newText = ftsColumns(merged);
-        if (oldText.some((t, i) => t !== newText[i])) {
+        if (this.fts5 && oldText.some((t, i) => t !== newText[i])) {
           const pk = existingRow.pk;
           fts.push(() => {
             s.ftsDelete.run(pk);
@@ -287,6 +311,13 @@ export class SqliteStore implements Store {
   }
 
   async upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]> {
+    if (!this.fts5 && !this.fts5MarkedStale) {
+      // Papers written without FTS5 rows: a later FTS5 process must refill the table first.
+      this.stmts.stateSet.run(FTS5_CURRENT, '0', new Date().toISOString());
+      this.fts5MarkedStale = true;
+    }
+    // IMMEDIATE takes the write lock at BEGIN, where SQLite honours busy_timeout; a deferred
+    // transaction that upgrades to a writer later fails at once with "database is locked".
     return this.db.transaction((recs: PaperRecord[]) => {
       // The FTS5 writes of the whole batch go last, in their original order. FTS5 flushes its
       // in-memory term buffer to a new on-disk segment at every statement savepoint, and each
@@ -297,7 +328,7 @@ export class SqliteStore implements Store {
       const outcomes = recs.map((r) => this.writeOne(r, fts));
       for (const op of fts) op();
       return outcomes;
-    })(records);
+    }).immediate(records);
   }
 
   async getPaper(id: string): Promise<PaperDetail | null> {
@@ -316,6 +347,29 @@ export class SqliteStore implements Store {
       .all(JSON.stringify(ids)) as PaperRow[];
     const byId = new Map(rows.map((r) => [r.id, rowToPaper(r)]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  async getPaperDetailsByKeys(keys: number[]): Promise<Map<number, PaperDetail>> {
+    const out = new Map<number, PaperDetail>();
+    if (keys.length === 0) return out;
+    const rows = this.stmts.papersByKeys.all(JSON.stringify(keys)) as PaperRow[];
+    const daily = new Map<string, DailyEntry[]>();
+    for (const d of this.stmts.dailyOfPapers.all(JSON.stringify(rows.map((r) => r.id))) as DailyRow[]) {
+      const list = daily.get(d.paper_id);
+      if (list) list.push(rowToEntry(d));
+      else daily.set(d.paper_id, [rowToEntry(d)]);
+    }
+    const orgs = new Map<string, Organization | null>();
+    for (const r of rows) {
+      const paper = rowToPaper(r);
+      let org: Organization | null = null;
+      if (paper.organization) {
+        if (!orgs.has(paper.organization)) orgs.set(paper.organization, await this.getOrganization(paper.organization));
+        org = orgs.get(paper.organization) ?? null;
+      }
+      out.set(r.pk, { paper, daily: daily.get(paper.id) ?? [], org });
+    }
+    return out;
   }
 
   async countPapers(): Promise<number> {
@@ -340,17 +394,56 @@ export class SqliteStore implements Store {
       const orphan = db.prepare('DELETE FROM organizations WHERE name = ? AND NOT EXISTS (SELECT 1 FROM papers WHERE organization = ?)');
       for (const o of orgs) orphan.run(o, o);
       return deleted;
-    })(ids);
+    }).immediate(ids);
   }
 
-  async indexHealth(): Promise<{ papers: number; indexed: number }> {
-    const papers = (this.stmts.count.get() as { n: number }).n;
-    const indexed = (this.db.prepare('SELECT COUNT(*) AS n FROM papers_fts').get() as { n: number }).n;
-    return { papers, indexed };
+  async browsePapers(f: LexicalFilters, sort: LexicalSort, limit: number, offset: number): Promise<{ keys: number[]; total: number }> {
+    const { where, params } = filterSql(f);
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM papers p WHERE ${where}`).get(params) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT p.pk AS pk ${upvotesColumn(sort)} FROM papers p WHERE ${where}
+        ORDER BY ${sortSql(sort === 'upvotes' ? 'upvotes' : 'newest')} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit, offset }) as { pk: number }[];
+    return { keys: rows.map((r) => r.pk), total };
+  }
+
+  async upvotesByKey(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const r of this.stmts.upvotesByKey.all() as { pk: number; up: number }[]) out.set(r.pk, r.up);
+    return out;
+  }
+
+  /** FTS5 rows (equal to the paper count when the FTS5 index is current). */
+  fts5Rows(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM papers_fts').get() as { n: number }).n;
+  }
+
+  /** Refills the FTS5 table from the papers in one transaction; returns the papers indexed. */
+  rebuildFts5(): number {
+    return this.db.transaction(() => {
+      this.db.exec("INSERT INTO papers_fts(papers_fts) VALUES ('delete-all')");
+      // One statement (a connection cannot write while it iterates); author names joined as ftsColumns() joins them.
+      const n = this.db.prepare(`INSERT INTO papers_fts (rowid, title, authors, abstract)
+        SELECT pk, title, COALESCE((SELECT group_concat(json_extract(a.value, '$.name'), ', ') FROM json_each(papers.authors) a), ''), abstract
+        FROM papers`).run().changes;
+      this.stmts.stateSet.run(FTS5_CURRENT, '1', new Date().toISOString());
+      return n;
+    }).immediate();
+  }
+
+  /**
+   * With the fts5 option: refills the FTS5 table when writes without it may
+   * have left it behind (job_state FTS5_CURRENT is not '1'). Returns the
+   * papers indexed, or null when it was current.
+   */
+  ensureFts5Current(): number | null {
+    if (!this.fts5) return null;
+    const marker = this.stmts.stateGet.get(FTS5_CURRENT) as { value: string } | undefined;
+    if (marker?.value === '1') return null;
+    return this.rebuildFts5();
   }
 
   async getOrganization(name: string): Promise<Organization | null> {
-    const row = this.stmts.orgGet.get(name) as OrgRow | undefined;
+    const row = (this.stmts.orgGet.get(name) ?? this.stmts.orgGetNocase.get(name)) as OrgRow | undefined;
     return row ? rowToOrg(row) : null;
   }
 

@@ -54,8 +54,10 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const now = deps.now().getTime();
     let ids = cache.get(id, now);
     if (!ids) {
-      ids = (await search.similar(id, SIMILAR_COUNT)).map((h) => h.paperId).filter((x) => x !== id);
+      const similar = await search.similar(id, SIMILAR_COUNT);
+      ids = similar.map((d) => d.paper.id);
       cache.set(id, ids, now);
+      return similar.map((d) => d.paper);
     }
     return store.getPapers(ids);
   }

@@ -7,7 +7,7 @@
  * JavaScript); paging links keep the query and filters.
  * Non-goals: running the search (search-routes.ts) or type-ahead.
  */
-import type { SearchSort } from '../../search/lexical.js';
+import type { SearchSort } from '../../search/search-request.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';

@@ -11,8 +11,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { arxivIdFromInput } from '../../domain/arxiv-id.js';
-import { highlightHtml, snippetHtml } from '../../search/highlight.js';
-import type { PaperDetail } from '../../store/store.js';
 import { raw } from '../../html/html.js';
 import type { ListHandlers } from './list-routes.js';
 import { paperPath } from './format.js';
@@ -24,13 +22,11 @@ import { renderSearchPage, searchQueryParams } from './search-page.js';
 
 /** Results per search page: a screenful of cards with snippets; the Hub's search shows a similar number. */
 export const SEARCH_PAGE_SIZE = 20;
-/** Characters of abstract around the best match on a result card (two to three lines on a desktop card). */
-const SNIPPET_CHARS = 280;
 
 type Req = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
 export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists: ListHandlers): Promise<void> {
-  const { store, search, config } = deps;
+  const { search, config } = deps;
 
   app.get('/papers', async (req: Req, reply: FastifyReply) => {
     const query = req.query ?? {};
@@ -54,18 +50,10 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       });
       total = res.total;
       totalIsEstimate = res.totalIsEstimate ?? false;
-      const details = await Promise.all(res.hits.map((h) => store.getPaper(h.paperId)));
-      const terms = res.highlightTerms;
-      cards = details
-        .filter((d): d is PaperDetail => d !== null)
-        .map((d) => paperCard(
-          { paper: d.paper, entry: d.daily[0] ?? null, org: d.org },
-          {
-            titleHtml: raw(highlightHtml(d.paper.title, terms)),
-            snippetHtml: raw(snippetHtml(d.paper.abstract, terms, SNIPPET_CHARS)),
-            date: 'published',
-          },
-        ));
+      cards = res.hits.map((h) => paperCard(
+        { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org },
+        { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published' },
+      ));
     }
     const page = renderSearchPage({
       params,

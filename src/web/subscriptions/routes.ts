@@ -15,7 +15,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { badRequest, HttpError } from '../http-error.js';
 import { pageContext, sendHtml } from '../pages/page-context.js';
-import { subscriptionStoreFor } from '../../store/open-subscription-store.js';
 import { mailerFromConfig } from '../../digest/smtp.js';
 import { subscriptionLinks } from '../../digest/signed-links.js';
 import { parseTopicFields, parseTopicList, TopicError, formatTopicList, MAX_TOPICS, MAX_TOPIC_LENGTH } from '../../digest/topics.js';
@@ -97,7 +96,7 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
   const mailer = mailerFromConfig(deps.config);
   const log = (line: string) => app.log.warn(line);
   const service: SubscriptionServiceDeps = {
-    subs: subscriptionStoreFor(deps.store),
+    subs: deps.subscriptions,
     mailer,
     config: deps.config,
     now: deps.now,

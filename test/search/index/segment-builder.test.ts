@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentBuilder, type IndexDoc } from '../../../src/search/index/segment-builder.js';
 import { Segment, FILTER_PREFIX, TIER_PREFIX } from '../../../src/search/index/segment.js';
-import { tokenize } from '../../../src/search/tokenize.js';
+import { tokenize } from '../../../src/domain/tokenize.js';
 import { rng, WORDS } from './corpus.js';
 
 const PIECES = [

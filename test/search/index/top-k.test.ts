@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { porterStem } from '../../../src/search/tokenize.js';
+import { porterStem } from '../../../src/domain/tokenize.js';
 import { LexicalIndex, type EngineQuery, type ClauseSpec } from '../../../src/search/index/lexical-index.js';
 import { makeDocs, rng, word } from './corpus.js';
 

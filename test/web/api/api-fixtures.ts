@@ -13,10 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { blankPaper, type PaperRecord } from '../../../src/domain/paper.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../../../src/search/create-search.js';
-import { createApp } from '../../../src/web/app.js';
-import { loadConfig } from '../../../src/config.js';
+import type { Store } from '../../../src/store/store.js';
+import { openTestApp } from '../../helpers/test-app.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 
 export const FIXTURE_DIR = join(FIXTURES_DIR, 'api');
@@ -120,27 +118,20 @@ export function extraRecords(): PaperRecord[] {
 
 export interface TestApp {
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
   close: () => Promise<void>;
 }
 
 /** A fresh SQLite store loaded with the fixtures, and an app over it (no port bound). */
 export async function fixtureApp(opts: { empty?: boolean } = {}): Promise<TestApp> {
   const { file, cleanup } = tempDbPath();
-  const store = new SqliteStore(file);
-  if (!opts.empty) {
-    const records = FIXTURE_DAYS.flatMap((day) => readFixtureDay(day).map((it) => hubItemToRecord(it, day)));
-    await store.upsertRecords([...records, ...extraRecords()]);
-  }
-  const search = await createLexicalSearch(store);
-  const config = loadConfig({ db: file, port: 0, publicUrl: PUBLIC_URL }, {});
-  const app = await createApp({ store, search, config, now: () => FIXED_NOW });
+  const records = opts.empty ? [] : [...FIXTURE_DAYS.flatMap((day) => readFixtureDay(day).map((it) => hubItemToRecord(it, day))), ...extraRecords()];
+  const t = await openTestApp(file, { records, config: { publicUrl: PUBLIC_URL }, now: () => FIXED_NOW });
   return {
-    app,
-    store,
+    app: t.app,
+    store: t.store,
     close: async () => {
-      await app.close();
-      await store.close();
+      await t.close();
       cleanup();
     },
   };

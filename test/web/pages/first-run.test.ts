@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../../src/web/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../../../src/search/create-search.js';
+import { SqliteBackend } from '../../../src/store/sqlite/sqlite-backend.js';
+import { openSearch, type OpenedSearch } from '../../../src/search/open-search.js';
 import { importDemoIfEmpty } from '../../../src/ingest/demo.js';
 import { registerImport } from '../../../src/cli/import.js';
 import { registerDigest } from '../../../src/cli/digest.js';
@@ -31,20 +32,23 @@ let file: string;
 let cleanup: () => void;
 let store: SqliteStore;
 let app: FastifyInstance;
-let search: Awaited<ReturnType<typeof createLexicalSearch>>;
+let search: OpenedSearch;
+let backend: SqliteBackend;
 let demoTitles: string[];
 
 before(async () => {
   ({ file, cleanup } = tempDbPath());
-  store = new SqliteStore(file);
+  backend = new SqliteBackend(file);
+  store = backend.store;
   // What `paperboy serve` does on an empty database.
   assert.equal(await importDemoIfEmpty(store, { now: NOW }), 45);
   const all = await store.listDaily({ from: '2000-01-01', to: '2100-01-01', sort: 'upvotes', limit: 100, offset: 0 });
   demoTitles = all.items.map((it) => it.paper.title);
-  search = await createLexicalSearch(store, 'engine');
+  search = await openSearch(backend, 'engine');
   app = await createApp({
     store,
-    search,
+    subscriptions: backend.subscriptions,
+    search: search.service,
     config: loadConfig({ db: file, port: 0, publicUrl: 'https://papers.example.org' }, {}),
     now: () => NOW,
   });
@@ -52,8 +56,8 @@ before(async () => {
 
 after(async () => {
   await app.close();
-  search.close?.();
-  await store.close();
+  await search.close();
+  await backend.close();
   cleanup();
 });
 

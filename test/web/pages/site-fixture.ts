@@ -6,10 +6,8 @@
  * something to show. Shared by the page tests and the browser test.
  */
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../../src/web/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { createLexicalSearch } from '../../../src/search/create-search.js';
+import type { Store } from '../../../src/store/store.js';
+import { openTestApp } from '../../helpers/test-app.js';
 import type { PaperRecord } from '../../../src/domain/paper.js';
 import { paper, record } from '../../helpers/papers.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
@@ -94,26 +92,18 @@ export function fixtureRecords(): PaperRecord[] {
 
 export interface SiteFixture {
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
   close(): Promise<void>;
 }
 
 export async function siteFixture(records: PaperRecord[] = fixtureRecords()): Promise<SiteFixture> {
   const { file, cleanup } = tempDbPath();
-  const store = new SqliteStore(file);
-  await store.upsertRecords(records);
-  const app = await createApp({
-    store,
-    search: await createLexicalSearch(store),
-    config: loadConfig({ db: file, port: 0, publicUrl: 'https://papers.example.org' }, {}),
-    now: () => NOW,
-  });
+  const t = await openTestApp(file, { records, config: { publicUrl: 'https://papers.example.org' }, now: () => NOW });
   return {
-    app,
-    store,
+    app: t.app,
+    store: t.store,
     async close() {
-      await app.close();
-      await store.close();
+      await t.close();
       cleanup();
     },
   };

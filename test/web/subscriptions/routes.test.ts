@@ -7,10 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { subscriptionStoreFor } from '../../../src/store/open-subscription-store.js';
-import { createLexicalSearch } from '../../../src/search/create-search.js';
-import { createApp } from '../../../src/web/app.js';
+import type { Store } from '../../../src/store/store.js';
+import type { SubscriptionStore } from '../../../src/store/subscription-store.js';
+import { openTestApp } from '../../helpers/test-app.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { createSmtpMailer } from '../../../src/digest/smtp.js';
 import { runDigest, periodsForDate } from '../../../src/digest/run-digest.js';
@@ -25,7 +24,8 @@ after(async () => { await sink.close(); });
 
 interface Site {
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
+  subs: SubscriptionStore;
   config: Config;
   clock: { now: Date };
   close: () => Promise<void>;
@@ -33,12 +33,12 @@ interface Site {
 
 async function site(): Promise<Site> {
   const { file, cleanup } = tempDbPath();
-  const store = new SqliteStore(file);
-  await seedDigestCorpus(store);
-  const config = loadConfig({ db: file, port: 3999 }, { SMTP_URL: sink.url, PUBLIC_URL: PUBLIC, PAPERBOY_SECRET: 'route-secret', MAIL_FROM: 'paperboy <no-reply@papers.test>' });
+  const env = { SMTP_URL: sink.url, PUBLIC_URL: PUBLIC, PAPERBOY_SECRET: 'route-secret', MAIL_FROM: 'paperboy <no-reply@papers.test>' };
+  const config = loadConfig({ db: file, port: 3999 }, env);
   const clock = { now: new Date('2025-06-04T07:00:00Z') };
-  const app = await createApp({ store, search: await createLexicalSearch(store), config, now: () => clock.now });
-  return { app, store, config, clock, close: async () => { await app.close(); await store.close(); cleanup(); } };
+  const t = await openTestApp(file, { config: { port: 3999 }, env, now: () => clock.now });
+  await seedDigestCorpus(t.store);
+  return { app: t.app, store: t.store, subs: t.backend.subscriptions, config, clock, close: async () => { await t.close(); cleanup(); } };
 }
 
 /** A CSRF token and the cookie carrying its secret, from a page with a form. */
@@ -86,7 +86,7 @@ test('subscribe form → confirmation mail → confirm link → digest → manag
     const confirm = linkIn(confirmMail.text ?? '', '/subscribe/confirm?token=');
     assert.ok(String(confirmMail.html).includes(confirm.replace(/&/g, '&amp;')), 'the HTML part has the same link');
 
-    const subs = subscriptionStoreFor(s.store);
+    const subs = s.subs;
     assert.equal((await subs.findByEmail('ada@example.org'))?.status, 'pending', 'nothing before confirmation');
     const ok = await s.app.inject({ method: 'GET', url: pathOf(confirm) });
     assert.equal(ok.statusCode, 200, ok.body);
@@ -148,7 +148,7 @@ test('subscribing again reveals nothing: same answer, the owner gets a manage li
   const s = await site();
   sink.messages.length = 0;
   try {
-    const subs = subscriptionStoreFor(s.store);
+    const subs = s.subs;
     const known = await subs.createSubscription({ email: 'known@example.org', frequency: 'weekly', topics: { categories: ['cs.CL'], keywords: [], organizations: [] }, now: s.clock.now });
     await subs.updateSubscription(known.id, { status: 'active', confirmedAt: s.clock.now.toISOString() }, s.clock.now);
 
@@ -238,7 +238,7 @@ test('bad, tampered and expired links are refused with a page that says what to 
     const expired = await s.app.inject({ method: 'GET', url: confirm });
     assert.equal(expired.statusCode, 400);
     assert.match(expired.body, /expired/);
-    assert.equal((await subscriptionStoreFor(s.store).findByEmail('late@example.org'))?.status, 'pending');
+    assert.equal((await s.subs.findByEmail('late@example.org'))?.status, 'pending');
   } finally {
     await s.close();
   }

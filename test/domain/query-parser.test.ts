@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { buildMatch, canonicalCategory, highlightTerms, MAX_CLAUSES, parseQuery } from '../../src/search/query-parser.js';
+import { buildMatch, canonicalCategory, highlightTerms, MAX_CLAUSES, parseQuery } from '../../src/domain/query-parser.js';
 import { rng } from '../helpers/prng.js';
 
 test('plain words are ANDed quoted terms; quotes make phrases', () => {

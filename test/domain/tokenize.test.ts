@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { porterStem, stems, tokenize } from '../../src/search/tokenize.js';
+import { porterStem, stems, tokenize } from '../../src/domain/tokenize.js';
 import { rng } from '../helpers/prng.js';
 
 /** Terms FTS5 stores for each text, in order (via an fts5vocab 'instance' table). */

@@ -177,13 +177,14 @@ function authorMatch(tokens: string[]): string {
 
 /**
  * The FTS5 MATCH expression for a query, or null when it has nothing to
- * match (only filters, or nothing at all). Every word is a quoted string;
+ * match (only filters, or nothing at all). `mode` 'all' (the default) asks
+ * for every positive clause, 'any' for at least one. Every word is a quoted string;
  * operators and column names come from this function only.
  */
-export function buildMatch(q: ParsedQuery): string | null {
+export function buildMatch(q: ParsedQuery, mode: 'all' | 'any' = 'all'): string | null {
   const positive = [...q.include.map(clauseMatch), ...q.authors.map(authorMatch)];
   if (positive.length === 0) return null;
-  const and = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
+  const and = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(mode === 'all' ? ' AND ' : ' OR ');
   if (q.exclude.length === 0) return and;
   return `(${and}) NOT (${q.exclude.map(clauseMatch).join(' OR ')})`;
 }

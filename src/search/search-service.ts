@@ -1,0 +1,202 @@
+/**
+ * The search service: the one search layer every caller uses (pages, the
+ * JSON API, feeds), above the lexical engine(s).
+ *
+ * It parses the query once (domain/query-parser.ts), validates and clamps
+ * the request once (limits, dates, categories, organizations resolved to
+ * their stored spelling), asks the configured engine for keys, loads the
+ * hits with one batched Store call, highlights them, and returns the result
+ * pages and API render. Filter-only requests (no words) are a store listing.
+ * `similar()` lives here once, for every engine. Hybrid ranking (a vector
+ * engine fused with the lexical one) goes here too.
+ *
+ * Non-goals: ranking inside an engine, rendering HTML/JSON (web/).
+ */
+import type { PaperDetail, Store } from '../store/store.js';
+import type { LexicalEngine, LexicalFilters, LexicalHit } from '../store/lexical-engine.js';
+import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
+import { isDay } from '../domain/periods.js';
+import { tokenize } from '../domain/tokenize.js';
+import { highlightHtml, snippetHtml } from './highlight.js';
+import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
+
+/** Exact result counts stop here ("10,000+" beyond): counting walks every match. Default 10,000; sane range 1,000–100,000. */
+export const COUNT_CAP = 10_000;
+/** Characters of abstract around the best match on a result card (two to three lines on a desktop card). */
+export const SNIPPET_CHARS = 280;
+
+/**
+ * similar(): how many of a paper's most telling words form the OR query.
+ * More words find more related papers but cost more posting walks. Default
+ * 12; sane range 6–20.
+ */
+export const SIMILAR_TERMS = 12;
+/** similar(): a title word counts as this many abstract words when picking words. Default 3; sane range 1–5. */
+const SIMILAR_TITLE_BOOST = 3;
+/**
+ * similar(): words in more than this share of papers say nothing about the
+ * topic ("model", "results"). Default 0.05; sane range 0.02–0.2.
+ */
+const SIMILAR_MAX_DF_SHARE = 0.05;
+/**
+ * similar(): and never words in more than this many papers, so the OR query
+ * walks at most SIMILAR_TERMS × 5,000 postings whatever the corpus size
+ * (a word in 0.5% of a million papers is still distinctive). Default 5,000.
+ */
+const SIMILAR_MAX_DF = 5_000;
+/** similar(): in a small corpus (under 1,000 papers) the share rule would leave no words; allow up to 50 papers. */
+const SIMILAR_MIN_DF_CAP = 50;
+/**
+ * similar(): the paper's words with the highest in-paper weight (title boost ×
+ * frequency) whose document frequency is looked up. Default 24; sane range 16–60.
+ */
+const SIMILAR_CANDIDATES = 24;
+
+/** One hit, loaded and highlighted. */
+export interface FoundPaper {
+  detail: PaperDetail;
+  /** BM25 score; 0 for non-relevance sorts and filter-only listings. */
+  score: number;
+  /** Escaped HTML, matches in <mark>. */
+  highlightedTitle: string;
+  /** The whole abstract, escaped, matches in <mark>. */
+  highlightedSummary: string;
+  /** SNIPPET_CHARS of abstract around the best match, escaped, matches in <mark>. */
+  snippet: string;
+}
+
+export interface SearchResult {
+  hits: FoundPaper[];
+  /** Matching papers (exact, or a lower bound when `totalIsEstimate`). */
+  total: number;
+  totalIsEstimate: boolean;
+  /** The words highlighted (folded tokens, a prefix as "token*"). */
+  highlightTerms: string[];
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  if (!Number.isFinite(v)) return lo;
+  return Math.min(hi, Math.max(lo, Math.floor(v)));
+}
+
+function hasWords(q: ParsedQuery): boolean {
+  return q.include.length > 0 || q.authors.length > 0;
+}
+
+export class SearchService {
+  constructor(private readonly store: Store, readonly engine: LexicalEngine) {}
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const text = [...(req.text ?? '')].slice(0, SEARCH_QUERY_MAX).join('');
+    const parsed = parseQuery(text, { prefixLast: req.prefixLast ?? true });
+    const terms = highlightTerms(parsed);
+    const filters = await this.filters(req.filters ?? {}, parsed);
+    const limit = clampInt(req.limit, 0, SEARCH_LIMIT_MAX);
+    const offset = clampInt(req.offset, 0, Number.MAX_SAFE_INTEGER);
+    const sort = req.sort === 'newest' || req.sort === 'upvotes' ? req.sort : 'relevance';
+    const filtered = !!filters.from || !!filters.to || filters.categories.length > 0 || filters.organizations.length > 0;
+
+    let hits: LexicalHit[];
+    let total: number;
+    let totalIsEstimate = false;
+    if (hasWords(parsed)) {
+      const res = await this.engine.search({
+        query: parsed, filters, sort, limit, offset, countCap: req.count === false ? 0 : COUNT_CAP,
+      });
+      hits = res.hits;
+      total = res.total;
+      totalIsEstimate = res.totalIsEstimate;
+    } else if (filtered) {
+      const listed = await this.store.browsePapers(filters, sort, limit, offset);
+      hits = listed.keys.map((key) => ({ key, score: 0 }));
+      total = listed.total;
+    } else {
+      return { hits: [], total: 0, totalIsEstimate: false, highlightTerms: terms };
+    }
+    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms };
+  }
+
+  /**
+   * Papers like `paperId`: its most telling words (in-paper weight × idf, the
+   * title counting SIMILAR_TITLE_BOOST times, words too common or found only
+   * in this paper left out) as one OR query, ranked by BM25. The same words
+   * and the same ranking on every engine.
+   */
+  async similar(paperId: string, limit: number): Promise<PaperDetail[]> {
+    const n = clampInt(limit, 0, 100);
+    if (n === 0) return [];
+    const detail = await this.store.getPaper(paperId);
+    if (!detail) return [];
+    const { title, abstract } = detail.paper;
+    const tf = new Map<string, { surface: string; weight: number }>();
+    const add = (text: string, w: number) => {
+      for (const t of tokenize(text)) {
+        if (t.stem.length < 3 || /^\d+$/.test(t.stem)) continue;
+        const e = tf.get(t.stem);
+        if (e) e.weight += w;
+        else tf.set(t.stem, { surface: t.folded, weight: w });
+      }
+    };
+    add(title, SIMILAR_TITLE_BOOST);
+    add(abstract, 1);
+    const docs = await this.store.countPapers();
+    const maxDf = Math.min(SIMILAR_MAX_DF, Math.max(SIMILAR_MIN_DF_CAP, Math.floor(docs * SIMILAR_MAX_DF_SHARE)));
+    const candidates = [...tf.values()].sort((a, b) => b.weight - a.weight || a.surface.localeCompare(b.surface)).slice(0, SIMILAR_CANDIDATES);
+    if (candidates.length === 0) return [];
+    const { df } = await this.engine.documentFrequencies(candidates.map((c) => c.surface), maxDf + 1);
+    const scored: { surface: string; score: number }[] = [];
+    candidates.forEach((c, i) => {
+      if (df[i] <= 1 || df[i] > maxDf) return; // only this paper, or too common to say anything about its topic
+      scored.push({ surface: c.surface, score: c.weight * Math.log(docs / df[i]) });
+    });
+    scored.sort((a, b) => b.score - a.score || a.surface.localeCompare(b.surface));
+    const picked = scored.slice(0, SIMILAR_TERMS);
+    if (picked.length === 0) return [];
+    const query: ParsedQuery = {
+      include: picked.map((p) => ({ kind: 'term', tokens: [p.surface], prefix: false })),
+      exclude: [], authors: [], categories: [], organizations: [],
+    };
+    const res = await this.engine.search({
+      query, mode: 'any', filters: { categories: [], organizations: [] }, sort: 'relevance', limit: n + 1, offset: 0, countCap: 0,
+    });
+    // Equal scores in key order, whichever order the engine breaks ties in.
+    const hits = [...res.hits].sort((a, b) => b.score - a.score || a.key - b.key);
+    const loaded = await this.store.getPaperDetailsByKeys(hits.map((h) => h.key));
+    return hits.flatMap((h) => {
+      const d = loaded.get(h.key);
+      return d && d.paper.id !== paperId ? [d] : [];
+    }).slice(0, n);
+  }
+
+  /** Request filters and the query's category:/org: filters, all of which must hold; bad dates are dropped. */
+  private async filters(f: SearchFilters, q: ParsedQuery): Promise<LexicalFilters> {
+    const cats = [...(f.category ? [f.category] : []), ...q.categories].map((c) => c.trim()).filter(Boolean);
+    const orgs = [...(f.organization ? [f.organization] : []), ...q.organizations].map((o) => o.trim()).filter(Boolean);
+    const organizations: string[] = [];
+    for (const o of new Set(orgs)) organizations.push((await this.store.getOrganization(o))?.name ?? o);
+    return {
+      from: f.from && isDay(f.from) ? f.from : undefined,
+      to: f.to && isDay(f.to) ? f.to : undefined,
+      categories: [...new Set(cats.map(canonicalCategory))],
+      organizations: [...new Set(organizations)],
+    };
+  }
+
+  /** The hits' papers in one batched read, in hit order, highlighted; hits whose paper is gone are skipped. */
+  private async load(hits: LexicalHit[], terms: string[]): Promise<FoundPaper[]> {
+    const details = await this.store.getPaperDetailsByKeys(hits.map((h) => h.key));
+    const out: FoundPaper[] = [];
+    for (const h of hits) {
+      const detail = details.get(h.key);
+      if (!detail) continue; // the index is ahead of the store (a paper deleted mid-query): skip, never fail
+      out.push({
+        detail,
+        score: h.score,
+        highlightedTitle: highlightHtml(detail.paper.title, terms),
+        highlightedSummary: highlightHtml(detail.paper.abstract, terms),
+        snippet: snippetHtml(detail.paper.abstract, terms, SNIPPET_CHARS),
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A Backend: one database kind (Kysely's dialect idea) and everything the
+ * rest of paperboy needs from it — the Store, the subscription store, the
+ * change feed derived indexes follow, the place those indexes live, the
+ * backend's own lexical engine when it keeps one, and its doctor checks.
+ *
+ * Goals: callers (web, cli, digest, search) hold a Backend and never import a
+ * driver or a file of store/<kind>/ (a lint rule enforces it); a new
+ * database kind is a new folder that passes the same conformance suites
+ * (test/conformance/). Non-goals: choosing the search engine (search/), the
+ * schema (each backend's *-migrations.ts).
+ */
+import type { ChangeFeed } from './change-feed.js';
+import type { LexicalEngine } from './lexical-engine.js';
+import type { Store } from './store.js';
+import type { SubscriptionStore } from './subscription-store.js';
+
+export type BackendKind = 'sqlite' | 'postgres';
+
+export interface BackendOptions {
+  /** Open without writing anything (doctor, stats): no migrations, no WAL switch. */
+  readonly?: boolean;
+  /**
+   * Keep the backend's own lexical index current on every write (FTS5 rows
+   * for SQLite). Only worth its import cost where that index answers
+   * searches: PAPERBOY_SEARCH=fts5. Default false.
+   */
+  nativeLexical?: boolean;
+}
+
+export type CheckLevel = 'ok' | 'warn' | 'fail';
+
+/** One line of `paperboy doctor`. */
+export interface HealthCheck {
+  level: CheckLevel;
+  name: string;
+  /** What was found and, when not ok, what to do next. */
+  message: string;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Where the data is, for messages (a file path, or a URL without its password). */
+  readonly location: string;
+  readonly store: Store;
+  readonly subscriptions: SubscriptionStore;
+  readonly changes: ChangeFeed;
+  /**
+   * The folder derived indexes of this database live in (one sub-folder per
+   * index, e.g. `lexical/`); null for an in-memory database, whose indexes
+   * stay in memory.
+   */
+  readonly indexDir: string | null;
+  /** The backend's own lexical engine, or null unless it was opened with `nativeLexical`. */
+  readonly nativeLexical: LexicalEngine | null;
+  /** Database checks for `paperboy doctor`: reachable, writable, schema version. */
+  doctorChecks(): Promise<HealthCheck[]>;
+  /** Rebuilds the backend's own lexical index from the papers (`paperboy index`); a no-op without one. */
+  rebuildNativeLexical(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Test helper: a Backend over a real SQLite file, the search layer over it
+ * and an app (no port), wired as `paperboy serve` wires them. The engine is
+ * PAPERBOY_SEARCH when set (`PAPERBOY_SEARCH=fts5 npm test` runs the site's
+ * tests on FTS5), else the default block-max engine.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../../src/web/app.js';
+import { loadConfig, type ConfigFlags, type SearchEngineName } from '../../src/config.js';
+import { openBackend } from '../../src/store/open-backend.js';
+import type { Backend } from '../../src/store/backend.js';
+import type { Store } from '../../src/store/store.js';
+import type { PaperRecord } from '../../src/domain/paper.js';
+import { openSearch, type OpenedSearch } from '../../src/search/open-search.js';
+
+export const TEST_ENGINE: SearchEngineName = process.env.PAPERBOY_SEARCH === 'fts5' ? 'fts5' : 'engine';
+
+export interface TestBackend {
+  backend: Backend;
+  store: Store;
+  search: OpenedSearch;
+  close(): Promise<void>;
+}
+
+/** A backend with the search layer of `engine` over `file` (records imported first). */
+export async function openTestBackend(file: string, opts: { records?: PaperRecord[]; engine?: SearchEngineName } = {}): Promise<TestBackend> {
+  const engine = opts.engine ?? TEST_ENGINE;
+  const backend = await openBackend(file, { nativeLexical: engine === 'fts5' });
+  if (opts.records?.length) await backend.store.upsertRecords(opts.records);
+  const search = await openSearch(backend, engine);
+  return {
+    backend, store: backend.store, search,
+    async close() {
+      await search.close();
+      await backend.close();
+    },
+  };
+}
+
+export interface TestApp extends TestBackend {
+  app: FastifyInstance;
+}
+
+export async function openTestApp(file: string, opts: {
+  records?: PaperRecord[];
+  engine?: SearchEngineName;
+  config?: ConfigFlags;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+} = {}): Promise<TestApp> {
+  const t = await openTestBackend(file, opts);
+  const config = loadConfig({ db: file, port: 0, ...opts.config }, opts.env ?? {});
+  const app = await createApp({ store: t.store, subscriptions: t.backend.subscriptions, search: t.search.service, config, now: opts.now });
+  return {
+    ...t, app,
+    async close() {
+      await app.close();
+      await t.close();
+    },
+  };
+}
