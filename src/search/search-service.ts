@@ -51,6 +51,12 @@ const SIMILAR_MIN_DF_CAP = 50;
  * frequency) whose document frequency is looked up. Default 24; sane range 16–60.
  */
 const SIMILAR_CANDIDATES = 24;
+/**
+ * similar(): extra hits fetched so that papers with equal scores are cut in
+ * key order on every engine (each engine breaks ties its own way inside its
+ * top-k). Default 20; a tie group longer than this at the cut is rare.
+ */
+const SIMILAR_TIE_SLACK = 20;
 
 /** One hit, loaded and highlighted. */
 export interface FoundPaper {
@@ -157,10 +163,11 @@ export class SearchService {
       exclude: [], authors: [], categories: [], organizations: [],
     };
     const res = await this.engine.search({
-      query, mode: 'any', filters: { categories: [], organizations: [] }, sort: 'relevance', limit: n + 1, offset: 0, countCap: 0,
+      query, mode: 'any', filters: { categories: [], organizations: [] }, sort: 'relevance', limit: n + 1 + SIMILAR_TIE_SLACK, offset: 0, countCap: 0,
     });
-    // Equal scores in key order, whichever order the engine breaks ties in.
-    const hits = [...res.hits].sort((a, b) => b.score - a.score || a.key - b.key);
+    // Equal scores (to 10 significant digits: engines agree to ~1e-12) in key order, whichever way the engine breaks ties.
+    const rounded = (x: number) => Number(x.toPrecision(10));
+    const hits = [...res.hits].sort((a, b) => rounded(b.score) - rounded(a.score) || a.key - b.key).slice(0, n + 1);
     const loaded = await this.store.getPaperDetailsByKeys(hits.map((h) => h.key));
     return hits.flatMap((h) => {
       const d = loaded.get(h.key);

@@ -35,8 +35,14 @@ export interface ClauseSpec {
   terms: string[];
   /** The last term matches any index term that starts with it. */
   prefixLast?: boolean;
-  /** Only the authors field counts (author: filters); the terms must lie within `near` tokens. */
-  authors?: { near: number };
+  /**
+   * Only the authors field counts (author: filters); the terms must lie
+   * within `near` tokens. A name of several words scores as FTS5 scores its
+   * NEAR group: one BM25 term per word (`scoreWord`, set by expandAuthors),
+   * each with its own idf and the count of its positions that take part in
+   * a match.
+   */
+  authors?: { near: number; scoreWord?: number };
 }
 
 export interface EngineQuery {
@@ -111,6 +117,61 @@ const setBit = (b: Uint32Array, i: number): void => {
   b[i >>> 5] |= 1 << (i & 31);
 };
 const hasBit = (b: Uint32Array, i: number): boolean => ((b[i >>> 5] >>> (i & 31)) & 1) === 1;
+
+/**
+ * A multi-word author clause becomes one clause per word (same documents,
+ * each word's own score), as FTS5's bm25 scores the phrases of a NEAR group.
+ */
+function expandAuthors(q: EngineQuery): EngineQuery {
+  if (!q.must.some((c) => c.authors && c.terms.length > 1 && c.authors.scoreWord === undefined)) return q;
+  const must = q.must.flatMap((c) => (c.authors && c.terms.length > 1 && c.authors.scoreWord === undefined
+    ? c.terms.map((_, i) => ({ ...c, authors: { near: c.authors!.near, scoreWord: i } }))
+    : [c]));
+  return { ...q, must };
+}
+
+/**
+ * FTS5's NEAR trimming over one document's author positions: a sliding
+ * window over each word's sorted positions; every window in which each word
+ * has a position no more than (1 + nNear) before the rightmost marks those
+ * positions as matching. Returns, per word, how many of its positions were
+ * marked (0 for every word when the document does not match).
+ */
+export function nearMatchCounts(positions: number[][], nNear: number): number[] {
+  const k = positions.length;
+  const at = new Array<number>(k).fill(0);
+  const marked = positions.map(() => new Set<number>());
+  const pos = (i: number) => positions[i][at[i]];
+  if (positions.some((p) => p.length === 0)) return marked.map(() => 0);
+  for (;;) {
+    let hi = pos(0);
+    let ok: boolean;
+    do {
+      ok = true;
+      for (let i = 0; i < k; i++) {
+        const lo = hi - 1 - nNear;
+        if (pos(i) < lo || pos(i) > hi) {
+          ok = false;
+          while (pos(i) < lo) {
+            at[i]++;
+            if (at[i] >= positions[i].length) return marked.map((m) => m.size);
+          }
+          if (pos(i) > hi) hi = pos(i);
+        }
+      }
+    } while (!ok);
+    for (let i = 0; i < k; i++) marked[i].add(pos(i));
+    // Advance the word whose next position comes first; stop when that word has none left.
+    let adv = -1;
+    let next = Infinity;
+    for (let i = 0; i < k; i++) {
+      const n = at[i] + 1 < positions[i].length ? positions[i][at[i] + 1] : Infinity;
+      if (n < next) { next = n; adv = i; }
+    }
+    if (adv < 0) return marked.map((m) => m.size);
+    at[adv]++;
+  }
+}
 
 export class LexicalIndex {
   private segments: LiveSegment[] = [];
@@ -491,16 +552,9 @@ export class LexicalIndex {
         });
         let count = 0;
         if (c.authors) {
-          const near = c.authors.near;
-          // Anchors: a position of the first word with every other word within the window.
-          for (const p0 of pos[0]) {
-            let ok = true;
-            for (let g = 1; g < pos.length && ok; g++) {
-              ok = false;
-              for (const q of pos[g]) if (Math.abs(q - p0) <= near + pos.length - 1) { ok = true; break; }
-            }
-            if (ok) count++;
-          }
+          // FTS5's NEAR(w1 w2 …, near + words − 2) over the author positions (query-parser.ts builds the same).
+          const counts = nearMatchCounts(pos.map((p) => [...p].sort((a, b) => a - b)), c.authors.near + pos.length - 2);
+          count = c.authors.scoreWord !== undefined ? counts[c.authors.scoreWord] : counts[0];
         } else {
           for (const p0 of pos[0]) {
             let ok = true;
@@ -529,7 +583,11 @@ export class LexicalIndex {
           return { t, mat: null as null | { docs: Uint32Array; tfw: Float64Array }, df: t >= 0 ? s.seg.d.termDf[t] : 0 };
         }
         const mat = this.materialize(s.seg, c);
-        return { t: -1, mat, df: mat.docs.length };
+        // One word of an author name: its idf counts the papers with that word among the authors (FTS5's per-phrase idf).
+        const df = c.authors?.scoreWord !== undefined
+          ? this.materialize(s.seg, { terms: [c.terms[c.authors.scoreWord]], authors: { near: c.authors.near } }).docs.length
+          : mat.docs.length;
+        return { t: -1, mat, df };
       });
       return clauses;
     });
@@ -537,7 +595,8 @@ export class LexicalIndex {
   }
 
   /** Top k documents by BM25 (pruned), or by exhaustive scoring when `exhaustive` is set (the reference). */
-  search(q: EngineQuery, k: number, opts: { exhaustive?: boolean } = {}): EngineHit[] {
+  search(query: EngineQuery, k: number, opts: { exhaustive?: boolean } = {}): EngineHit[] {
+    const q = expandAuthors(query);
     const segs = this.allSegments();
     if (q.must.length === 0 || k <= 0) return [];
     const mode = q.mode ?? 'and';
@@ -681,7 +740,8 @@ export class LexicalIndex {
   }
 
   /** Every matching document (AND), unscored: for counts and date sorting. Stops after `cap` matches. */
-  matches(q: EngineQuery, cap = Infinity): { hits: EngineHit[]; complete: boolean } {
+  matches(query: EngineQuery, cap = Infinity): { hits: EngineHit[]; complete: boolean } {
+    const q = expandAuthors(query);
     const segs = this.allSegments();
     const hits: EngineHit[] = [];
     if (q.must.length === 0) return { hits, complete: true };
