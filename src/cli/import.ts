@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { openBackend } from '../store/open-backend.js';
+import type { Backend } from '../store/backend.js';
 import { openSource, isUrl, SourceError } from '../ingest/source-reader.js';
 import { expandSources } from '../ingest/expand-sources.js';
 import { describeFormats, detectFormat, FORMAT_DESCRIPTIONS, isSourceFormat, SOURCE_FORMATS, type SourceFormat } from '../ingest/detect-format.js';
@@ -33,6 +34,16 @@ interface ImportCliOptions {
   batchSize: string;
   showRejects: string;
   delayMs: string;
+}
+
+/** `first`, then the rest of `rest` (the iterator that gave `first`). */
+async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    yield first;
+    for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+  } finally {
+    await rest.return?.();
+  }
 }
 
 /** A failure that ends one source's import with a message (the others go on). */
@@ -105,8 +116,9 @@ export function registerImport(program: Command): void {
           // Reported when the file is opened.
         }
       }
-      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
-      const store = backend.store;
+      // Opened when a source yields its first record: an import refused outright (no such file, a
+      // folder, an unknown format, a malformed document) leaves no database file behind.
+      let backend: Backend | null = null;
       const progress = createProgress({ totalBytes: totalBytes || null });
       const client = new PoliteHttpClient({ minDelayMs: delayMs });
       const started = performance.now();
@@ -135,7 +147,14 @@ export function registerImport(program: Command): void {
               },
               onNote: (m) => notes.push(m),
             });
-            const s = await importItems(store, items, {
+            const iter = items[Symbol.asyncIterator]();
+            const first = await iter.next();
+            if (first.done) {
+              bytesBefore += src.bytesRead();
+              continue;
+            }
+            backend ??= await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+            const s = await importItems(backend.store, prepend(first.value, iter), {
               batchSize,
               maxRejectsKept: showRejects,
               onProgress: (done) => progress.update(recordsBefore + done, bytesBefore + src.bytesRead()),
@@ -154,7 +173,7 @@ export function registerImport(program: Command): void {
         }
       } finally {
         progress.stop();
-        await backend.close();
+        await backend?.close();
       }
       const seconds = (performance.now() - started) / 1000;
       if (failures.length < given) {

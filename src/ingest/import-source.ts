@@ -11,7 +11,7 @@
  * `?date=` when it has one. Non-goals: printing (cli/import.ts), harvesting
  * with a saved cursor (harvest-arxiv.ts).
  */
-import type { ParsedItem } from './parsed-item.js';
+import { FormatError, type ParsedItem } from './parsed-item.js';
 import type { OpenedSource } from './source-reader.js';
 import type { SourceFormat } from './detect-format.js';
 import { parseArxivAtom, type AtomPage } from './arxiv-atom.js';
@@ -29,6 +29,26 @@ export interface SourceItemsOptions {
   onNote?: (message: string) => void;
 }
 
+/**
+ * Largest source read whole (Atom, OAI-PMH pages, HF daily JSON, the seed
+ * listing: real ones are at most a few MB). Far below V8's ~512 MB string
+ * limit, so a huge file gets this message rather than "Invalid string length".
+ */
+export const MAX_WHOLE_SOURCE_BYTES = 256 * 1024 * 1024;
+
+/** The whole source as text, refused with a FormatError when it is too large to read whole. */
+async function wholeText(src: OpenedSource): Promise<string> {
+  const tooBig = () => new FormatError(`${src.label} is over ${MAX_WHOLE_SOURCE_BYTES / 1024 / 1024} MB: too large for a format read whole; ` +
+    'only snapshot JSON Lines are streamed (split the file, or check it is what you meant to import)');
+  if (src.size !== null && src.size > MAX_WHOLE_SOURCE_BYTES) throw tooBig();
+  try {
+    return await src.text();
+  } catch (err) {
+    if (err instanceof RangeError) throw tooBig();
+    throw err;
+  }
+}
+
 /** The OAI-PMH request for the page after `token`, on the same base URL as `url`. */
 export function nextOaiUrl(url: string, token: string): string {
   const u = new URL(url);
@@ -39,7 +59,7 @@ export function nextOaiUrl(url: string, token: string): string {
 }
 
 async function* oaiItems(src: OpenedSource, opts: SourceItemsOptions): AsyncGenerator<ParsedItem> {
-  let page = parseOaiPage(await src.text());
+  let page = parseOaiPage(await wholeText(src));
   yield* page.items;
   if (!src.isUrl || !opts.fetchText) {
     if (page.resumptionToken) {
@@ -70,7 +90,7 @@ export function nextAtomUrl(url: string, page: AtomPage): string | null {
 }
 
 async function* atomItems(src: OpenedSource, opts: SourceItemsOptions): AsyncGenerator<ParsedItem> {
-  let page = parseArxivAtom(await src.text());
+  let page = parseArxivAtom(await wholeText(src));
   yield* page.items;
   if (!src.isUrl || !opts.fetchText) {
     const more = page.totalResults !== null && page.totalResults > (page.startIndex ?? 0) + page.items.length;
@@ -97,11 +117,11 @@ export function sourceItems(src: OpenedSource, format: SourceFormat, opts: Sourc
       return atomItems(src, opts);
     case 'hf-daily':
       return (async function* () {
-        yield* parseHfDaily(await src.text(), { listDay: listDayFromLocation(src.label) });
+        yield* parseHfDaily(await wholeText(src), { listDay: listDayFromLocation(src.label) });
       })();
     case 'seed':
       return (async function* () {
-        yield* parseSeedListing(await src.text());
+        yield* parseSeedListing(await wholeText(src));
       })();
   }
 }

@@ -5,7 +5,9 @@
  * Goals: whatever the source, one loop: good records collected into batches
  * of `batchSize` and written with `store.upsertRecords` (one transaction each,
  * so a kill -9 leaves only whole batches and a re-run completes the import:
- * records already stored come back "unchanged"); rejects counted, passed to
+ * records already stored come back "unchanged"); every record cleaned of
+ * control characters and held to the field limits of record-limits.ts (one
+ * over a limit is a reject like a malformed one); rejects counted, passed to
  * `onReject` and the first few kept for the report; progress told after every
  * batch. Works on sync and async iterables, so a streamed multi-GB file
  * never sits in memory. The demo corpus never sits beside real papers: it is
@@ -14,7 +16,8 @@
  */
 import type { PaperRecord } from '../domain/paper.js';
 import type { Store } from '../store/store.js';
-import type { ParsedItem } from './parsed-item.js';
+import { reject, type ParsedItem } from './parsed-item.js';
+import { checkRecord } from './record-limits.js';
 import { removeDemo } from './demo-state.js';
 
 export interface ImportSummary {
@@ -88,7 +91,13 @@ export async function importItems(
     opts.onProgress?.(done);
   };
 
-  for await (const item of items) {
+  for await (const parsed of items) {
+    // Every source passes the same gate: control characters out, fields within their limits (record-limits.ts).
+    let item = parsed;
+    if (parsed.ok) {
+      const checked = checkRecord(parsed.record);
+      item = checked.ok ? { ok: true, at: parsed.at, record: checked.record } : reject(parsed.at, checked.reason);
+    }
     if (item.ok) {
       batch.push(item.record);
       if (batch.length >= batchSize) await flush();

@@ -3,14 +3,14 @@
  * authors, title, comments, journal-ref, doi, report-no, categories, license,
  * abstract, versions, update_date, authors_parsed), one paper per line.
  *
- * Goals: stream line by line (readline over the byte stream) so a
- * multi-gigabyte file imports in constant memory; names from
+ * Goals: stream line by line (split on the bytes, each line capped at
+ * MAX_LINE_BYTES) so a multi-gigabyte file imports in constant memory and one
+ * absurd line is skipped, not fatal; names from
  * `authors_parsed` (Unicode, in order) with the `authors` string as a
  * fallback; versions with their dates (v1 date = first published); a bad
  * line reported with its line number. Non-goals: the gzipped/zipped download
  * (unpack it first), fields the snapshot does not have (affiliations).
  */
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { blankPaper, collapseSpace, type Author, type Paper, type PaperVersion } from '../domain/paper.js';
 import { parseArxivId } from '../domain/arxiv-id.js';
@@ -105,17 +105,85 @@ export function parseSnapshotLine(line: string, lineNo: number): ParsedItem | nu
 }
 
 /**
- * Streams a snapshot file: yields one item per non-blank line. Throws
+ * Longest line read, in bytes. The snapshot's longest real lines (collaboration
+ * papers with ~5,000 authors in both `authors` and `authors_parsed`) are a
+ * few hundred KB; 8 MiB is well above that, and keeps one line's string and
+ * its parsed object to tens of MB. A longer line is skipped and named (a
+ * 600 MB line would otherwise end the whole import with "Invalid string length").
+ */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+/** One line of a byte stream: its text, or only its length when it was longer than the cap. */
+export type BoundedLine = { text: string } | { tooLongBytes: number };
+
+/**
+ * Splits a byte stream into lines (LF, a CR before it dropped) without ever
+ * holding more than `maxBytes` of one line: a longer line is reported by its
+ * length and its bytes are dropped as they stream past.
+ */
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxBytes = MAX_LINE_BYTES): AsyncGenerator<BoundedLine> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  let any = false;
+  const finish = (): BoundedLine => {
+    let out: BoundedLine;
+    if (tooLong) {
+      out = { tooLongBytes: size };
+    } else {
+      let buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+      if (buf.length > 0 && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
+      out = { text: buf.toString('utf8') };
+    }
+    parts = [];
+    size = 0;
+    tooLong = false;
+    any = false;
+    return out;
+  };
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    while (start < buf.length) {
+      const nl = buf.indexOf(0x0a, start);
+      const end = nl === -1 ? buf.length : nl;
+      if (end > start) {
+        any = true;
+        if (!tooLong && size + (end - start) > maxBytes) {
+          tooLong = true;
+          parts = [];
+        }
+        if (!tooLong) parts.push(buf.subarray(start, end));
+        size += end - start;
+      }
+      if (nl === -1) break;
+      yield finish();
+      start = nl + 1;
+    }
+  }
+  if (any) yield finish();
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Streams a snapshot file: yields one item per non-blank line; a line longer
+ * than MAX_LINE_BYTES is a reject naming its line and length. Throws
  * FormatError when the input is empty or its first line is not a JSON object.
  */
-export async function* readSnapshotJsonl(input: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<ParsedItem> {
+export async function* readSnapshotJsonl(input: AsyncIterable<Buffer | string> | Readable, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<ParsedItem> {
   const stream = input instanceof Readable ? input : Readable.from(input);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0, seen = false;
   try {
-    for await (const raw of lines) {
+    for await (const bounded of boundedLines(stream, maxLineBytes)) {
       lineNo++;
-      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (!('text' in bounded)) {
+        seen = true;
+        const mib = (bounded.tooLongBytes / MIB).toFixed(1);
+        yield reject(`line ${lineNo}`, `line is ${mib} MiB, longer than the ${maxLineBytes / MIB} MiB a record may take; skipped`);
+        continue;
+      }
+      const line = lineNo === 1 ? bounded.text.replace(/^\uFEFF/, '') : bounded.text;
       if (!seen && line.trim() !== '') {
         seen = true;
         if (!line.trimStart().startsWith('{')) {
@@ -126,7 +194,6 @@ export async function* readSnapshotJsonl(input: AsyncIterable<Buffer | string> |
       if (item) yield item;
     }
   } finally {
-    lines.close();
     stream.destroy();
   }
   if (!seen) throw new FormatError('the snapshot file is empty: expected one JSON object per line');

@@ -32,10 +32,42 @@ export function parseXml(xml: string, what: string): XmlElement {
   const text = xml.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new FormatError(`the ${what} document is empty`);
   const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new FormatError(`not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}); expected ${what}`);
-  }
+  if (valid !== true) throw new FormatError(describeXmlError(text, valid.err, what));
   return parser.parse(text) as XmlElement;
+}
+
+/** 1-based line of character offset `pos` in `text`. */
+function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * The validator's error in words, at its true line. For elements left open
+ * at the end (a truncated file) fast-xml-parser says only "Invalid '[…]'
+ * found" at line 1, column 1 when more than one is open: name the line where
+ * the document ends, the open elements, and where the innermost one opened.
+ */
+export function describeXmlError(text: string, err: { code: string; msg: string; line: number; col?: number }, what: string): string {
+  const many = /^Invalid '\[(.*)\]' found\.$/.exec(err.msg);
+  const one = err.code === 'InvalidTag' ? /^Unclosed tag '(.+)'\.$/.exec(err.msg) : null;
+  if (many || one) {
+    const open = many ? [...many[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [one![1]];
+    const inner = open[open.length - 1];
+    const body = text.trimEnd();
+    const endLine = lineAt(body, body.length);
+    let at = -1;
+    for (let i = body.lastIndexOf('<' + inner); i !== -1; i = body.lastIndexOf('<' + inner, i - 1)) {
+      if (/[\s/>]/.test(body[i + 1 + inner.length] ?? '>')) { at = i; break; }
+      if (i === 0) break;
+    }
+    const opened = at >= 0 ? ` (<${inner}> opened at line ${lineAt(body, at)})` : '';
+    return `not well-formed XML: the document ends at line ${endLine} with ${open.map((t) => `<${t}>`).join(' ')} still open${opened}; ` +
+      `is the file truncated? Expected ${what}`;
+  }
+  const where = err.col ? `line ${err.line}, column ${err.col}` : `line ${err.line}`;
+  return `not well-formed XML (${where}: ${err.msg}); expected ${what}`;
 }
 
 export function isElement(n: unknown): n is XmlElement {
