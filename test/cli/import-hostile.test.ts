@@ -36,7 +36,7 @@ test('a refused import (a folder, a missing file, an unknown format, a truncated
     const text = atom.slice(0, atom.lastIndexOf('</entry>'));
     writeFileSync(truncated, text);
     for (const [args, message] of [
-      [[folder], /is a directory/],
+      [[folder], /is a folder with no importable files/],
       [[join(dir, 'nope.jsonl')], /no such file/],
       [[join(FIXTURES_DIR, 'ingest/not-a-format.csv')], /cannot tell the format/],
       [[truncated], new RegExp(`ends at line ${text.trimEnd().split('\n').length} with <feed> <entry> still open`)],
