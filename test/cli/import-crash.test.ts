@@ -65,7 +65,7 @@ function contents(db: string): string {
 
 function runImport(file: string, db: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((ok) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', file, '--db', db, '--batch-size', String(BATCH)],
+    execFile(process.execPath, ['dist/src/cli/main.js', 'import', file, '--db', db, '--batch-size', String(BATCH)],
       { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => ok({ code: err ? 1 : 0, stdout, stderr }));
   });
 }
@@ -79,7 +79,7 @@ test('cli import: kill -9 mid-import leaves whole batches; the re-run completes 
     await writeSnapshot(file, PAPERS);
     const db = join(dir, 'crash.db');
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', file, '--db', db, '--batch-size', String(BATCH)],
+    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'import', file, '--db', db, '--batch-size', String(BATCH)],
       { cwd: ROOT, stdio: 'ignore' });
     const exited = once(child, 'exit');
     // Wait until a few batches are committed, then kill without warning.

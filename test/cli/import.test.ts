@@ -1,6 +1,6 @@
 /**
  * `paperboy import` as a user runs it: the real command in a child process
- * (`node --import tsx src/cli/main.ts import …`) against a temp database —
+ * (`node dist/src/cli/main.js import …`, the built CLI the `paperboy` command runs) against a temp database —
  * summaries, rejects, several files, detection, the errors and exit codes,
  * and an OAI-PMH URL followed through its resumption token.
  */
@@ -19,7 +19,7 @@ interface Run { code: number; stdout: string; stderr: string }
 
 function paperboy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((ok) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } },
+    execFile(process.execPath, ['dist/src/cli/main.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } },
       (err, stdout, stderr) => ok({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }

@@ -17,11 +17,11 @@ import { tempDbPath } from '../helpers/temp-db.js';
 import { startSmtpSink } from './smtp-sink.js';
 import { addSubscriber, seedDigestCorpus, DAY } from './digest-fixtures.js';
 
-/** The repository root (the CLI runs from source with tsx, whether this test runs from test/ or dist/test/). */
+/** The repository root (the built CLI, dist/src/cli/main.js, runs from there). */
 const ROOT = dirname(dirname(FIXTURES_DIR));
 
 function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/src/cli/main.js', ...args], {
     cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '', stderr = '';
