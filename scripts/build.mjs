@@ -28,11 +28,19 @@ function newestInput() {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.name === 'node_modules' || e.name === 'out' || e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
-      if (e.isDirectory()) visit(p);
+      // A folder's time moves when a file in it is added, removed or renamed.
+      if (e.isDirectory()) {
+        newest = Math.max(newest, statSync(p).mtimeMs);
+        visit(p);
+      }
       else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const d of INPUT_DIRS) if (existsSync(join(root, d))) visit(join(root, d));
+  for (const d of INPUT_DIRS) {
+    if (!existsSync(join(root, d))) continue;
+    newest = Math.max(newest, statSync(join(root, d)).mtimeMs);
+    visit(join(root, d));
+  }
   for (const f of INPUT_FILES) if (existsSync(join(root, f))) newest = Math.max(newest, statSync(join(root, f)).mtimeMs);
   return newest;
 }
@@ -47,6 +55,25 @@ if (!existsSync(entry)) rmSync(buildInfo, { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', buildInfo], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
+// tsc never deletes: drop outputs whose source is gone (a deleted test would otherwise still run).
+for (const d of INPUT_DIRS) {
+  const out = join(dist, d);
+  if (!existsSync(out)) continue;
+  const prune = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        prune(p);
+        continue;
+      }
+      const m = /^(.*)\.js(\.map)?$/.exec(p);
+      if (!m) continue;
+      const source = join(root, m[1].slice(dist.length + 1) + '.ts');
+      if (!existsSync(source)) rmSync(p);
+    }
+  };
+  prune(out);
+}
 mkdirSync(dist, { recursive: true });
 writeFileSync(stamp, `built ${started.toISOString()}\n`);
 utimesSync(stamp, started, started);
