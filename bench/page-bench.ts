@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { benchDatabase } from './search-bench.js';
-import { createApp } from '../src/web/app.js';
+import { backendDeps, createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config.js';
 import { openSearch } from '../src/search/open-search.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -73,8 +73,7 @@ export function addDailyLists(store: SqliteStore): { latestDay: string; days: nu
 export async function benchApp(backend: SqliteBackend, latestDay: string): Promise<FastifyInstance> {
   const search = await openSearch(backend, loadConfig({}, process.env).search);
   const app = await createApp({
-    store: backend.store,
-    subscriptions: backend.subscriptions,
+    ...backendDeps(backend),
     search: search.service,
     config: loadConfig({ db: backend.location, port: 0 }, {}),
     now: () => new Date(`${latestDay}T20:00:00Z`),

@@ -14,6 +14,7 @@ import { registerDoctor } from './doctor.js';
 import { registerDigest } from './digest.js';
 import { registerIndex } from './index-command.js';
 import { registerDemo } from './demo.js';
+import { registerUser } from './user.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerDigest(program);
   registerIndex(program);
   registerDemo(program);
+  registerUser(program);
   return program;
 }
 

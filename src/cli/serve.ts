@@ -9,7 +9,7 @@ import { openBackend } from '../store/open-backend.js';
 import { openSearch } from '../search/open-search.js';
 import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
-import { createApp } from '../web/app.js';
+import { backendDeps, createApp } from '../web/app.js';
 import { startDigestSchedule } from '../digest/schedule.js';
 
 interface ServeOptions {
@@ -56,7 +56,7 @@ export function registerServe(program: Command): void {
       const search = await openSearch(backend, config.search);
       // Papers imported by other processes reach the index in the background, not on a request.
       search.blockMax?.follow();
-      const app = await createApp({ store, subscriptions: backend.subscriptions, search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
+      const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
       const address = await app.listen({ port: config.port, host: config.host });
       console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);

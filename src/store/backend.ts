@@ -1,7 +1,7 @@
 /**
  * A Backend: one database kind (Kysely's dialect idea) and everything the
  * rest of paperboy needs from it — the Store, the subscription store, the
- * change feed derived indexes follow, the place those indexes live, the
+ * account store, the change feed derived indexes follow, the place those indexes live, the
  * backend's own lexical engine when it keeps one, and its doctor checks.
  *
  * Goals: callers (web, cli, digest, search) hold a Backend and never import a
@@ -10,6 +10,7 @@
  * (test/conformance/). Non-goals: choosing the search engine (search/), the
  * schema (each backend's *-migrations.ts).
  */
+import type { AccountStore } from './account-store.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { LexicalEngine } from './lexical-engine.js';
 import type { Store } from './store.js';
@@ -44,6 +45,8 @@ export interface Backend {
   readonly location: string;
   readonly store: Store;
   readonly subscriptions: SubscriptionStore;
+  /** Users, sessions, mailed tokens, API tokens, roles. */
+  readonly accounts: AccountStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

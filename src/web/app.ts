@@ -14,6 +14,11 @@ import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { SubscriptionStore } from '../store/subscription-store.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { Backend } from '../store/backend.js';
+import type { ScryptParams } from '../accounts/passwords.js';
+import { installAccounts } from './auth/account-routes.js';
+import { LoginRequired, loginPath } from './auth/current-user.js';
 import type { SearchService } from '../search/search-service.js';
 import { HttpError } from './http-error.js';
 import { renderErrorPage } from './pages/error-page.js';
@@ -30,6 +35,7 @@ import { fastifyTrustProxy } from './trust-proxy.js';
 export interface AppDeps {
   store: Store;
   subscriptions: SubscriptionStore;
+  accounts: AccountStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -38,6 +44,13 @@ export interface AppDeps {
   logger?: boolean;
   /** Where log lines go (default stderr; tests capture them). */
   logStream?: LogStream;
+  /** scrypt cost of new password hashes (default accounts/passwords.ts DEFAULT_SCRYPT; tests use a cheaper one). */
+  scrypt?: ScryptParams;
+}
+
+/** The deps a Backend supplies (its stores), to spread into createApp's. */
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts'> {
+  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts };
 }
 
 /** Route modules receive the deps with a clock always present. */
@@ -94,6 +107,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    // A page that needs a signed-in visitor sends the browser to log in and come back.
+    if (err instanceof LoginRequired && !wantsJson(req)) return reply.redirect(loginPath(err.next), 303);
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ req, status: err.status, code: err.code, reason: err.message }, 'request failed');
       return sendError(req, reply, err.status, err.code, err.message);
@@ -112,6 +127,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) =>
     sendError(req, reply, 404, 'not_found', `Nothing at ${req.url.split('?')[0]}.`));
 
+  // Sets req.user on every request (one hook) and adds the account, settings and admin routes.
+  await installAccounts(app, routeDeps);
   await app.register(apiRoutes, { deps: routeDeps });
   await app.register(feedRoutes, { deps: routeDeps });
   await app.register(subscriptionRoutes, { deps: routeDeps });

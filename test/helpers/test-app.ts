@@ -5,13 +5,20 @@
  * tests on FTS5), else the default block-max engine.
  */
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../src/web/app.js';
+import { backendDeps, createApp } from '../../src/web/app.js';
 import { loadConfig, type ConfigFlags, type SearchEngineName } from '../../src/config.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import type { Backend } from '../../src/store/backend.js';
 import type { Store } from '../../src/store/store.js';
 import type { PaperRecord } from '../../src/domain/paper.js';
 import { openSearch, type OpenedSearch } from '../../src/search/open-search.js';
+import type { ScryptParams } from '../../src/accounts/passwords.js';
+
+/**
+ * The scrypt cost of password hashes in tests: the real function with N = 2^10 (1 MiB) instead of
+ * 2^15 × p 3, so a test that signs up a dozen users takes milliseconds per hash, not half a second.
+ */
+export const TEST_SCRYPT: ScryptParams = { logN: 10, r: 8, p: 1 };
 
 export const TEST_ENGINE: SearchEngineName = process.env.PAPERBOY_SEARCH === 'fts5' ? 'fts5' : 'engine';
 
@@ -50,7 +57,7 @@ export async function openTestApp(file: string, opts: {
 } = {}): Promise<TestApp> {
   const t = await openTestBackend(file, opts);
   const config = loadConfig({ db: file, port: 0, ...opts.config }, opts.env ?? {});
-  const app = await createApp({ store: t.store, subscriptions: t.backend.subscriptions, search: t.search.service, config, now: opts.now });
+  const app = await createApp({ ...backendDeps(t.backend), search: t.search.service, config, now: opts.now, scrypt: TEST_SCRYPT });
   return {
     ...t, app,
     async close() {

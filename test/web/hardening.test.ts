@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../src/web/app.js';
+import { backendDeps, createApp } from '../../src/web/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
@@ -129,7 +129,7 @@ describe('client address and rate limits', () => {
     const { file, cleanup } = tempDbPath();
     const backend = new SqliteBackend(file);
     const search = await openSearch(backend);
-    const a = await createApp({ store: backend.store, subscriptions: backend.subscriptions, search: search.service, config: loadConfig({ db: file, port: 0 }, env) });
+    const a = await createApp({ ...backendDeps(backend), search: search.service, config: loadConfig({ db: file, port: 0 }, env) });
     return { app: a, close: async () => { await a.close(); await search.close(); await backend.close(); cleanup(); } };
   }
   // An invalid body is refused with 400 after the rate limit counted it: no mail is ever sent.
@@ -197,7 +197,7 @@ describe('5xx are logged with the request id the answer shows', () => {
     config = loadConfig({ db: t.file, port: 0 }, { PAPERBOY_SECRET: SECRET, SMTP_URL: `smtp://mailer:${SMTP_PASS}@127.0.0.1:9` });
     lines = [];
     const search = await openSearch(backend);
-    app = await createApp({ store, subscriptions: backend.subscriptions, search: search.service, config, logStream: { write: (l) => { lines.push(l); } } });
+    app = await createApp({ ...backendDeps(backend), search: search.service, config, logStream: { write: (l) => { lines.push(l); } } });
     // A real fault: the database goes away under the running site.
     await store.close();
   });

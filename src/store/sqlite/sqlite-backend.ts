@@ -11,6 +11,7 @@ import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Backend, BackendOptions, HealthCheck } from '../backend.js';
 import type { LexicalEngine } from '../lexical-engine.js';
+import { SqliteAccountStore } from './sqlite-account-store.js';
 import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFts5Engine } from './sqlite-search.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -30,6 +31,7 @@ export class SqliteBackend implements Backend {
   readonly location: string;
   readonly store: SqliteStore;
   readonly subscriptions: SqliteSubscriptionStore;
+  readonly accounts: SqliteAccountStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -38,6 +40,7 @@ export class SqliteBackend implements Backend {
     this.store = new SqliteStore(file, { readonly: opts.readonly, fts5: opts.nativeLexical });
     this.location = this.store.location;
     this.subscriptions = new SqliteSubscriptionStore(this.store.db);
+    this.accounts = new SqliteAccountStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

@@ -12,11 +12,15 @@ export interface ErrorPageOptions {
   theme?: Theme | null;
   path?: string;
   demo?: number;
+  user?: { username: string } | null;
   /** Extra, already-safe content under the message (e.g. a link to arXiv). */
   hint?: SafeHtml;
 }
 
+const TITLES: Record<number, string> = { 401: 'Log in required', 403: 'Not allowed', 409: 'Already there', 413: 'Too large', 429: 'Too many requests' };
+
 export function errorTitle(status: number): string {
+  if (TITLES[status]) return TITLES[status];
   return status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : status === 406 ? 'Not acceptable' : 'Bad request';
 }
 
@@ -29,5 +33,5 @@ export function renderErrorPage(status: number, message: string, opts: ErrorPage
 ${opts.hint ?? ''}
 <p><a href="/">Back to today's papers</a> · <a href="/papers/trending">Trending papers</a></p>
 </section>`;
-  return layout({ title, body, theme: opts.theme, path: opts.path, demo: opts.demo });
+  return layout({ title, body, theme: opts.theme, path: opts.path, demo: opts.demo, user: opts.user });
 }

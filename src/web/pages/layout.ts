@@ -39,6 +39,8 @@ export interface LayoutOptions {
   query?: string;
   /** Demo papers in the database: a banner says so on every page while > 0. */
   demo?: number;
+  /** The signed-in user (header shows their name and Settings), or null/absent (Log in · Sign up). */
+  user?: { username: string } | null;
 }
 
 const SITE = 'paperboy';
@@ -52,6 +54,15 @@ function themeSwitch(theme: Theme | null | undefined, back: string): SafeHtml {
     html`<button type="submit" name="theme" value="${value}" aria-pressed="${on ? 'true' : 'false'}" aria-label="${label}" title="${label}">${icon}</button>`;
   return html`<form class="theme-switch" method="post" action="/theme" role="group" aria-label="Color theme">
 <input type="hidden" name="back" value="${back}">${btn('auto', '◐', 'Theme: follow system', !theme)}${btn('light', '☀', 'Theme: light', theme === 'light')}${btn('dark', '☾', 'Theme: dark', theme === 'dark')}</form>`;
+}
+
+/** Log in · Sign up, or the user's name (their settings) and Log out (a page with the CSRF-protected button). */
+function accountNav(user: { username: string } | null, back: string): SafeHtml {
+  if (user) {
+    return html`<nav class="account-nav" aria-label="Account"><a href="/settings" title="Settings">${user.username}</a><a href="/logout">Log out</a></nav>`;
+  }
+  const next = back.startsWith('/login') || back.startsWith('/signup') ? '' : back;
+  return html`<nav class="account-nav" aria-label="Account"><a href="${next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'}">Log in</a><a href="/signup">Sign up</a></nav>`;
 }
 
 export function layout(o: LayoutOptions): string {
@@ -81,6 +92,7 @@ ${navLink('/papers', 'Daily', o.nav === 'daily')}${navLink('/papers/week', 'Week
 <input id="site-q" type="search" name="q" value="${o.query ?? ''}" placeholder="Search papers or paste an arXiv id" maxlength="250">
 <button type="submit">Search</button>
 </form>
+${accountNav(o.user ?? null, back)}
 ${themeSwitch(o.theme, back)}
 </div></header>
 ${demoBanner(o.demo ?? 0)}<main id="main" tabindex="-1"><div class="wrap">

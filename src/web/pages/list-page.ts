@@ -95,6 +95,7 @@ ${subscribeBox(v.csrfToken, v.kind === 'day' ? 'daily' : 'weekly')}`;
     alternates: v.alternates,
     body,
     theme: ctx.theme,
+    user: ctx.user,
     path: ctx.path,
     demo: ctx.demo,
     nav: NAV[v.kind],

@@ -3,7 +3,8 @@
  * parameters: the visitor's theme choice (cookie) and the page's path; plus
  * the one way pages are sent (HTML content type).
  *
- * Non-goals: sessions or accounts.
+ * Non-goals: finding out who is signed in (web/auth/current-user.ts sets
+ * `req.user`; this only passes it on to the layout).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Theme } from './layout.js';
@@ -14,6 +15,8 @@ export interface PageContext {
   path: string;
   /** Demo papers in the database (the banner shows while > 0). */
   demo: number;
+  /** The signed-in user, for the header. */
+  user: { username: string } | null;
 }
 
 /** Name of the cookie holding "light" or "dark"; absent = follow the OS. */
@@ -25,7 +28,7 @@ export function themeOf(req: FastifyRequest): Theme | null {
 }
 
 export function pageContext(req: FastifyRequest): PageContext {
-  return { theme: themeOf(req), path: req.url, demo: req.demoPapers ?? 0 };
+  return { theme: themeOf(req), path: req.url, demo: req.demoPapers ?? 0, user: req.user ? { username: req.user.username } : null };
 }
 
 export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {

@@ -139,6 +139,7 @@ ${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fr
     head: metaTags(p, canonical, description),
     body,
     theme: ctx.theme,
+    user: ctx.user,
     path: ctx.path,
     demo: ctx.demo,
   });

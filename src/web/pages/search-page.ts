@@ -76,6 +76,7 @@ ${pager('/papers', searchQueryParams(p), p.page, pages)}`}`;
     head: v.blank ? undefined : html`<meta name="robots" content="noindex, follow">`,
     body,
     theme: ctx.theme,
+    user: ctx.user,
     path: ctx.path,
     demo: ctx.demo,
     nav: 'search',

@@ -14,6 +14,7 @@ export interface ViewContext {
   theme: Theme | null;
   path: string;
   demo?: number;
+  user?: { username: string } | null;
 }
 
 export interface FormValues {
@@ -29,7 +30,7 @@ export function topicFields(t: Topics): Pick<FormValues, 'categories' | 'keyword
 }
 
 function page(ctx: ViewContext, title: string, body: SafeHtml): string {
-  return layout({ title, body, theme: ctx.theme, path: ctx.path, demo: ctx.demo, nav: 'subscribe' });
+  return layout({ title, body, theme: ctx.theme, path: ctx.path, demo: ctx.demo, user: ctx.user, nav: 'subscribe' });
 }
 
 function frequencyField(f: Frequency): SafeHtml {

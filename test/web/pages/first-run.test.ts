@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../../src/web/app.js';
+import { backendDeps, createApp } from '../../../src/web/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { SqliteBackend } from '../../../src/store/sqlite/sqlite-backend.js';
@@ -46,8 +46,7 @@ before(async () => {
   demoTitles = all.items.map((it) => it.paper.title);
   search = await openSearch(backend, 'engine');
   app = await createApp({
-    store,
-    subscriptions: backend.subscriptions,
+    ...backendDeps(backend),
     search: search.service,
     config: loadConfig({ db: file, port: 0, publicUrl: 'https://papers.example.org' }, {}),
     now: () => NOW,

@@ -1,0 +1,32 @@
+/**
+ * Styles of the community pages — accounts and settings, upvote buttons,
+ * comment threads, the submit form — appended to app.css (one stylesheet,
+ * one request). The palette is app-css.ts's variables, so both themes and
+ * their contrast hold. Non-goals: anything the list and paper pages already style.
+ */
+export const COMMUNITY_CSS = String.raw`
+.account-nav{display:flex;gap:.75rem;font-size:.95rem}
+.account-nav a{color:var(--text);text-decoration:none}
+.account-nav a:hover{color:var(--accent);text-decoration:underline}
+.account{max-width:40rem}
+.stack{display:grid;gap:.75rem;max-width:26rem;margin:1rem 0}
+.stack input{width:100%}
+.row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end;margin:1rem 0}
+form.inline{display:inline}
+.panel{border:1px solid var(--border);border-radius:.75rem;padding:.85rem 1rem;background:var(--surface);margin:1rem 0}
+.panel h2{margin-top:0}
+.error{border-left:4px solid #b91c1c;padding:.4rem .75rem;background:var(--card)}
+.note{border-left:4px solid var(--accent);padding:.4rem .75rem;background:var(--card)}
+.ok{color:#15803d;font-weight:600}
+.warn{color:#b45309;font-weight:600}
+:root[data-theme=dark] .ok{color:#86efac}
+:root[data-theme=dark] .warn{color:#fcd34d}
+@media (prefers-color-scheme: dark){:root:not([data-theme=light]) .ok{color:#86efac}:root:not([data-theme=light]) .warn{color:#fcd34d}}
+button.danger{color:#b91c1c;border-color:#b91c1c;background:var(--card)}
+.danger-link{color:#b91c1c}
+:root[data-theme=dark] button.danger,:root[data-theme=dark] .danger-link{color:#fca5a5;border-color:#fca5a5}
+@media (prefers-color-scheme: dark){:root:not([data-theme=light]) button.danger,:root:not([data-theme=light]) .danger-link{color:#fca5a5;border-color:#fca5a5}}
+.new-token pre{overflow-x:auto;background:var(--card);border:1px solid var(--border);border-radius:.4rem;padding:.5rem}
+table.tokens,table.users{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
+table.tokens th,table.tokens td,table.users th,table.users td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--border);overflow-wrap:anywhere}
+`;
