@@ -54,16 +54,21 @@ interface Operation {
   description?: string;
   tags: string[];
   parameters?: Parameter[];
+  /** Write operations name the bearer scheme (a personal API token). */
+  security?: { bearer: string[] }[];
+  requestBody?: { required: boolean; content: Record<string, MediaType> };
   responses: Record<string, Response>;
 }
+
+type PathItem = { get?: Operation; post?: Operation; delete?: Operation };
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license?: { name: string; identifier: string } };
   servers: { url: string }[];
   tags: { name: string; description: string }[];
-  paths: Record<string, { get: Operation }>;
-  components: { schemas: Record<string, Schema> };
+  paths: Record<string, PathItem>;
+  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }> };
 }
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -72,6 +77,11 @@ const nullable = (type: string): string[] => [type, 'null'];
 const error: Response = {
   description: 'Invalid parameter (the message names it)',
   content: { 'application/json': { schema: ref('Error'), example: { error: { code: 'invalid_parameter', message: 'Invalid parameter "limit": expected an integer from 1 to 100, got 500.' } } } },
+};
+const unauthorized: Response = {
+  description: 'No valid personal API token (send Authorization: Bearer pb_…; create one in Settings)',
+  headers: { 'WWW-Authenticate': { description: 'Bearer realm="paperboy"', schema: { type: 'string' } } },
+  content: { 'application/json': { schema: ref('Error') } },
 };
 const notFound: Response = {
   description: 'No such paper',
@@ -136,13 +146,14 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
     info: {
       title: 'paperboy',
       version: '1',
-      description: 'Read API compatible with the Hugging Face Hub papers API (huggingface_hub `HfApi(endpoint=…)` and `hf papers ls|search|info|read`), plus RSS/Atom feeds and a Markdown view of each paper. See docs/API.md.',
+      description: 'API compatible with the Hugging Face Hub papers API (huggingface_hub `HfApi(endpoint=…)` and `hf papers ls|search|info|read`), plus RSS/Atom feeds and a Markdown view of each paper. See docs/API.md.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: publicUrl }],
     tags: [
       { name: 'papers', description: 'Hub-compatible JSON' },
       { name: 'feeds', description: 'RSS 2.0 and Atom feeds' },
+      { name: 'accounts', description: 'Personal API tokens (Authorization: Bearer pb_…)' },
       { name: 'meta', description: 'This document' },
     ],
     paths: {
@@ -213,6 +224,18 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           },
         },
       },
+      '/api/whoami-v2': {
+        get: {
+          operationId: 'whoami',
+          summary: 'The owner of the API token (as the Hub answers HfApi.whoami)',
+          tags: ['accounts'],
+          security: [{ bearer: [] }],
+          responses: {
+            200: { description: 'The token\'s user', content: { 'application/json': { schema: ref('WhoAmI') } } },
+            401: unauthorized,
+          },
+        },
+      },
       '/api/openapi.json': {
         get: {
           operationId: 'openApi',
@@ -224,7 +247,23 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
       ...feedPaths(),
     },
     components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (pb_…) created in Settings → API tokens' },
+      },
       schemas: {
+        WhoAmI: {
+          type: 'object',
+          required: ['type', 'id', 'name', 'email', 'emailVerified', 'role'],
+          properties: {
+            type: { type: 'string', enum: ['user'] },
+            id: { type: 'string' },
+            name: { type: 'string', description: 'Username' },
+            fullname: { type: 'string' },
+            email: { type: 'string' },
+            emailVerified: { type: 'boolean' },
+            role: { type: 'string', enum: ['user', 'moderator', 'admin'] },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],

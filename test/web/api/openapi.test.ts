@@ -41,7 +41,7 @@ describe('GET /api/openapi.json', () => {
     await bare.ready();
     const doc = openApiDocument(PUBLIC_URL);
     const apiRoutesSeen = routes.filter((u) => u.startsWith('/api/') || u.startsWith('/feeds/'));
-    assert.equal(apiRoutesSeen.length, 11, `found ${apiRoutesSeen.length} routes`);
+    assert.equal(apiRoutesSeen.length, 12, `found ${apiRoutesSeen.length} routes`);
     for (const url of apiRoutesSeen) {
       for (const p of openApiPaths(url)) assert.ok(doc.paths[p], `${url} is described as ${p}`);
     }
