@@ -6,6 +6,7 @@
  * process managers already use).
  */
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 
 export interface Config {
   /** SQLite file path (default ./data/paperboy.db). */
@@ -29,6 +30,15 @@ export interface Config {
   /** Lexical search engine: SQLite FTS5, or paperboy's block-max index (arXiv-scale corpora). */
   search: SearchEngineName;
   /**
+   * Pictures from sources (paper thumbnails, avatars): `proxy` fetches each
+   * once into `imageCache` and serves it from this site (visitors' browsers
+   * never contact the image hosts); `remote` links the hosts' URLs directly;
+   * `off` shows no remote image (papers get the generated placeholder).
+   */
+  images: ImageMode;
+  /** Folder of the image proxy's cache (default: `images/` beside the database). */
+  imageCache: string;
+  /**
    * Which proxies may set the client address through X-Forwarded-For
    * (Fastify's `trustProxy`): false (default: the socket's address), a hop
    * count, or addresses/CIDRs of the proxies; true trusts any sender.
@@ -37,6 +47,8 @@ export interface Config {
 }
 
 export type TrustProxy = boolean | number | string[];
+
+export type ImageMode = 'proxy' | 'remote' | 'off';
 
 export type SearchEngineName = 'fts5' | 'engine';
 
@@ -132,8 +144,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   const search = env.PAPERBOY_SEARCH ?? 'engine';
   if (search !== 'fts5' && search !== 'engine') throw new ConfigError(`PAPERBOY_SEARCH must be fts5 or engine, got "${search}"`);
+  const images = env.PAPERBOY_IMAGES ?? 'proxy';
+  if (images !== 'proxy' && images !== 'remote' && images !== 'off') {
+    throw new ConfigError(`PAPERBOY_IMAGES must be proxy, remote or off, got "${images}"`);
+  }
+  const db = flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db';
   return {
-    db: flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db',
+    db,
     port,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     publicUrl,
@@ -144,6 +161,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     timezone,
     demo: flags.demo ?? env.PAPERBOY_DEMO !== '0',
     search,
+    images,
+    imageCache: env.PAPERBOY_IMAGE_CACHE || join(dirname(db), 'images'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

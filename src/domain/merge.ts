@@ -57,7 +57,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
   if (existing.arxivId === null) out.arxivId = incoming.arxivId;
   // Community fields: the latest non-empty value wins (stars grow, keywords get recomputed).
   if (incoming.githubStars !== null) out.githubStars = incoming.githubStars;
-  for (const k of ['githubRepo', 'projectPage', 'organization', 'aiSummary'] as const) {
+  for (const k of ['githubRepo', 'projectPage', 'organization', 'aiSummary', 'thumbnail'] as const) {
     if (!empty(incoming[k])) out[k] = incoming[k];
   }
   if (incoming.aiKeywords.length) out.aiKeywords = incoming.aiKeywords;

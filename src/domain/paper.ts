@@ -62,6 +62,8 @@ export interface Paper {
   organization: string | null;
   aiSummary: string | null;
   aiKeywords: string[];
+  /** The paper's figure / social thumbnail (an absolute http(s) URL), when a source has one (the Hub's daily JSON). */
+  thumbnail: string | null;
   sources: SourceName[];
 }
 
@@ -122,6 +124,7 @@ export function blankPaper(id: string, source: SourceName): Paper {
     organization: null,
     aiSummary: null,
     aiKeywords: [],
+    thumbnail: null,
     sources: [source],
   };
 }

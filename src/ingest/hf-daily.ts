@@ -13,8 +13,10 @@
  * `listDay`: it is the truth for items without `submittedOnDailyAt` (around
  * 2024-12..2025-03 the top-level `publishedAt` is often the evening before or
  * the paper's own date). A file may hold one day or many.
+ * The pictures: the item's `thumbnail` (the paper's social image), the
+ * submitter's `avatarUrl` and the organization's `avatar`, made absolute.
  * Non-goals: the Hub's user objects beyond handle, full name and avatar;
- * media URLs and thumbnails.
+ * `mediaUrls` (videos and uploads).
  */
 import { blankPaper, collapseSpace, type Author, type DailyEntry, type Organization, type Paper, type Submitter } from '../domain/paper.js';
 import { parseArxivId } from '../domain/arxiv-id.js';
@@ -51,6 +53,11 @@ function absoluteUrl(v: Json | undefined): string | null {
   const s = text(v);
   if (!s) return null;
   return s.startsWith('/') ? HUB_ORIGIN + s : s;
+}
+
+/** Only http(s) URLs are kept as pictures (a `javascript:` or `data:` value is dropped). */
+function httpUrl(u: string | null): string | null {
+  return u && /^https?:\/\/[^\s"'<>]+$/i.test(u) ? u : null;
 }
 
 function orgOf(v: Json | undefined): Organization | null {
@@ -129,6 +136,7 @@ function itemToRecord(itemJson: Json, listDay: string | null): { paper: Paper; d
     organization: org?.name ?? null,
     aiSummary: text(p.ai_summary),
     aiKeywords: keywords,
+    thumbnail: httpUrl(absoluteUrl(item.thumbnail ?? p.thumbnail)),
   };
   return { paper, daily: dailyOf(p, item, listDay), org };
 }

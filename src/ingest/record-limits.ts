@@ -126,6 +126,7 @@ export function recordLimitProblem(r: PaperRecord): string | null {
   text('submitter', p.submitter, SHORT_TEXT_MAX);
   text('githubRepo', p.githubRepo, URL_MAX);
   text('projectPage', p.projectPage, URL_MAX);
+  text('thumbnail', p.thumbnail, URL_MAX);
   text('organization', p.organization, ORG_NAME_MAX);
   text('ai_summary', p.aiSummary, AI_SUMMARY_MAX);
   count('ai_keywords', p.aiKeywords.length, AI_KEYWORDS_MAX);

@@ -34,6 +34,7 @@ test('hf-daily 2025 shape: the day is paper.submittedOnDailyAt, not the top-leve
   assert.equal(paper.githubStars, 42);
   assert.equal(paper.projectPage, 'https://fixture.example/dreamomni3');
   assert.equal(paper.aiSummary, 'A scribble-driven editor.');
+  assert.equal(paper.thumbnail, 'https://thumbnails.example.org/fixture.png', 'the item\'s social thumbnail is kept');
   assert.deepEqual(paper.aiKeywords, ['scribble', 'image editing']);
   assert.equal(paper.organization, 'ByteDance');
   assert.deepEqual(org, { name: 'ByteDance', fullname: 'ByteDance', avatarUrl: 'https://cdn-uploads.huggingface.co/fixture/bytedance.png' });

@@ -112,7 +112,7 @@ describe('security headers', () => {
       assert.doesNotMatch(body, /<style\b/i, `${url}: no <style> element`);
       assert.doesNotMatch(body, /<[^>]+\sstyle=/i, `${url}: no style attribute`);
       assert.doesNotMatch(body, /<[^>]+\son[a-z]+=/i, `${url}: no inline event handler`);
-      if (url === '/orgs/AvatarOrg') assert.match(body, /<img src="" alt="" width="" height="" loading="" class="">/);
+      if (url === '/orgs/AvatarOrg') assert.match(body, /<img src="" alt="" width="" height="" loading="" decoding="" class="">/);
     }
   });
 

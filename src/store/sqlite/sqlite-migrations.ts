@@ -219,6 +219,17 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'paper thumbnails',
+    sql: `
+      -- The paper's figure / social thumbnail URL from the Hub's daily JSON (\`thumbnail\`); submitter
+      -- avatars (daily_entries.submitter_avatar) and organization avatars (organizations.avatar_url)
+      -- were kept from the start. Nullable, no default: an ALTER that rewrites nothing. (Number 5: 4 went
+      -- to accounts, which landed first.)
+      ALTER TABLE papers ADD COLUMN thumbnail TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -47,6 +47,7 @@ interface PaperRow {
   organization: string | null;
   ai_summary: string | null;
   ai_keywords: string;
+  thumbnail: string | null;
   sources: string;
 }
 
@@ -93,6 +94,7 @@ export function rowToPaper(r: PaperRow): Paper {
     organization: r.organization,
     aiSummary: r.ai_summary,
     aiKeywords: JSON.parse(r.ai_keywords),
+    thumbnail: r.thumbnail ?? null,
     sources: JSON.parse(r.sources),
   };
 }
@@ -124,6 +126,7 @@ function paperParams(p: Paper): Record<string, unknown> {
     organization: p.organization,
     ai_summary: p.aiSummary,
     ai_keywords: JSON.stringify(p.aiKeywords),
+    thumbnail: p.thumbnail,
     sources: JSON.stringify(p.sources),
   };
 }

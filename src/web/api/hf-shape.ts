@@ -8,7 +8,7 @@
  * (a key is omitted, as the Hub does, or null where the Hub always has the
  * key) — nothing is invented: a paper known only by its author count gets
  * `authors: []`. Non-goals: Hub-only concepts paperboy does not have
- * (Mongo `_id`s, claimed-author user objects, media uploads, thumbnails).
+ * (Mongo `_id`s, claimed-author user objects, media uploads).
  */
 import type { DailyEntry, Organization, Paper, Submitter } from '../../domain/paper.js';
 import type { DailyItem, PaperDetail } from '../../store/store.js';
@@ -72,8 +72,8 @@ export interface HfDailyItem {
   publishedAt: string | null;
   title: string;
   summary: string;
-  /** The Hub serves a social thumbnail; paperboy has none. */
-  thumbnail: null;
+  /** The paper's social thumbnail URL, as the source gave it (the Hub's CDN), or null when none is known. */
+  thumbnail: string | null;
   numComments: number;
   submittedBy?: HfItemSubmitter;
   organization?: HfOrganization;
@@ -163,7 +163,7 @@ export function hfDailyItem(item: DailyItem): HfDailyItem {
     publishedAt: hubTime(paper.publishedAt),
     title: paper.title,
     summary: paper.abstract,
-    thumbnail: null,
+    thumbnail: paper.thumbnail,
     numComments: entry.numComments,
     isAuthorParticipating: false,
   };
@@ -189,7 +189,7 @@ export function hfSearchItem(detail: PaperDetail, highlightedTitle: string, high
       publishedAt: hubTime(detail.paper.publishedAt),
       title: detail.paper.title,
       summary: detail.paper.abstract,
-      thumbnail: null,
+      thumbnail: detail.paper.thumbnail,
       numComments: 0,
       isAuthorParticipating: false,
     };

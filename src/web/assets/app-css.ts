@@ -84,6 +84,12 @@ h3{font-size:1.05rem;margin:0 0 .35rem;line-height:1.35}
 @media (min-width:52rem){.cards{grid-template-columns:1fr 1fr}}
 @media (min-width:72rem){.cards.wide{grid-template-columns:1fr 1fr 1fr}}
 .card{background:var(--card);border:1px solid var(--border);border-radius:.75rem;padding:.85rem 1rem;display:flex;gap:.85rem;box-shadow:var(--shadow);min-width:0}
+/* pictures: the box is reserved from width/height (aspect-ratio), so nothing moves when they load */
+.card.has-thumb{flex-wrap:wrap}
+.card .thumb{flex:1 0 100%;display:block;margin:-.1rem 0 .1rem}
+.card .thumb img,.paper-thumb img{display:block;width:100%;height:auto;aspect-ratio:1200/648;object-fit:cover;border-radius:.5rem;background:var(--surface);border:1px solid var(--border)}
+.paper-thumb{margin:0 0 1rem}
+img.avatar{display:inline-block;vertical-align:-3px;border-radius:50%;margin-right:.3rem;object-fit:cover;background:var(--surface)}
 .card .votes{flex:none;display:flex;flex-direction:column;align-items:center;justify-content:flex-start;min-width:3rem;padding:.35rem .25rem;border:1px solid var(--border);border-radius:.5rem;height:max-content;background:var(--surface);font-weight:700}
 .card .votes small{font-weight:400;color:var(--muted);font-size:.75rem}
 .card .body{min-width:0;flex:1}

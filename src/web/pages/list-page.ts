@@ -13,6 +13,7 @@ import type { PageContext } from './page-context.js';
 import { cardList, paperCard } from './paper-card.js';
 import { pager, pageCount } from './pager.js';
 import { subscribeBox } from './subscribe-box.js';
+import type { ImagePolicy } from '../images.js';
 import { plural } from './format.js';
 
 export type ListKind = 'day' | 'week' | 'month' | 'trending';
@@ -69,8 +70,8 @@ function periodSwitch(current: ListKind, hrefs: Record<ListKind, string>): SafeH
 }
 
 /** The card list of a list page (cacheable: it does not depend on the visitor). */
-export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string): SafeHtml {
-  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day' })), emptyText);
+export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy): SafeHtml {
+  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day', images })), emptyText);
 }
 
 export function renderListPage(v: ListView, ctx: PageContext): string {

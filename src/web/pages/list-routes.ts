@@ -20,6 +20,7 @@ import { trendingWindow, TRENDING_WINDOW_DAYS } from '../api/trending-window.js'
 import { formatDay, formatPeriod } from './format.js';
 import { renderCards, renderListPage, type ListKind, type ListView, type NavLink } from './list-page.js';
 import type { SafeHtml } from '../../html/html.js';
+import type { ImagePolicy } from '../images.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { LIST_PAGE_SIZE, pageCount } from './pager.js';
 import { pageParam } from '../params.js';
@@ -76,6 +77,7 @@ export interface ListHandlers {
 export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise<ListHandlers> {
   const { store, config } = deps;
   const cache = new Map<string, CachedList>();
+  const images: ImagePolicy = { mode: config.images, secret: config.secret };
 
   /** The cached list for `key`, or builds it (`build` returns the view without the visitor's parts). */
   async function cachedList(key: string, build: () => Promise<Omit<ListView, 'csrfToken' | 'path'>>): Promise<CachedList> {
@@ -83,7 +85,7 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     const hit = cache.get(key);
     if (hit && now - hit.at < LIST_CACHE_TTL_MS) return hit;
     const view = await build();
-    const entry = { at: now, view, cardsHtml: renderCards(view.kind, view.items, view.emptyText) };
+    const entry = { at: now, view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images) };
     cache.delete(key);
     cache.set(key, entry);
     while (cache.size > LIST_CACHE_SIZE) cache.delete(cache.keys().next().value as string);

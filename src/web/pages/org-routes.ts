@@ -10,7 +10,8 @@ import type { RouteDeps } from '../app.js';
 import { notFound } from '../http-error.js';
 import { html } from '../../html/html.js';
 import { layout } from './layout.js';
-import { orgPath, plural, safeUrl } from './format.js';
+import { orgPath, plural } from './format.js';
+import { imageSrc } from '../images.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { cardList, paperCard } from './paper-card.js';
 import { LIST_PAGE_SIZE, pager, pageCount } from './pager.js';
@@ -38,14 +39,14 @@ export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     const pages = pageCount(res.total, LIST_PAGE_SIZE);
     if (page > pages) throw notFound(`${name} has ${pages} page(s) of papers; there is no page ${page}.`);
     const display = org?.fullname || name;
-    const avatar = safeUrl(org?.avatarUrl);
+    const avatar = imageSrc({ mode: config.images, secret: config.secret }, org?.avatarUrl);
     const path = orgPath(name);
     const feed = `/feeds/orgs/${encodeURIComponent(name)}.rss`;
     const body = html`<div class="list-head"><div>
-<h1>${avatar ? html`<img src="${avatar}" alt="" width="40" height="40" loading="lazy" class="org-avatar">` : ''}${display}</h1>
+<h1>${avatar ? html`<img src="${avatar}" alt="${`${display} logo`}" width="40" height="40" loading="lazy" decoding="async" class="org-avatar">` : ''}${display}</h1>
 <p class="muted">${display !== name ? html`${name} · ` : ''}${plural(res.total, 'paper')} on the daily lists · <a href="${feed}">RSS feed</a></p>
 </div></div>
-${cardList(res.items.map((it) => paperCard(it, { date: 'day' })), 'No papers from this organization on the daily lists yet.')}
+${cardList(res.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret } })), 'No papers from this organization on the daily lists yet.')}
 ${pager(path, {}, page, pages)}
 ${subscribeBox(reply.generateCsrf(), 'weekly')}`;
     return sendHtml(reply, layout({

@@ -2,13 +2,16 @@
  * One paper as a card in a list (daily/weekly/monthly/trending, search
  * results, an organization's papers).
  *
- * Shows: upvotes, title (link), authors (names, or "N authors" when only the
+ * Shows: the paper's picture (its thumbnail, or a generated placeholder;
+ * lazy-loaded, with width and height so nothing moves when it arrives),
+ * upvotes, title (link), authors (names, or "N authors" when only the
  * count is known), organization badge, comment count, submitter, date,
  * GitHub link and stars; for search results, the title and an abstract
  * snippet with matches marked. Non-goals: voting (needs accounts).
  */
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
+import { imageSrc, placeholderPath, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
 import { authorLine, compactNumber, formatDay, githubUrl, orgPath, paperPath, plural } from './format.js';
 
 export interface CardInput {
@@ -25,6 +28,18 @@ export interface CardOptions {
   snippetHtml?: SafeHtml;
   /** Which date to show: the daily-list day (lists) or the publication date (search). */
   date?: 'day' | 'published';
+  /** How pictures are shown (config.images); without it, no thumbnail or avatar is drawn. */
+  images?: ImagePolicy;
+}
+
+/** The card's picture: the paper's thumbnail (proxied, direct or none per the policy), else its placeholder. */
+export function thumbnailSrc(paper: Paper, images: ImagePolicy): string {
+  return imageSrc(images, paper.thumbnail) ?? placeholderPath(paper.id);
+}
+
+/** A small round avatar beside a name (decorative: the name is next to it). */
+export function avatar(src: string | null, size: number): SafeHtml | '' {
+  return src ? html`<img class="avatar" src="${src}" alt="" width="${size}" height="${size}" loading="lazy" decoding="async">` : '';
 }
 
 export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
@@ -36,12 +51,20 @@ export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
   const submitter = entry?.submittedBy ? entry.submittedBy.fullname || entry.submittedBy.user : null;
   const date = o.date === 'published' ? paper.publishedAt ?? entry?.day : entry?.day ?? paper.publishedAt;
   const gh = githubUrl(paper.githubRepo);
-  return html`<li class="card">
-<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>
+  const img = o.images;
+  // The picture repeats the title link: hidden from assistive tech and the tab order, alt="".
+  const thumb = img
+    ? html`<a class="thumb" href="${paperPath(paper.id)}" tabindex="-1" aria-hidden="true"><img src="${thumbnailSrc(paper, img)}" alt="" width="${THUMB_WIDTH}" height="${THUMB_HEIGHT}" loading="lazy" decoding="async"></a>
+`
+    : '';
+  const orgAvatar = img ? avatar(imageSrc(img, org?.avatarUrl), 16) : '';
+  const subAvatar = img ? avatar(imageSrc(img, entry?.submittedBy?.avatarUrl), 16) : '';
+  return html`<li class="card${img ? ' has-thumb' : ''}">
+${thumb}<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>
 <div class="body">
 <h2 class="card-title"><a href="${paperPath(paper.id)}">${o.titleHtml ?? paper.title}</a></h2>
 ${authors ? html`<p class="authors">${authors}</p>` : ''}
-<p class="meta">${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
+<p class="meta">${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${orgAvatar}${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>${subAvatar}Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
 ${o.snippetHtml ? html`<p class="snippet">${o.snippetHtml}</p>` : ''}
 </div>
 </li>`;

@@ -4,10 +4,15 @@
  * GitHub, project page), upvotes, the daily lists it was on, similar papers,
  * a "Cite" box with BibTeX (a <details> block; a copy button with JS), and
  * the meta tags that make a shared link look right (Open Graph, Twitter,
- * Highwire `citation_*` for reference managers, canonical, Markdown alternate).
+ * Highwire `citation_*` for reference managers, canonical, Markdown alternate);
+ * the paper's picture under the header (its thumbnail or the generated
+ * placeholder, with width and height; not lazy: it is above the fold) and the
+ * organization's and submitters' avatars.
  *
  * Non-goals: discussion threads and voting (need accounts).
  */
+import { imageSrc, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
+import { avatar, thumbnailSrc } from './paper-card.js';
 import { paperLinks, type Paper } from '../../domain/paper.js';
 import type { PaperDetail } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
@@ -52,7 +57,7 @@ function linkList(p: Paper): SafeHtml {
   return items.length ? html`<ul class="links" aria-label="Links">${items}</ul>` : html``;
 }
 
-function facts(d: PaperDetail): SafeHtml {
+function facts(d: PaperDetail, images?: ImagePolicy): SafeHtml {
   const p = d.paper;
   const rows: [string, SafeHtml | string][] = [];
   if (p.publishedAt) rows.push(['Published', formatDay(p.publishedAt)]);
@@ -71,7 +76,7 @@ function facts(d: PaperDetail): SafeHtml {
   const license = safeUrl(p.license);
   if (p.license) rows.push(['License', license ? html`<a href="${license}" rel="noopener license">${p.license}</a>` : p.license]);
   if (d.daily.length) {
-    rows.push(['Daily list', html`${d.daily.map((e, i) => html`${i > 0 ? ', ' : ''}<a href="${`/papers/date/${e.day}`}">${formatDay(e.day)}</a>${e.submittedBy ? ` (submitted by ${e.submittedBy.fullname || e.submittedBy.user})` : ''}`)}`]);
+    rows.push(['Daily list', html`${d.daily.map((e, i) => html`${i > 0 ? ', ' : ''}<a href="${`/papers/date/${e.day}`}">${formatDay(e.day)}</a>${e.submittedBy ? html` (submitted by ${images ? avatar(imageSrc(images, e.submittedBy.avatarUrl), 16) : ''}${e.submittedBy.fullname || e.submittedBy.user})` : ''}`)}`]);
   }
   return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
@@ -81,6 +86,8 @@ export interface PaperPageData {
   /** Similar papers when already known; null renders a link (and, with JS, a fetch) to /papers/{id}/similar. */
   similar: Paper[] | null;
   publicUrl: string;
+  /** How pictures are shown (config.images); without it, none. */
+  images?: ImagePolicy;
 }
 
 /** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
@@ -90,7 +97,7 @@ export function similarList(similar: Paper[]): SafeHtml {
 }
 
 export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
-  const { detail, similar, publicUrl } = data;
+  const { detail, similar, publicUrl, images } = data;
   const p = detail.paper;
   const path = paperPath(p.id);
   const canonical = publicUrl + path;
@@ -107,10 +114,11 @@ ${authorsBlock(p)}
 <p class="meta">
 <span class="upvote-box"><span aria-hidden="true">▲</span> ${plural(upvotes, 'upvote')}</span>
 ${entry ? html` <span class="muted">${plural(entry.numComments, 'comment')}</span>` : ''}
-${orgName ? html` <a class="badge" href="${orgPath(orgName)}">${detail.org?.fullname || orgName}</a>` : ''}
+${orgName ? html` <a class="badge" href="${orgPath(orgName)}">${images ? avatar(imageSrc(images, detail.org?.avatarUrl), 18) : ''}${detail.org?.fullname || orgName}</a>` : ''}
 </p>
 ${linkList(p)}
 </header>
+${images ? html`<figure class="paper-thumb"><img src="${thumbnailSrc(p, images)}" alt="${p.thumbnail && images.mode !== 'off' ? `Figure of the paper “${p.title}”` : `Placeholder picture for “${p.title}”`}" width="${THUMB_WIDTH}" height="${THUMB_HEIGHT}" decoding="async"></figure>` : ''}
 <section aria-labelledby="abstract-h">
 <h2 id="abstract-h">Abstract</h2>
 <p class="abstract">${p.abstract || 'No abstract available.'}</p>
@@ -125,7 +133,7 @@ ${p.aiKeywords.length ? html`<p class="muted">Keywords: ${p.aiKeywords.join(', '
 <p class="muted"><a href="${path + '.md'}" type="text/markdown">View as Markdown</a></p>
 </div>
 <aside aria-label="About this paper">
-<section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail)}</section>
+<section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail, images)}</section>
 <section aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>
 ${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fragment=1'}"><a href="${path + '/similar'}">Show similar papers</a></div>`}
 </section>

@@ -116,6 +116,6 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       return reply.type('text/markdown; charset=utf-8').send(renderPaperMarkdown(detail, config.publicUrl));
     }
     const similar = await cachedSimilar(id);
-    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl }, pageContext(req)));
+    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret } }, pageContext(req)));
   });
 }

@@ -52,7 +52,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       totalIsEstimate = res.totalIsEstimate ?? false;
       cards = res.hits.map((h) => paperCard(
         { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org },
-        { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published' },
+        { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published', images: { mode: config.images, secret: config.secret } },
       ));
     }
     const page = renderSearchPage({

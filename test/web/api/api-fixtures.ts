@@ -42,6 +42,7 @@ interface HubItem {
     projectPage?: string;
     organization?: HubOrg;
   };
+  thumbnail?: string;
   numComments: number;
 }
 
@@ -67,6 +68,7 @@ export function hubItemToRecord(it: HubItem, day: string): PaperRecord {
       organization: org?.name ?? null,
       aiSummary: p.ai_summary ?? null,
       aiKeywords: p.ai_keywords ?? [],
+      thumbnail: it.thumbnail ?? null,
     },
     daily: {
       day,

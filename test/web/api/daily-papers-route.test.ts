@@ -47,7 +47,7 @@ describe('GET /api/daily_papers', () => {
     assert.equal(it0.publishedAt, '2025-05-30T17:59:01.000Z');
     assert.equal(it0.title, it0.paper.title);
     assert.equal(it0.summary, it0.paper.summary);
-    assert.equal(it0.thumbnail, null);
+    assert.equal(it0.thumbnail, 'https://thumbnails.example.org/social-thumbnails/papers/2506.01001.png', 'the thumbnail as the source gave it');
     assert.equal(it0.numComments, 5);
     assert.deepEqual(it0.submittedBy, { name: 'akhaliq', fullname: 'AK', avatarUrl: '/avatars/akhaliq.svg', type: 'user' });
     assert.deepEqual(it0.organization, { name: 'AcmeAI', fullname: 'Acme AI Research', avatar: 'https://example.org/acme.png' });

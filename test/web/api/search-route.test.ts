@@ -8,7 +8,7 @@ interface SearchItem {
   highlightedTitle: string;
   highlightedSummary: string;
   numComments: number;
-  thumbnail: null;
+  thumbnail: string | null;
 }
 
 describe('GET /api/papers/search', () => {
@@ -26,7 +26,7 @@ describe('GET /api/papers/search', () => {
     assert.equal(items[0].paper.id, '2506.01001');
     assert.equal(items[0].paper.upvotes, 42);
     assert.equal(items[0].numComments, 5);
-    assert.equal(items[0].thumbnail, null);
+    assert.equal(items[0].thumbnail, 'https://thumbnails.example.org/social-thumbnails/papers/2506.01001.png');
     assert.match(items[0].highlightedTitle, /<mark>Diffusion<\/mark>/);
     assert.match(items[0].highlightedSummary, /<mark>diffusion<\/mark>/);
   });
