@@ -20,6 +20,7 @@
  * Non-goals: parsing text (domain/query-parser.ts), loading papers and
  * choosing words for similar papers (search-service.ts).
  */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeFeed, PaperText } from '../store/change-feed.js';
 import type { LexicalEngine, LexicalRequest, LexicalResult } from '../store/lexical-engine.js';
@@ -58,6 +59,19 @@ export function lexicalIndexDir(indexDir: string): string {
   return join(indexDir, 'lexical');
 }
 
+/**
+ * Before the backend seam the lexical index lived directly in `<db>.idx/`;
+ * now each index has a sub-folder. The old files are removed (the index is
+ * rebuilt from the store once, in lexical/).
+ */
+function removeLegacyLayout(indexDir: string): void {
+  if (!existsSync(join(indexDir, 'manifest.json'))) return;
+  for (const f of readdirSync(indexDir)) {
+    const p = join(indexDir, f);
+    if (statSync(p).isFile()) rmSync(p, { force: true });
+  }
+}
+
 export function indexDocOf(p: PaperText): IndexDoc {
   return {
     key: p.key, title: p.title, authors: p.authors, abstract: p.abstract, date: dayNumber(p.publishedAt),
@@ -89,6 +103,7 @@ export class BlockMaxEngine implements LexicalEngine {
    * index` beforehand on large databases: it shows progress).
    */
   static async open(src: BlockMaxSources, indexDir: string | null): Promise<BlockMaxEngine> {
+    if (indexDir !== null) removeLegacyLayout(indexDir);
     const index = indexDir === null ? LexicalIndex.inMemory() : LexicalIndex.open(lexicalIndexDir(indexDir));
     const engine = new BlockMaxEngine(index, src);
     if (index.changeSeq === 0 && index.liveDocs === 0) await engine.rebuild();
@@ -225,6 +240,10 @@ export class BlockMaxEngine implements LexicalEngine {
       if (req.countCap > 0 && q.mode === 'and') {
         const counted = this.index.matches(q, req.countCap);
         total = counted.hits.length;
+        complete = counted.complete;
+      } else if (req.countCap > 0) {
+        const counted = this.index.countAny(q, req.countCap);
+        total = counted.count;
         complete = counted.complete;
       } else {
         total = Math.max(k, req.offset + page.length);

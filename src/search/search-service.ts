@@ -13,7 +13,7 @@
  * Non-goals: ranking inside an engine, rendering HTML/JSON (web/).
  */
 import type { PaperDetail, Store } from '../store/store.js';
-import type { LexicalEngine, LexicalFilters, LexicalHit } from '../store/lexical-engine.js';
+import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
 import { tokenize } from '../domain/tokenize.js';
@@ -58,6 +58,32 @@ const SIMILAR_CANDIDATES = 24;
  */
 const SIMILAR_TIE_SLACK = 20;
 
+/** "Did you mean": words shorter than this are never corrected (too many neighbours). Default 4. */
+const SUGGEST_MIN_CHARS = 4;
+/**
+ * "Did you mean": a correction must occur in at least this many papers, so a
+ * one-off typo in one paper is not offered. Default 2 (works on the 45-paper
+ * demo corpus); the most frequent candidate wins.
+ */
+const SUGGEST_MIN_DF = 2;
+
+/** Every string one edit (delete, transpose, replace, insert; letters a–z) away from `w`. */
+export function editsOf(w: string): Set<string> {
+  const out = new Set<string>();
+  const abc = 'abcdefghijklmnopqrstuvwxyz';
+  for (let i = 0; i <= w.length; i++) {
+    const a = w.slice(0, i), b = w.slice(i);
+    if (b) out.add(a + b.slice(1));
+    if (b.length > 1) out.add(a + b[1] + b[0] + b.slice(2));
+    for (const c of abc) {
+      if (b) out.add(a + c + b.slice(1));
+      out.add(a + c + b);
+    }
+  }
+  out.delete(w);
+  return out;
+}
+
 /** One hit, loaded and highlighted. */
 export interface FoundPaper {
   detail: PaperDetail;
@@ -78,6 +104,12 @@ export interface SearchResult {
   totalIsEstimate: boolean;
   /** The words highlighted (folded tokens, a prefix as "token*"). */
   highlightTerms: string[];
+  /**
+   * The query with each word that matches no paper replaced by a common word
+   * one edit away ("difusion models" → "diffusion models"); only when the
+   * request counts (the search page) and such a word exists.
+   */
+  suggestion?: string;
 }
 
 function clampInt(v: number, lo: number, hi: number): number {
@@ -87,6 +119,24 @@ function clampInt(v: number, lo: number, hi: number): number {
 
 function hasWords(q: ParsedQuery): boolean {
   return q.include.length > 0 || q.authors.length > 0;
+}
+
+/**
+ * Which queries get any-word answers after the every-word ones: relevance
+ * order, two or more words or phrases, and no author: (a name is a filter in
+ * the user's mind: "diffusion author:hinton" must not list Hinton-less papers).
+ * Other sorts list every-word matches (newest-first lists of papers sharing
+ * one common word would be noise).
+ *
+ * ANY_WORD_RULE — how any-word matching ranks, chosen by measurement on the
+ * 2025 Daily Papers (bench/search-quality.ts, README "Search quality"):
+ * every-word-then-fill keeps known-item title and keyword queries exactly
+ * where the every-word ranking had them and answers sentences and reworded
+ * queries that every-word left empty; see the README table for the
+ * alternatives' scores (plain any-word BM25; every-word only).
+ */
+function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
+  return sort === 'relevance' && q.include.length >= 2 && q.authors.length === 0;
 }
 
 export class SearchService {
@@ -106,9 +156,10 @@ export class SearchService {
     let total: number;
     let totalIsEstimate = false;
     if (hasWords(parsed)) {
-      const res = await this.engine.search({
-        query: parsed, filters, sort, limit, offset, countCap: req.count === false ? 0 : COUNT_CAP,
-      });
+      const countCap = req.count === false ? 0 : COUNT_CAP;
+      const res = fillsWithAnyWord(parsed, sort)
+        ? await this.allThenAny(parsed, filters, limit, offset, countCap)
+        : await this.engine.search({ query: parsed, filters, sort, limit, offset, countCap });
       hits = res.hits;
       total = res.total;
       totalIsEstimate = res.totalIsEstimate;
@@ -119,7 +170,59 @@ export class SearchService {
     } else {
       return { hits: [], total: 0, totalIsEstimate: false, highlightTerms: terms };
     }
-    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms };
+    const suggestion = req.count !== false && hasWords(parsed) ? await this.suggest(text, parsed) : null;
+    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms, ...(suggestion ? { suggestion } : {}) };
+  }
+
+  /** The newest papers, loaded like hits (what the Hub's search answers without a query). */
+  async newest(limit: number, offset = 0): Promise<SearchResult> {
+    const listed = await this.store.browsePapers({ categories: [], organizations: [] }, 'newest', clampInt(limit, 0, SEARCH_LIMIT_MAX), clampInt(offset, 0, Number.MAX_SAFE_INTEGER));
+    return { hits: await this.load(listed.keys.map((key) => ({ key, score: 0 })), []), total: listed.total, totalIsEstimate: false, highlightTerms: [] };
+  }
+
+  /** "Did you mean": see SearchResult.suggestion. */
+  private async suggest(text: string, parsed: ParsedQuery): Promise<string | null> {
+    const words = [...new Set(parsed.include.filter((c) => c.kind === 'term' && !c.prefix && c.tokens.length === 1)
+      .map((c) => c.tokens[0]).filter((w) => w.length >= SUGGEST_MIN_CHARS && /^[a-z]+$/.test(w)))];
+    if (words.length === 0) return null;
+    const { df } = await this.engine.documentFrequencies(words, 1);
+    let out = text;
+    let changed = false;
+    for (const [i, w] of words.entries()) {
+      if (df[i] > 0) continue;
+      const candidates = [...editsOf(w)];
+      const { df: cdf } = await this.engine.documentFrequencies(candidates, SUGGEST_MIN_DF * 1000);
+      let best = -1;
+      candidates.forEach((c, j) => { if (cdf[j] >= SUGGEST_MIN_DF && (best < 0 || cdf[j] > cdf[best])) best = j; });
+      if (best < 0) continue;
+      const fixed = out.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${w}(?=$|[^\\p{L}\\p{N}])`, 'iu'), (_m, pre: string) => pre + candidates[best]);
+      if (fixed !== out) { out = fixed; changed = true; }
+    }
+    return changed ? out : null;
+  }
+
+  /**
+   * Every-word matches first (BM25 among them), then papers matching only
+   * some of the words (BM25 among those), so a query that repeats no
+   * paper's exact words still gets ranked answers and a paper with all the
+   * words is never below one with a few. See ANY_WORD_RULE for the choice.
+   */
+  private async allThenAny(query: ParsedQuery, filters: LexicalFilters, limit: number, offset: number, countCap: number): Promise<LexicalResult> {
+    const end = offset + limit;
+    // Every-word matches up to the page end, counted exactly when that is cheap (the pages after them need the number).
+    const all = await this.engine.search({ query, filters, sort: 'relevance', limit: end, offset: 0, countCap: Math.max(countCap, end + 1) });
+    const allTotal = all.total;
+    let hits = all.hits.slice(offset, end);
+    if (hits.length < limit && !all.totalIsEstimate) {
+      // The page runs past the every-word matches: fill it from the any-word ranking, skipping those.
+      const seen = new Set(all.hits.map((h) => h.key));
+      const anyOffset = Math.max(0, offset - allTotal);
+      const any = await this.engine.search({ query, mode: 'any', filters, sort: 'relevance', limit: allTotal + anyOffset + (limit - hits.length), offset: 0, countCap: 0 });
+      hits = hits.concat(any.hits.filter((h) => !seen.has(h.key)).slice(anyOffset, anyOffset + limit - hits.length));
+    }
+    if (countCap === 0) return { hits, total: Math.max(allTotal, offset + hits.length), totalIsEstimate: true };
+    const counted = await this.engine.search({ query, mode: 'any', filters, sort: 'relevance', limit: 0, offset: 0, countCap });
+    return { hits, total: Math.max(counted.total, allTotal), totalIsEstimate: counted.totalIsEstimate };
   }
 
   /**

@@ -781,6 +781,39 @@ export class LexicalIndex {
     return { hits, complete: true };
   }
 
+  /**
+   * Documents matching any positive clause (an any-word query), filters and
+   * exclusions applied, counted up to `cap`. A union of posting bitsets per
+   * segment: linear in the clauses' postings, no scoring.
+   */
+  countAny(query: EngineQuery, cap = Infinity): { count: number; complete: boolean } {
+    const q = expandAuthors(query);
+    let count = 0;
+    let base = 0;
+    for (const s of this.allSegments()) {
+      const segBase = base;
+      base += s.seg.numDocs;
+      const run = this.segmentRun(q, s, segBase, 1);
+      if (!run) continue;
+      const any = newBitset(s.seg.numDocs);
+      for (const c of q.must) {
+        const simple = c.terms.length === 1 && !c.prefixLast && !c.authors;
+        if (simple) {
+          const t = s.seg.lookup(c.terms[0]);
+          if (t >= 0) for (const x of s.seg.decodeAll(t).docs) setBit(any, x);
+        } else {
+          for (const x of this.materialize(s.seg, c).docs) setBit(any, x);
+        }
+      }
+      for (let d = run.lo; d < run.hi; d++) {
+        if (((any[d >>> 5] >>> (d & 31)) & 1) && accepts(run, d)) {
+          if (++count >= cap) return { count, complete: false };
+        }
+      }
+    }
+    return { count, complete: true };
+  }
+
   private hit(segs: LiveSegment[], doc: number, score: number): EngineHit {
     let base = 0;
     for (const s of segs) {

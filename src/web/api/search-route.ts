@@ -4,8 +4,11 @@
  * daily-list items plus `highlightedTitle` / `highlightedSummary` (HTML,
  * escaped, matches in <mark>).
  *
- * q is required (1–250 characters); limit 1–120, default 50. Any text is a
- * valid query: FTS syntax in it is the search engine's problem, never a 500.
+ * q is 1–250 characters; without it the newest papers come back, as the
+ * Hub's `list_papers()` expects. limit 1–120, default 50. Any text is a valid
+ * query: syntax in it is the search layer's problem, never a 500. A query
+ * whose words do not all occur in one paper still gets ranked answers
+ * (papers with every word first, then those with some of them).
  * Non-goals: ranking and loading (search/search-service.ts) and filters beyond the Hub's.
  */
 import type { FastifyInstance } from 'fastify';
@@ -26,9 +29,10 @@ export async function searchHits(deps: Pick<RouteDeps, 'search'>, q: string, lim
   return result.hits;
 }
 
-/** Search results in the Hub's shape. */
-export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string, limit: number): Promise<HfSearchItem[]> {
-  return (await searchHits(deps, q, limit)).map((h) => hfSearchItem(h.detail, h.highlightedTitle, h.highlightedSummary));
+/** Search results in the Hub's shape; without a query, the newest papers (what `list_papers()` with no query expects). */
+export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string | undefined, limit: number): Promise<HfSearchItem[]> {
+  const hits = q ? await searchHits(deps, q, limit) : (await deps.search.newest(limit)).hits;
+  return hits.map((h) => hfSearchItem(h.detail, h.highlightedTitle, h.highlightedSummary));
 }
 
 /** Validates `q` (required, ≤ 250 characters). */
@@ -41,7 +45,7 @@ export function searchQueryParam(query: RawQuery): string {
 export async function searchRoute(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   app.get('/api/papers/search', async (req, reply) => {
     const query = req.query as RawQuery;
-    const q = searchQueryParam(query);
+    const q = textParam(query, 'q', SEARCH_QUERY_MAX);
     const limit = intParam(query, 'limit', 1, SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT);
     return reply.type('application/json; charset=utf-8').send(await searchPapers(deps, q, limit));
   });

@@ -12,7 +12,7 @@ import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { cardList } from './paper-card.js';
-import { pager, pageCount } from './pager.js';
+import { pageHref, pager, pageCount } from './pager.js';
 import type { SearchParams } from '../params.js';
 import { SEARCH_QUERY_MAX } from '../../search/search-request.js';
 import { formatCount } from './format.js';
@@ -27,6 +27,8 @@ export interface SearchView {
   canonical: string;
   /** True when neither a query nor a filter was given (show the form only). */
   blank: boolean;
+  /** A corrected query when a word matched nothing ("Did you mean …?"). */
+  suggestion?: string;
 }
 
 const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
@@ -65,6 +67,7 @@ ${searchForm(p)}
 ${v.blank
     ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
     : html`<p class="result-count" role="status">${countText}</p>
+${v.suggestion ? html`<p class="suggestion">Did you mean <a href="${pageHref('/papers', searchQueryParams({ ...p, q: v.suggestion }), 1)}">${v.suggestion}</a>?</p>` : ''}
 ${cardList(v.cards, 'Try fewer or different words, or remove a filter.')}
 ${pager('/papers', searchQueryParams(p), p.page, pages)}`}`;
   const feedQuery = new URLSearchParams({ q: p.q }).toString();

@@ -40,6 +40,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
     let cards: ReturnType<typeof paperCard>[] = [];
     let total = 0;
     let totalIsEstimate = false;
+    let suggestion: string | undefined;
     if (!blank) {
       const res = await search.search({
         text: params.q,
@@ -50,6 +51,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       });
       total = res.total;
       totalIsEstimate = res.totalIsEstimate ?? false;
+      suggestion = res.suggestion;
       cards = res.hits.map((h) => paperCard(
         { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org },
         { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published', images: { mode: config.images, secret: config.secret } },
@@ -63,6 +65,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       pageSize: SEARCH_PAGE_SIZE,
       canonical: config.publicUrl + pageHref('/papers', searchQueryParams(params), params.page),
       blank,
+      suggestion,
     }, pageContext(req));
     return sendHtml(reply, page);
   });

@@ -45,6 +45,7 @@ function randomQuery(r: () => number): EngineQuery {
     q.dateTo = q.dateFrom + Math.floor(r() * 200);
   }
   if (r() < 0.05) must.push({ terms: ['wang'], authors: { near: 2 } });
+  if (r() < 0.03) must.push({ terms: ['li', 'wang'], authors: { near: 2 } });
   return q;
 }
 
@@ -66,6 +67,22 @@ test('pruned top-k equals exhaustive BM25 on 2000 random queries', () => {
     if (fast.length) nonEmpty++;
   }
   assert.ok(nonEmpty > 1300, `most queries have results (${nonEmpty})`);
+});
+
+test('any-word counts equal the number of documents exhaustive any-word scoring finds', () => {
+  const idx = buildIndex();
+  const r = rng(11);
+  let checked = 0;
+  for (let i = 0; i < 300; i++) {
+    const q = { ...randomQuery(r), mode: 'or' as const };
+    const all = idx.search(q, 1_000_000, { exhaustive: true });
+    assert.deepEqual(idx.countAny(q), { count: all.length, complete: true }, `query ${i} ${JSON.stringify(q)}`);
+    if (all.length > 3) {
+      assert.deepEqual(idx.countAny(q, 3), { count: 3, complete: false });
+      checked++;
+    }
+  }
+  assert.ok(checked > 100, `${checked} queries with more than 3 matches`);
 });
 
 test('a merge keeps the same results and drops deleted documents', () => {

@@ -59,10 +59,28 @@ describe('GET /api/papers/search', () => {
     }
   });
 
+  it('without q (or a blank one) answers the newest papers, as list_papers() expects', async () => {
+    for (const qs of ['', '?q=', '?q=%20%20', '?limit=3']) {
+      const res = await get(qs);
+      assert.equal(res.statusCode, 200, qs);
+      const items = res.json() as { paper: { publishedAt: string | null }; highlightedTitle: string }[];
+      assert.ok(items.length > 0, `${qs}: papers`);
+      const dates = items.map((i) => i.paper.publishedAt ?? '');
+      assert.deepEqual(dates, [...dates].sort().reverse(), `${qs}: newest first`);
+      assert.doesNotMatch(items[0].highlightedTitle, /<mark>/);
+    }
+    assert.equal(((await get('?limit=3')).json() as SearchItem[]).length, 3);
+  });
+
+  it('a query whose words no single paper holds still gets ranked answers, every-word matches first', async () => {
+    const every = (await get('?q=diffusion%20models')).json() as SearchItem[];
+    const sentence = (await get(`?q=${encodeURIComponent('papers that study diffusion for making pictures')}`)).json() as SearchItem[];
+    assert.ok(sentence.length > 0, 'a sentence finds papers though no paper has all its words');
+    assert.ok(sentence.some((i) => i.paper.id === '2506.01001'), 'the diffusion paper is among them');
+    assert.ok(every.length > 0);
+  });
+
   for (const [qs, param] of [
-    ['', 'q'],
-    ['?q=', 'q'],
-    ['?q=%20%20', 'q'],
     [`?q=${'a'.repeat(251)}`, 'q'],
     ['?q=x&limit=0', 'limit'],
     ['?q=x&limit=121', 'limit'],
