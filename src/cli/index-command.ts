@@ -6,19 +6,22 @@
  * backend's own FTS5 table (PAPERBOY_SEARCH=fts5).
  *
  * The old block-max index stays in place until the new one is complete: the
- * new one is built in `lexical.new/` and swapped in by renames, so a running
- * server keeps answering. `--threads N` builds alternate 250k-paper segments
- * in N worker threads.
+ * new one is built in `lexical.new/` and swapped in by renames, so a crash
+ * mid-build leaves the old one whole. A running `serve` owns the folder
+ * (search/index-lock.ts) and keeps it current itself: the command refuses to
+ * rebuild under it. `--threads N` builds alternate 250k-paper segments in N
+ * worker threads.
  *
  * Non-goals: choosing the engine (PAPERBOY_SEARCH does).
  */
 import type { Command } from 'commander';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { BlockMaxEngine, lexicalIndexDir } from '../search/block-max-engine.js';
+import { acquireIndexLock, lockOwner } from '../search/index-lock.js';
 import { LexicalIndex } from '../search/index/lexical-index.js';
 
 interface IndexOptions { lexical?: boolean; fts5?: boolean; db?: string; progress: boolean; threads?: string }
@@ -62,6 +65,13 @@ export function registerIndex(program: Command): void {
 
 async function rebuildLexical(indexDir: string, changes: Parameters<typeof BlockMaxEngine.open>[0]['changes'], opts: { threads: number; progress: boolean }): Promise<void> {
   const target = lexicalIndexDir(indexDir);
+  // The folder's owner (a running serve) writes into it: rebuilding under it would mix two indexes.
+  mkdirSync(target, { recursive: true });
+  const lock = acquireIndexLock(target);
+  if (!lock) {
+    const owner = lockOwner(target);
+    throw new Error(`paperboy serve (pid ${owner?.pid ?? '?'}) owns ${target} and keeps it current by itself; stop it first to rebuild`);
+  }
   const building = `${target}.new`;
   rmSync(building, { recursive: true, force: true });
   const bar = opts.progress ? new cliProgress.SingleBar({ format: 'indexing {bar} {value}/{total} papers {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
@@ -82,6 +92,7 @@ async function rebuildLexical(indexDir: string, changes: Parameters<typeof Block
   if (existsSync(target)) renameSync(target, old);
   renameSync(building, target);
   rmSync(old, { recursive: true, force: true });
+  lock.release(); // its file went with the old folder
   const s = LexicalIndex.open(target);
   const docs = s.liveDocs;
   s.close();

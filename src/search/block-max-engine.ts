@@ -17,10 +17,16 @@
  * follow() in the background, in batches that yield to requests, while
  * searches answer from the index as it is.
  *
+ * One process owns an index folder (index-lock.ts): it writes segments and
+ * merges. Another process started on the same database (a second `serve`)
+ * follows: it opens the owner's segments read-only, applies the feed's
+ * newer changes in memory, reloads when the owner's manifest changes, and
+ * takes over when the owner is gone. Two writers never share a folder.
+ *
  * Non-goals: parsing text (domain/query-parser.ts), loading papers and
  * choosing words for similar papers (search-service.ts).
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeFeed, PaperText } from '../store/change-feed.js';
 import type { LexicalEngine, LexicalRequest, LexicalResult } from '../store/lexical-engine.js';
@@ -29,6 +35,7 @@ import { porterStem } from '../domain/tokenize.js';
 import { ParallelSegmentWriter } from './index/parallel-segment-writer.js';
 import { LexicalIndex, type ClauseSpec, type EngineHit, type EngineQuery } from './index/lexical-index.js';
 import { dayNumber, type IndexDoc } from './index/segment-builder.js';
+import { acquireIndexLock, lockOwner, type IndexLock } from './index-lock.js';
 
 /**
  * A rebuild writes a segment every this many papers and keeps them (no
@@ -90,25 +97,88 @@ export interface BlockMaxSources {
   upvotes: () => Promise<Map<number, number>>;
 }
 
+export type IndexRole = 'owner' | 'follower' | 'memory';
+
+function manifestStamp(dir: string): number {
+  try {
+    return statSync(join(dir, 'manifest.json')).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 export class BlockMaxEngine implements LexicalEngine {
   readonly name = 'engine';
   private catchingUp: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lock: IndexLock | null = null;
+  private dir: string | null = null;
+  private stamp = 0;
 
-  constructor(readonly index: LexicalIndex, private readonly src: BlockMaxSources) {}
+  constructor(public index: LexicalIndex, private readonly src: BlockMaxSources) {}
+
+  /** Whether this process writes the index folder, follows another's, or keeps it in memory. */
+  get role(): IndexRole {
+    return this.dir === null ? 'memory' : this.lock ? 'owner' : 'follower';
+  }
 
   /**
    * Opens the index in `indexDir` (in memory when null) and brings it up to
    * the feed's head: an index never built is built here (run `paperboy
-   * index` beforehand on large databases: it shows progress).
+   * index` beforehand on large databases: it shows progress). When another
+   * live process owns the folder, this one follows it read-only.
    */
   static async open(src: BlockMaxSources, indexDir: string | null): Promise<BlockMaxEngine> {
-    if (indexDir !== null) removeLegacyLayout(indexDir);
-    const index = indexDir === null ? LexicalIndex.inMemory() : LexicalIndex.open(lexicalIndexDir(indexDir));
+    if (indexDir === null) {
+      const engine = new BlockMaxEngine(LexicalIndex.inMemory(), src);
+      await engine.rebuild();
+      return engine;
+    }
+    removeLegacyLayout(indexDir);
+    const dir = lexicalIndexDir(indexDir);
+    mkdirSync(dir, { recursive: true });
+    const lock = acquireIndexLock(dir);
+    const hasManifest = existsSync(join(dir, 'manifest.json'));
+    // A follower with no manifest yet (the owner is still building) builds its own copy in memory.
+    const index = lock ? LexicalIndex.open(dir) : hasManifest ? LexicalIndex.open(dir, undefined, { readonly: true }) : LexicalIndex.inMemory();
     const engine = new BlockMaxEngine(index, src);
+    engine.lock = lock;
+    engine.dir = dir;
+    engine.stamp = manifestStamp(dir);
     if (index.changeSeq === 0 && index.liveDocs === 0) await engine.rebuild();
     else await engine.catchUp();
     return engine;
+  }
+
+  /**
+   * A follower: reloads the owner's segments when its manifest changed, and
+   * becomes the owner when the owner's process is gone. Called by follow().
+   */
+  private async refresh(): Promise<void> {
+    if (!this.dir || this.lock) return;
+    if (!lockOwner(this.dir)) {
+      const lock = acquireIndexLock(this.dir);
+      if (lock) {
+        const next = LexicalIndex.open(this.dir);
+        await this.swap(next);
+        this.lock = lock;
+        if (next.changeSeq === 0 && next.liveDocs === 0) await this.rebuild();
+        return;
+      }
+    }
+    const stamp = manifestStamp(this.dir);
+    if (stamp !== 0 && stamp !== this.stamp) {
+      this.stamp = stamp;
+      await this.swap(LexicalIndex.open(this.dir, undefined, { readonly: true }));
+    }
+  }
+
+  /** Replaces the index by `next`, brought up to the feed first; the old one is closed. */
+  private async swap(next: LexicalIndex): Promise<void> {
+    const old = this.index;
+    this.index = next;
+    await this.catchUp();
+    old.close();
   }
 
   /**
@@ -193,9 +263,13 @@ export class BlockMaxEngine implements LexicalEngine {
   /** Starts the background loop that applies new changes (serve); stop with close(). */
   follow(intervalMs = FOLLOW_INTERVAL_MS): void {
     if (this.timer) return;
+    let busy = false;
     this.timer = setInterval(() => {
-      if (this.catchingUp) return;
-      this.catchUp(CATCH_UP_BATCH).catch((err) => console.error(`paperboy: search index catch-up failed: ${err instanceof Error ? err.message : String(err)}`));
+      if (busy || this.catchingUp) return;
+      busy = true;
+      this.refresh().then(() => this.catchUp(CATCH_UP_BATCH))
+        .catch((err) => console.error(`paperboy: search index catch-up failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => { busy = false; });
     }, intervalMs);
     this.timer.unref();
   }
@@ -211,6 +285,8 @@ export class BlockMaxEngine implements LexicalEngine {
     this.timer = null;
     while (this.catchingUp) await this.catchingUp;
     this.index.close();
+    this.lock?.release();
+    this.lock = null;
   }
 
   private engineQuery(req: LexicalRequest): EngineQuery {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Backend, HealthCheck } from '../store/backend.js';
 import { lexicalIndexDir } from './block-max-engine.js';
 import { LexicalIndex } from './index/lexical-index.js';
+import { lockOwner } from './index-lock.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -36,7 +37,8 @@ export async function lexicalIndexChecks(backend: Backend): Promise<HealthCheck[
     const lag = Math.max(0, head - index.changeSeq);
     const dup = index.duplicateKeys();
     const live = index.liveDocs;
-    const where = `${n(live)} papers in ${index.segmentCount} segment${index.segmentCount === 1 ? '' : 's'}`;
+    const owner = lockOwner(dir);
+    const where = `${n(live)} papers in ${index.segmentCount} segment${index.segmentCount === 1 ? '' : 's'}${owner ? ` (written by pid ${owner.pid})` : ''}`;
     if (dup > 0) {
       return [{ level: 'fail', name: 'search index', message: `${where}, ${n(dup)} indexed twice: rebuild it with paperboy index` }];
     }

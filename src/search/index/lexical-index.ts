@@ -196,6 +196,9 @@ export class LexicalIndex {
    */
   readonly counters = { tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0 };
 
+  /** Opened read-only: flush, merge and commit write nothing (a follower of another process's index). */
+  readOnly = false;
+
   private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
     this.memory = new SegmentBuilder(weights);
   }
@@ -219,6 +222,7 @@ export class LexicalIndex {
       throw new Error(`${dir} holds an index of an older format: rebuild it with \`paperboy index --lexical\``);
     }
     const idx = new LexicalIndex(dir, manifest ? manifest.weights : weights);
+    idx.readOnly = opts.readonly ?? false;
     if (manifest) {
       idx.nextId = manifest.nextId;
       idx.changeSeq = idx.durableSeq = manifest.changeSeq;
@@ -234,12 +238,12 @@ export class LexicalIndex {
         idx.segments.push({ seg, deleted, delCount, delGen: s.delGen, dirtyDeletes: false, filterCache: new Map() });
       }
     }
-    const live = new Set<string>(['manifest.json']);
+    const live = new Set<string>(['manifest.json', 'owner.lock']);
     for (const s of idx.segments) {
       live.add(`${s.seg.name}.seg`);
       if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
     }
-    if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
+    if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f) && !f.includes('.tmp-')) rmSync(join(dir, f), { force: true });
     return idx;
   }
 
@@ -347,6 +351,7 @@ export class LexicalIndex {
 
   /** Turns the memory segment into a segment (written to disk when persistent) and commits. */
   flush(): void {
+    if (this.readOnly) return; // a follower keeps its changes in memory; the owner writes the files
     const m = this.memorySegment();
     if (m) {
       const name = `seg-${String(this.nextId++).padStart(6, '0')}`;
@@ -390,7 +395,7 @@ export class LexicalIndex {
 
   /** Writes changed deleted-docs bitsets and the manifest (atomically). */
   commit(): void {
-    if (!this.dir) return;
+    if (!this.dir || this.readOnly) return;
     for (const s of this.segments) {
       if (!s.dirtyDeletes) continue;
       s.delGen++;
@@ -403,7 +408,7 @@ export class LexicalIndex {
     };
     writeFileAtomic(join(this.dir, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
     // Old deleted-docs generations and merged-away segments are no longer listed: remove them.
-    const live = new Set<string>(['manifest.json']);
+    const live = new Set<string>(['manifest.json', 'owner.lock']);
     for (const s of this.segments) {
       live.add(`${s.seg.name}.seg`);
       if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
@@ -417,6 +422,7 @@ export class LexicalIndex {
    * `factor` segments of similar size, or everything when `all` is set.
    */
   merge(opts: { all?: boolean; factor?: number; maxDocs?: number } = {}): boolean {
+    if (this.readOnly) return false;
     const factor = opts.factor ?? 8;
     const maxDocs = opts.maxDocs ?? MAX_MERGED_DOCS;
     let from = -1;
