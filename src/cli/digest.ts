@@ -56,6 +56,17 @@ async function toEml(config: Config, to: string, m: RenderedMessage): Promise<Bu
   return info.message as Buffer;
 }
 
+/**
+ * Digest links are built on PUBLIC_URL; a CLI run (cron, a shell) often lacks
+ * the variable `serve` has, and would mail links to localhost. Say so on
+ * stderr (the mail still goes out: a local test run may want exactly that).
+ */
+export function warnLocalLinks(config: Config, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.PUBLIC_URL) return;
+  process.stderr.write(`paperboy: warning: PUBLIC_URL is not set for this command, so the digest's links point at ${config.publicUrl}; ` +
+    'set PUBLIC_URL to the site\'s public address (as for serve) before sending digests to subscribers\n');
+}
+
 export function registerDigest(program: Command): void {
   const digest = program.command('digest').description('email digests of trending papers: preview, run, status');
 
@@ -69,6 +80,7 @@ export function registerDigest(program: Command): void {
     .option('--out <file>', 'write to a file: .html (HTML part), .txt (text part), anything else a full .eml message')
     .action(async (opts: CommonOptions & { email?: string; date?: string; frequency?: string; out?: string }) => {
       const config = loadConfig({ db: opts.db });
+      warnLocalLinks(config);
       if (opts.frequency !== undefined && !isFrequency(opts.frequency)) throw new ConfigError('--frequency must be daily or weekly');
       await withStore(config, async (store, subs) => {
         const sub = opts.email ? await subs.findByEmail(opts.email) : null;
@@ -108,6 +120,7 @@ export function registerDigest(program: Command): void {
     .option('--concurrency <n>', 'messages in flight at once (default 2)')
     .action(async (opts: CommonOptions & { date?: string; frequency?: string; dryRun?: boolean; concurrency?: string }) => {
       const config = loadConfig({ db: opts.db });
+      warnLocalLinks(config);
       const date = parseDate(opts.date);
       if (opts.frequency !== undefined && !isFrequency(opts.frequency)) throw new ConfigError('--frequency must be daily or weekly');
       const concurrency = parsePositive(opts.concurrency, '--concurrency', 2);

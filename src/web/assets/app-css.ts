@@ -49,7 +49,7 @@ mark{background:var(--mark-bg);color:var(--mark-text);padding:0 .1em;border-radi
 .site-nav ul{display:flex;gap:.25rem 1rem;list-style:none;margin:0;padding:0;flex-wrap:wrap}
 .site-nav a{color:var(--text);text-decoration:none;padding:.25rem 0}
 .site-nav a:hover,.site-nav a[aria-current=page]{color:var(--accent);text-decoration:underline}
-.header-search{display:flex;gap:.25rem;flex:1 1 14rem;max-width:24rem}
+.header-search{display:flex;gap:.25rem;flex:1 1 15rem;max-width:26rem}
 input,select,button{font:inherit;color:var(--text);background:var(--card);border:1px solid var(--border);border-radius:.4rem;padding:.35rem .55rem}
 input[type=search],input[type=email]{flex:1;min-width:0}
 button,.button{cursor:pointer;background:var(--accent-bg);color:var(--accent);border-color:var(--accent);font-weight:600;text-decoration:none;display:inline-block;border-radius:.4rem;padding:.35rem .7rem;border-width:1px;border-style:solid}
@@ -75,10 +75,6 @@ h3{font-size:1.05rem;margin:0 0 .35rem;line-height:1.35}
 .period-nav .arrow{display:inline-flex;align-items:center;justify-content:center;width:2.2rem;height:2.2rem;border:1px solid var(--border);border-radius:50%;text-decoration:none;background:var(--card);color:var(--text)}
 .period-nav .arrow[aria-disabled=true]{opacity:.45}
 .period-nav .current{font-weight:600;min-width:9rem;text-align:center}
-.switch{display:inline-flex;border:1px solid var(--border);border-radius:.5rem;overflow:hidden;background:var(--card)}
-.switch a{padding:.35rem .8rem;text-decoration:none;color:var(--text);border-right:1px solid var(--border)}
-.switch a:last-child{border-right:0}
-.switch a[aria-current=page]{background:var(--accent-bg);color:var(--accent);font-weight:600}
 /* cards */
 .cards{list-style:none;margin:0;padding:0;display:grid;gap:.9rem;grid-template-columns:1fr}
 @media (min-width:52rem){.cards{grid-template-columns:1fr 1fr}}
@@ -105,6 +101,12 @@ a.badge:hover{color:var(--accent)}
 /* subscribe box */
 .subscribe{margin-top:2rem;padding:1rem;border:1px solid var(--border);border-radius:.75rem;background:var(--surface)}
 .subscribe h2{margin-top:0}
+/* fieldsets of the subscribe and manage forms: no browser frame, even spacing between choices */
+fieldset.field{border:0;padding:0;margin:0 0 1.1rem;min-width:0}
+fieldset.field legend{font-weight:600;padding:0;margin:0 0 .4rem}
+fieldset.field > label{display:flex;align-items:center;gap:.5rem;padding:.2rem 0}
+fieldset.field input[type=radio]{margin:0;flex:none;width:1rem;height:1rem}
+fieldset.field .field{margin-bottom:.6rem}
 .subscribe form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}
 .field{display:flex;flex-direction:column;gap:.2rem;font-size:.875rem}
 .field.grow{flex:1 1 14rem}
@@ -138,11 +140,18 @@ details.cite pre{overflow-x:auto;font-size:.82rem;background:var(--card);padding
 .error-page .code{font-size:3rem;font-weight:800;color:var(--accent);margin:0}
 @media (max-width:40rem){
   h1{font-size:1.35rem}
+  /* phone header in three short rows: brand, account, theme · search · the lists */
+  .site-header .wrap{gap:.35rem .6rem;padding-top:.4rem;padding-bottom:.45rem}
   .header-search{max-width:none;flex-basis:100%;order:3}
+  /* room for the whole placeholder at 320–360 px: a slimmer button and box padding */
+  .header-search button{padding:.3rem .5rem;font-size:.9rem}
+  .header-search input{padding-left:.45rem;padding-right:.3rem}
+  .site-nav{order:4;flex-basis:100%}
+  .site-nav ul{justify-content:space-between;gap:0}
+  .site-nav a{padding:.1rem 0;font-size:.95rem}
+  .theme-switch button{padding:.1rem .35rem}
   .list-head{flex-direction:column;align-items:stretch}
   .period-nav{justify-content:space-between}
-  .switch{display:flex}
-  .switch a{flex:1;text-align:center;padding:.4rem .3rem}
   .card{padding:.75rem}
 }
 @media (prefers-reduced-motion:no-preference){a,button{transition:color .1s,background-color .1s}}

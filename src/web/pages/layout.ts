@@ -37,6 +37,12 @@ export interface LayoutOptions {
   nav?: NavSection;
   /** Value of the header search box (on the search page). */
   query?: string;
+  /**
+   * Where Daily/Weekly/Monthly/Trending go from this page (a list page points
+   * them at the periods holding the day it shows); default: the latest ones.
+   * The header's navigation is the one period switch: list pages have no second one.
+   */
+  navHrefs?: Partial<Record<'daily' | 'weekly' | 'monthly' | 'trending', string>>;
   /** Demo papers in the database: a banner says so on every page while > 0. */
   demo?: number;
   /** The signed-in user (header shows their name and Settings), or null/absent (Log in · Sign up). */
@@ -85,11 +91,11 @@ ${(o.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" ti
 <header class="site-header"><div class="wrap">
 <a class="brand" href="/">paper<span>boy</span></a>
 <nav class="site-nav" aria-label="Main"><ul>
-${navLink('/papers', 'Daily', o.nav === 'daily')}${navLink('/papers/week', 'Weekly', o.nav === 'weekly')}${navLink('/papers/month', 'Monthly', o.nav === 'monthly')}${navLink('/papers/trending', 'Trending', o.nav === 'trending')}
+${navLink(o.navHrefs?.daily ?? '/papers', 'Daily', o.nav === 'daily')}${navLink(o.navHrefs?.weekly ?? '/papers/week', 'Weekly', o.nav === 'weekly')}${navLink(o.navHrefs?.monthly ?? '/papers/month', 'Monthly', o.nav === 'monthly')}${navLink(o.navHrefs?.trending ?? '/papers/trending', 'Trending', o.nav === 'trending')}
 </ul></nav>
 <form class="header-search" role="search" method="get" action="/papers">
 <label class="sr-only" for="site-q">Search papers</label>
-<input id="site-q" type="search" name="q" value="${o.query ?? ''}" placeholder="Search papers or paste an arXiv id" maxlength="250">
+<input id="site-q" type="search" name="q" value="${o.query ?? ''}" placeholder="Search or paste an arXiv id" maxlength="250">
 <button type="submit">Search</button>
 </form>
 ${accountNav(o.user ?? null, back)}

@@ -1,13 +1,14 @@
 /**
  * The daily / weekly / monthly / trending list pages: a header with the
- * period and prev/next arrows, the Daily/Weekly/Monthly/Trending switch, the
- * cards, paging, and the subscribe box.
+ * period and prev/next arrows, the cards, paging, and the subscribe box. The
+ * site header's Daily/Weekly/Monthly/Trending links are the period switch
+ * (pointed at the periods holding the day shown), so it appears once.
  *
  * Goals: one renderer for the four kinds, plain links for every move (no
  * JavaScript). Non-goals: choosing the papers (list-routes.ts asks the store).
  */
 import type { DailyItem } from '../../store/store.js';
-import { html, raw, type SafeHtml } from '../../html/html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 import { layout, type NavSection } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { cardList, paperCard } from './paper-card.js';
@@ -30,7 +31,7 @@ export interface ListView {
   periodLabel: string;
   prev: NavLink | null;
   next: NavLink | null;
-  /** Where the Daily/Weekly/Monthly/Trending switch goes from this page. */
+  /** Where the header's Daily/Weekly/Monthly/Trending links go from this page (the one period switch). */
   switchHrefs: Record<ListKind, string>;
   items: DailyItem[];
   /** The cards already rendered (list-routes.ts keeps them in its short cache); rendered from `items` when absent. */
@@ -63,12 +64,6 @@ function arrow(link: NavLink | null, symbol: string, fallback: string): SafeHtml
   return html`<a class="arrow" href="${link.href}" rel="${symbol === '‹' ? 'prev' : 'next'}" aria-label="${link.label}" title="${link.label}"><span aria-hidden="true">${symbol}</span></a>`;
 }
 
-function periodSwitch(current: ListKind, hrefs: Record<ListKind, string>): SafeHtml {
-  const kinds: [ListKind, string][] = [['day', 'Daily'], ['week', 'Weekly'], ['month', 'Monthly'], ['trending', 'Trending']];
-  return html`<nav class="switch" aria-label="List period">${kinds.map(([k, label]) =>
-    html`<a href="${hrefs[k]}"${k === current ? raw(' aria-current="page"') : ''}>${label}</a>`)}</nav>`;
-}
-
 /** The card list of a list page (cacheable: it does not depend on the visitor). */
 export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy): SafeHtml {
   return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day', images })), emptyText);
@@ -82,7 +77,6 @@ export function renderListPage(v: ListView, ctx: PageContext): string {
 <h1>${TITLES[v.kind]}</h1>
 <div class="period-nav">${v.kind === 'trending' ? '' : arrow(v.prev, '‹', 'No earlier papers')}<span class="current" aria-live="polite">${v.periodLabel}</span>${v.kind === 'trending' ? '' : arrow(v.next, '›', 'No later papers')}</div>
 </div>
-${periodSwitch(v.kind, v.switchHrefs)}
 </div>
 ${v.note ? html`<p class="muted">${v.note}</p>` : ''}
 ${v.total > 0 ? html`<p class="result-count">${plural(v.total, 'paper')}${pages > 1 ? ` · page ${v.page} of ${pages}` : ''}</p>` : ''}
@@ -99,6 +93,7 @@ ${subscribeBox(v.csrfToken, v.kind === 'day' ? 'daily' : 'weekly')}`;
     user: ctx.user,
     path: ctx.path,
     demo: ctx.demo,
+    navHrefs: { daily: v.switchHrefs.day, weekly: v.switchHrefs.week, monthly: v.switchHrefs.month, trending: v.switchHrefs.trending },
     nav: NAV[v.kind],
   });
 }

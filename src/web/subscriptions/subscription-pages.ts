@@ -37,7 +37,7 @@ function frequencyField(f: Frequency): SafeHtml {
   const opt = (value: Frequency, label: string) =>
     html`<label><input type="radio" name="frequency" value="${value}"${f === value ? html` checked` : ''}> ${label}</label>`;
   return html`<fieldset class="field"><legend>How often</legend>
-${opt('daily', 'Daily, on weekdays (yesterday’s trending papers)')}<br>
+${opt('daily', 'Daily, on weekdays (yesterday’s trending papers)')}
 ${opt('weekly', 'Weekly, on Mondays (last week’s trending papers)')}
 </fieldset>`;
 }
