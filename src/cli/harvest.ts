@@ -3,7 +3,8 @@
  * pulls new papers of one category from arXiv's OAI-PMH service, politely,
  * resumable (see ingest/harvest-arxiv.ts). Prints one progress line per page.
  *
- * Non-goals: other sources (a subcommand each when they come).
+ * `paperboy harvest hf [--endpoint URL] [--from DAY] [--to DAY]`: follows a
+ * Hub-compatible Daily Papers list day by day (see ingest/harvest-hf.ts).
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
@@ -12,6 +13,7 @@ import { PoliteHttpClient } from '../ingest/http-fetch.js';
 import { DEFAULT_OAI_URL, harvestArxiv, HarvestError } from '../ingest/harvest-arxiv.js';
 import { parseOaiPage } from '../ingest/arxiv-oai.js';
 import { importItems } from '../ingest/importer.js';
+import { DEFAULT_HF_ENDPOINT, harvestHf, HfHarvestError } from '../ingest/harvest-hf.js';
 
 interface HarvestArxivOptions {
   category: string;
@@ -26,7 +28,7 @@ interface HarvestArxivOptions {
 export function registerHarvest(program: Command): void {
   const harvest = program
     .command('harvest')
-    .description('pull new papers from a live source (now: arxiv)');
+    .description('pull new papers from a live source: arxiv (OAI-PMH) or hf (a Hub-compatible daily list)');
   harvest
     .command('arxiv')
     .description('harvest one arXiv category over OAI-PMH; a stopped harvest resumes where it stopped')
@@ -68,6 +70,37 @@ export function registerHarvest(program: Command): void {
         });
         log(`done${result.resumed ? ' (resumed)' : ''}: ${result.pages} pages, ${result.seen} records listed, ${result.kept} in ` +
           `${opts.category}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejected}`);
+      } finally {
+        await backend.close();
+      }
+    });
+
+  harvest
+    .command('hf')
+    .description('follow a Daily Papers list from a Hub-compatible endpoint, day by day (every page); re-run to resume and to refresh upvotes')
+    .option('--endpoint <url>', `Hub-compatible endpoint (the Hub, or another paperboy; env HF_ENDPOINT, default ${DEFAULT_HF_ENDPOINT})`)
+    .option('--from <day>', 'first day YYYY-MM-DD (default: the last day harvested, else 7 days ago)')
+    .option('--to <day>', 'last day YYYY-MM-DD (default: today, UTC)')
+    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--delay-ms <n>', 'pause between requests in ms', '1000')
+    .action(async (opts: { endpoint?: string; from?: string; to?: string; db?: string; delayMs: string }) => {
+      const delay = Number(opts.delayMs);
+      if (!Number.isInteger(delay) || delay < 0) throw new HfHarvestError(`--delay-ms must be a whole number of milliseconds, got "${opts.delayMs}"`);
+      const endpoint = opts.endpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
+      const config = loadConfig({ db: opts.db });
+      const log = (line: string) => process.stdout.write(`harvest hf: ${line}\n`);
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const client = new PoliteHttpClient({
+        minDelayMs: delay,
+        onRetry: (r) => log(`${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt + 1})`),
+      });
+      try {
+        const r = await harvestHf(backend.store, { endpoint, from: opts.from ?? null, to: opts.to ?? null }, {
+          fetchText: async (url) => (await client.getText(url)).body,
+          importItems: (s, items, o) => importItems(s, items, { ...o, onDemoRemoved: (n) => log(`removed the demo corpus (${n} papers) before importing real papers`) }),
+          log,
+        });
+        log(`done: ${r.from} to ${r.to}, ${r.days} days, ${r.pages} pages: added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`);
       } finally {
         await backend.close();
       }
