@@ -15,6 +15,7 @@ import type { ChangeFeed } from './change-feed.js';
 import type { LexicalEngine } from './lexical-engine.js';
 import type { Store } from './store.js';
 import type { SubscriptionStore } from './subscription-store.js';
+import type { VoteStore } from './vote-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -47,6 +48,8 @@ export interface Backend {
   readonly subscriptions: SubscriptionStore;
   /** Users, sessions, mailed tokens, API tokens, roles. */
   readonly accounts: AccountStore;
+  /** One upvote per user per paper. */
+  readonly votes: VoteStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

@@ -20,9 +20,16 @@ export interface PaperDetail {
   /** The daily lists it was featured on, newest first. */
   daily: DailyEntry[];
   org: Organization | null;
+  /**
+   * The counts shown for the paper: its newest daily entry's (the imported
+   * count plus local votes), or — for a paper never on a daily list — its
+   * local votes and comments alone.
+   */
+  upvotes: number;
+  numComments: number;
 }
 
-/** One card of a daily/weekly/monthly list. */
+/** One card of a daily/weekly/monthly list. Its entry's upvotes are the imported count plus local votes. */
 export interface DailyItem {
   paper: Paper;
   entry: DailyEntry;

@@ -15,9 +15,11 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { SubscriptionStore } from '../store/subscription-store.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { VoteStore } from '../store/vote-store.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
 import { installAccounts } from './auth/account-routes.js';
+import { communityRoutes } from './community/routes.js';
 import { LoginRequired, loginPath } from './auth/current-user.js';
 import type { SearchService } from '../search/search-service.js';
 import { HttpError } from './http-error.js';
@@ -36,6 +38,7 @@ export interface AppDeps {
   store: Store;
   subscriptions: SubscriptionStore;
   accounts: AccountStore;
+  votes: VoteStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -49,8 +52,8 @@ export interface AppDeps {
 }
 
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts'> {
-  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts };
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes'> {
+  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes };
 }
 
 /** Route modules receive the deps with a clock always present. */
@@ -133,5 +136,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedRoutes, { deps: routeDeps });
   await app.register(subscriptionRoutes, { deps: routeDeps });
   await app.register(pageRoutes, { deps: routeDeps });
+  await app.register(communityRoutes, { deps: routeDeps });
   return app;
 }

@@ -16,6 +16,7 @@ import { SqliteChangeFeed } from './sqlite-change-feed.js';
 import { SqliteFts5Engine } from './sqlite-search.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
+import { SqliteVoteStore } from './sqlite-vote-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -32,6 +33,7 @@ export class SqliteBackend implements Backend {
   readonly store: SqliteStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly accounts: SqliteAccountStore;
+  readonly votes: SqliteVoteStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -41,6 +43,7 @@ export class SqliteBackend implements Backend {
     this.location = this.store.location;
     this.subscriptions = new SqliteSubscriptionStore(this.store.db);
     this.accounts = new SqliteAccountStore(this.store.db);
+    this.votes = new SqliteVoteStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

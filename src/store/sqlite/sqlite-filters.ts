@@ -34,7 +34,7 @@ export function filterSql(f: LexicalFilters): { where: string; params: Record<st
 
 /** The upvotes column expression a non-relevance sort needs ('' for newest). */
 export function upvotesColumn(sort: LexicalSort): string {
-  return sort === 'upvotes' ? ', (SELECT MAX(d.upvotes) FROM daily_entries d WHERE d.paper_id = p.id) AS upvotes' : '';
+  return sort === 'upvotes' ? ', (SELECT MAX(d.upvotes + d.local_upvotes) FROM daily_entries d WHERE d.paper_id = p.id) AS upvotes' : '';
 }
 
 /** ORDER BY for a sort (NULLs sort lowest in SQLite, so DESC puts papers without a date or upvotes last). */

@@ -230,6 +230,37 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE papers ADD COLUMN thumbnail TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'upvotes: one per user per paper, counted on each daily entry',
+    sql: `
+      -- The primary key is the rule "one upvote per user per paper". A paper that takes an arXiv id
+      -- keeps its votes (ON UPDATE CASCADE), as its daily entries do.
+      CREATE TABLE votes (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX votes_paper ON votes(paper_id);
+      CREATE INDEX votes_user_time ON votes(user_id, created_at);
+      -- Local votes beside the imported count: an import overwrites daily_entries.upvotes (the
+      -- source's count) and never this column, so re-importing a day loses no vote. The shown count
+      -- is upvotes + local_upvotes. Kept by triggers in the vote's own transaction.
+      ALTER TABLE daily_entries ADD COLUMN local_upvotes INTEGER NOT NULL DEFAULT 0;
+      CREATE TRIGGER votes_count_insert AFTER INSERT ON votes BEGIN
+        UPDATE daily_entries SET local_upvotes = local_upvotes + 1 WHERE paper_id = new.paper_id;
+      END;
+      CREATE TRIGGER votes_count_delete AFTER DELETE ON votes BEGIN
+        UPDATE daily_entries SET local_upvotes = local_upvotes - 1 WHERE paper_id = old.paper_id;
+      END;
+      -- A paper upvoted before it joined a daily list brings its votes to the new entry.
+      CREATE TRIGGER daily_entries_votes_init AFTER INSERT ON daily_entries BEGIN
+        UPDATE daily_entries SET local_upvotes = (SELECT COUNT(*) FROM votes WHERE paper_id = new.paper_id)
+        WHERE rowid = new.rowid;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

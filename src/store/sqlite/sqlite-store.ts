@@ -153,6 +153,15 @@ export function ftsColumns(p: Paper): [string, string, string] {
   return [p.title, p.authors.map((a) => a.name).join(', '), p.abstract];
 }
 
+/**
+ * The columns of a daily entry as shown: the imported upvote count plus the paper's local votes
+ * (`local_upvotes`, kept by the votes triggers). `e` is the table's alias.
+ */
+function shownDailyColumns(e: string): string {
+  return `${e}.paper_id, ${e}.day, ${e}.submitted_at, ${e}.submitter_user, ${e}.submitter_fullname, ${e}.submitter_avatar, ` +
+    `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments`;
+}
+
 /** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
 const FTS5_CURRENT = 'fts5.current';
 
@@ -205,9 +214,10 @@ export class SqliteStore implements Store {
       orgGet: db.prepare('SELECT * FROM organizations WHERE name = ?'),
       orgGetNocase: db.prepare('SELECT * FROM organizations WHERE name = ? COLLATE NOCASE ORDER BY name LIMIT 1'),
       papersByKeys: db.prepare('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))'),
-      dailyOfPapers: db.prepare('SELECT * FROM daily_entries WHERE paper_id IN (SELECT value FROM json_each(?)) ORDER BY day DESC'),
-      upvotesByKey: db.prepare(`SELECT p.pk AS pk, MAX(d.upvotes) AS up FROM daily_entries d JOIN papers p ON p.id = d.paper_id
+      dailyOfPapers: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id IN (SELECT value FROM json_each(?)) ORDER BY d.day DESC`),
+      upvotesByKey: db.prepare(`SELECT p.pk AS pk, MAX(d.upvotes + d.local_upvotes) AS up FROM daily_entries d JOIN papers p ON p.id = d.paper_id
         GROUP BY p.pk`),
+      localVotesOf: db.prepare('SELECT paper_id, COUNT(*) AS n FROM votes WHERE paper_id IN (SELECT value FROM json_each(?)) GROUP BY paper_id'),
       orgUpsert: db.prepare(`INSERT INTO organizations (name, fullname, avatar_url) VALUES (?, ?, ?)
         ON CONFLICT(name) DO UPDATE SET fullname = COALESCE(excluded.fullname, fullname),
           avatar_url = COALESCE(excluded.avatar_url, avatar_url)`),
@@ -221,7 +231,7 @@ export class SqliteStore implements Store {
           submitter_avatar = COALESCE(excluded.submitter_avatar, submitter_avatar),
           upvotes = excluded.upvotes, num_comments = excluded.num_comments`),
       papersByIds: db.prepare('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
-      dailyOfPaper: db.prepare('SELECT * FROM daily_entries WHERE paper_id = ? ORDER BY day DESC'),
+      dailyOfPaper: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id = ? ORDER BY d.day DESC`),
       latestDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries'),
       prevDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE day < ?'),
       nextDay: db.prepare('SELECT MIN(day) AS day FROM daily_entries WHERE day > ?'),
@@ -340,7 +350,21 @@ export class SqliteStore implements Store {
     const paper = rowToPaper(row);
     const daily = (this.stmts.dailyOfPaper.all(id) as DailyRow[]).map(rowToEntry);
     const org = paper.organization ? await this.getOrganization(paper.organization) : null;
-    return { paper, daily, org };
+    return { paper, daily, org, ...this.shownCounts(daily, this.localCounts(daily.length ? [] : [paper.id]), paper.id) };
+  }
+
+  /** Local votes of papers (only those with any), for papers never on a daily list. */
+  private localCounts(ids: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (ids.length === 0) return out;
+    for (const r of this.stmts.localVotesOf.all(JSON.stringify(ids)) as { paper_id: string; n: number }[]) out.set(r.paper_id, r.n);
+    return out;
+  }
+
+  /** A paper's shown counts: its newest daily entry's (imported + local), or its local ones alone when never listed. */
+  private shownCounts(daily: DailyEntry[], local: Map<string, number>, id: string): { upvotes: number; numComments: number } {
+    const e = daily[0];
+    return e ? { upvotes: e.upvotes, numComments: e.numComments } : { upvotes: local.get(id) ?? 0, numComments: 0 };
   }
 
   async getPapers(ids: string[]): Promise<Paper[]> {
@@ -363,6 +387,7 @@ export class SqliteStore implements Store {
       else daily.set(d.paper_id, [rowToEntry(d)]);
     }
     const orgs = new Map<string, Organization | null>();
+    const local = this.localCounts(rows.filter((r) => !daily.has(r.id)).map((r) => r.id));
     for (const r of rows) {
       const paper = rowToPaper(r);
       let org: Organization | null = null;
@@ -370,7 +395,8 @@ export class SqliteStore implements Store {
         if (!orgs.has(paper.organization)) orgs.set(paper.organization, await this.getOrganization(paper.organization));
         org = orgs.get(paper.organization) ?? null;
       }
-      out.set(r.pk, { paper, daily: daily.get(paper.id) ?? [], org });
+      const entries = daily.get(paper.id) ?? [];
+      out.set(r.pk, { paper, daily: entries, org, ...this.shownCounts(entries, local, paper.id) });
     }
     return out;
   }
@@ -469,7 +495,7 @@ export class SqliteStore implements Store {
     const from = q.organization ? 'daily_entries d JOIN papers p ON p.id = d.paper_id' : 'daily_entries d';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${base}`).get(params) as { n: number }).n;
-    const entryCols = 'd.paper_id, d.day, d.submitted_at, d.submitter_user, d.submitter_fullname, d.submitter_avatar, d.upvotes, d.num_comments';
+    const entryCols = shownDailyColumns('d');
     let entries: DailyRow[];
     if (q.sort === 'trending') {
       // The trending score depends on the clock, so it is computed here over the period's entries.
@@ -484,7 +510,7 @@ export class SqliteStore implements Store {
         .map((x) => x.r);
     } else {
       const order = q.sort === 'upvotes'
-        ? 'd.upvotes DESC, d.num_comments DESC, d.day DESC, d.paper_id'
+        ? '(d.upvotes + d.local_upvotes) DESC, d.num_comments DESC, d.day DESC, d.paper_id'
         : 'COALESCE(d.submitted_at, d.day) DESC, d.paper_id';
       entries = this.db.prepare(`SELECT ${entryCols} ${base} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: q.limit, offset: q.offset }) as DailyRow[];

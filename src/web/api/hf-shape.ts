@@ -176,7 +176,8 @@ export function hfDailyItem(item: DailyItem): HfDailyItem {
 /** The body of `/api/papers/{id}`: the paper object with its newest daily entry's facts. */
 export function hfPaperDetail(detail: PaperDetail): HfPaperDetail {
   const entry = detail.daily[0] ?? null;
-  return { ...hfPaper(detail.paper, entry, detail.org), numComments: entry?.numComments ?? 0 };
+  // The store's shown counts: the newest entry's, or the local ones of a paper never listed.
+  return { ...hfPaper(detail.paper, entry, detail.org), upvotes: detail.upvotes, numComments: detail.numComments };
 }
 
 /** A search hit as a daily-list element (papers never on a daily list get upvotes 0 and no submitter). */
@@ -185,12 +186,12 @@ export function hfSearchItem(detail: PaperDetail, highlightedTitle: string, high
   const base: HfDailyItem = entry
     ? hfDailyItem({ paper: detail.paper, entry, org: detail.org })
     : {
-      paper: hfPaper(detail.paper, null, detail.org),
+      paper: { ...hfPaper(detail.paper, null, detail.org), upvotes: detail.upvotes },
       publishedAt: hubTime(detail.paper.publishedAt),
       title: detail.paper.title,
       summary: detail.paper.abstract,
       thumbnail: detail.paper.thumbnail,
-      numComments: 0,
+      numComments: detail.numComments,
       isAuthorParticipating: false,
     };
   if (!entry) {

@@ -83,6 +83,24 @@ const unauthorized: Response = {
   headers: { 'WWW-Authenticate': { description: 'Bearer realm="paperboy"', schema: { type: 'string' } } },
   content: { 'application/json': { schema: ref('Error') } },
 };
+function upvoteOperation(operationId: string, summary: string): Operation {
+  return {
+    operationId,
+    summary,
+    description: 'Shown counts are the imported count plus local votes (docs/API.md). Needs a verified user\'s token.',
+    tags: ['papers'],
+    security: [{ bearer: [] }],
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string' } }],
+    responses: {
+      200: { description: 'The vote as it is now', content: { 'application/json': { schema: ref('VoteAnswer') } } },
+      401: unauthorized,
+      403: { description: 'The address of the token\'s user is not verified', content: { 'application/json': { schema: ref('Error') } } },
+      404: { description: 'No such paper', content: { 'application/json': { schema: ref('Error') } } },
+      429: { description: 'Too many votes: wait Retry-After seconds', content: { 'application/json': { schema: ref('Error') } } },
+    },
+  };
+}
+
 const notFound: Response = {
   description: 'No such paper',
   content: { 'application/json': { schema: ref('Error') } },
@@ -224,6 +242,10 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           },
         },
       },
+      '/api/papers/{id}/upvote': {
+        post: upvoteOperation('upvote', 'Upvote a paper (idempotent)'),
+        delete: upvoteOperation('removeUpvote', 'Remove your upvote (idempotent)'),
+      },
       '/api/whoami-v2': {
         get: {
           operationId: 'whoami',
@@ -251,6 +273,16 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
         bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (pb_…) created in Settings → API tokens' },
       },
       schemas: {
+        VoteAnswer: {
+          type: 'object',
+          required: ['paperId', 'upvoted', 'changed', 'upvotes'],
+          properties: {
+            paperId: { type: 'string' },
+            upvoted: { type: 'boolean', description: 'Whether your upvote is on the paper now' },
+            changed: { type: 'boolean', description: 'Whether this request changed it' },
+            upvotes: { type: 'integer', minimum: 0, description: 'The paper\'s shown count: imported + local votes' },
+          },
+        },
         WhoAmI: {
           type: 'object',
           required: ['type', 'id', 'name', 'email', 'emailVerified', 'role'],

@@ -29,4 +29,13 @@ button.danger{color:#b91c1c;border-color:#b91c1c;background:var(--card)}
 .new-token pre{overflow-x:auto;background:var(--card);border:1px solid var(--border);border-radius:.4rem;padding:.5rem}
 table.tokens,table.users{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
 table.tokens th,table.tokens td,table.users th,table.users td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--border);overflow-wrap:anywhere}
+/* upvote controls: the card's box as a button or a log-in link */
+.card form.votes,.card a.votes{border:0;padding:0;background:none}
+.card a.votes,.votes button{display:flex;flex-direction:column;align-items:center;min-width:3rem;padding:.35rem .25rem;border:1px solid var(--border);border-radius:.5rem;background:var(--surface);color:var(--text);font-weight:700;text-decoration:none;line-height:1.3}
+.votes small{font-weight:400;color:var(--muted);font-size:.75rem}
+.votes button[aria-pressed=true]{border-color:var(--accent);color:var(--accent);background:var(--accent-bg)}
+.votes button:hover,.card a.votes:hover{border-color:var(--accent)}
+form.votes.big,a.votes.big{display:inline-block;vertical-align:middle}
+.votes.big button,a.votes.big{flex-direction:row;gap:.4rem;padding:.3rem .8rem;align-items:baseline}
+a.votes.big{display:inline-flex;border:1px solid var(--border);border-radius:.5rem;background:var(--surface);color:var(--text);font-weight:700;text-decoration:none}
 `;

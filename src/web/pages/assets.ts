@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { APP_CSS } from '../assets/app-css.js';
 import { APP_JS } from '../assets/app-js.js';
 import { COMMUNITY_CSS } from '../assets/community-css.js';
+import { COMMUNITY_JS } from '../assets/community-js.js';
 
 const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3730a3"/><path d="M9 8h9a6 6 0 0 1 0 12h-5v5H9zm4 4v4h5a2 2 0 0 0 0-4z" fill="#fff"/></svg>`;
 
@@ -28,7 +29,7 @@ function asset(body: string, type: string): Asset {
 
 const ASSETS: Record<string, Asset> = {
   'app.css': asset(APP_CSS + COMMUNITY_CSS, 'text/css; charset=utf-8'),
-  'app.js': asset(APP_JS, 'text/javascript; charset=utf-8'),
+  'app.js': asset(APP_JS + COMMUNITY_JS, 'text/javascript; charset=utf-8'),
   'icon.svg': asset(FAVICON_SVG, 'image/svg+xml'),
 };
 

@@ -16,6 +16,7 @@ import { pager, pageCount } from './pager.js';
 import { subscribeBox } from './subscribe-box.js';
 import type { ImagePolicy } from '../images.js';
 import { plural } from './format.js';
+import type { VoteState } from '../community/vote-control.js';
 
 export type ListKind = 'day' | 'week' | 'month' | 'trending';
 
@@ -64,9 +65,9 @@ function arrow(link: NavLink | null, symbol: string, fallback: string): SafeHtml
   return html`<a class="arrow" href="${link.href}" rel="${symbol === '‹' ? 'prev' : 'next'}" aria-label="${link.label}" title="${link.label}"><span aria-hidden="true">${symbol}</span></a>`;
 }
 
-/** The card list of a list page (cacheable: it does not depend on the visitor). */
-export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy): SafeHtml {
-  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day', images })), emptyText);
+/** The card list of a list page; cacheable when `vote` does not depend on the visitor (signed out). */
+export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy, vote?: (paperId: string) => VoteState): SafeHtml {
+  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day', images, vote: vote?.(it.paper.id) })), emptyText);
 }
 
 export function renderListPage(v: ListView, ctx: PageContext): string {

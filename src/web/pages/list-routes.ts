@@ -24,6 +24,7 @@ import type { ImagePolicy } from '../images.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { LIST_PAGE_SIZE, pageCount } from './pager.js';
 import { pageParam } from '../params.js';
+import { voteStates } from '../community/vote-control.js';
 
 const RSS = 'application/rss+xml';
 const ATOM = 'application/atom+xml';
@@ -79,13 +80,22 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
   const cache = new Map<string, CachedList>();
   const images: ImagePolicy = { mode: config.images, secret: config.secret };
 
-  /** The cached list for `key`, or builds it (`build` returns the view without the visitor's parts). */
-  async function cachedList(key: string, build: () => Promise<Omit<ListView, 'csrfToken' | 'path'>>): Promise<CachedList> {
+  /**
+   * The cached list for `key`, or builds it (`build` returns the view without the visitor's parts).
+   * A signed-in visitor always gets a fresh list (their upvote just now must show) with their own
+   * upvote controls; the cache serves signed-out visitors, whose cards are the same for everyone.
+   */
+  async function cachedList(req: Req, reply: FastifyReply, key: string, build: () => Promise<Omit<ListView, 'csrfToken' | 'path'>>): Promise<CachedList> {
+    if (req.user) {
+      const view = await build();
+      const vote = await voteStates(req, reply, deps.votes, view.items.map((it) => it.paper.id));
+      return { at: Date.now(), view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images, vote) };
+    }
     const now = Date.now();
     const hit = cache.get(key);
     if (hit && now - hit.at < LIST_CACHE_TTL_MS) return hit;
     const view = await build();
-    const entry = { at: now, view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images) };
+    const entry = { at: now, view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images, () => ({ kind: 'anonymous' })) };
     cache.delete(key);
     cache.set(key, entry);
     while (cache.size > LIST_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -99,7 +109,7 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
 
   async function renderPeriod(req: Req, reply: FastifyReply, period: Period, canonicalPath: string) {
     const page = pageParam(req.query);
-    const list = await cachedList(`${period.kind}:${period.key}:${page}:${canonicalPath}`, async () => {
+    const list = await cachedList(req, reply, `${period.kind}:${period.key}:${page}:${canonicalPath}`, async () => {
       // Lists are ordered by upvotes (the community's ranking); ties fall back to comments, then recency.
       const sort: DailySort = 'upvotes';
       const res = await store.listDaily({
@@ -181,7 +191,7 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
   app.get('/papers/trending', async (req: Req, reply) => {
     const page = pageParam(req.query);
     const latest = await store.latestDay();
-    const list = await cachedList(`trending:${latest}:${page}`, async () => {
+    const list = await cachedList(req, reply, `trending:${latest}:${page}`, async () => {
       // The same window as the API's sort=trending and the trending feed (web/api/trending-window.ts).
       const from = latest ? trendingWindow(latest).from : null;
       const res = latest && from

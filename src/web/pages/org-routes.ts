@@ -17,6 +17,7 @@ import { cardList, paperCard } from './paper-card.js';
 import { LIST_PAGE_SIZE, pager, pageCount } from './pager.js';
 import { pageParam, stringParam } from '../params.js';
 import { subscribeBox } from './subscribe-box.js';
+import { voteStates } from '../community/vote-control.js';
 
 /** Every daily list ever: an organization page spans all time. */
 const ALL_TIME = { from: '0000-01-01', to: '9999-12-31' };
@@ -42,11 +43,12 @@ export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     const avatar = imageSrc({ mode: config.images, secret: config.secret }, org?.avatarUrl);
     const path = orgPath(name);
     const feed = `/feeds/orgs/${encodeURIComponent(name)}.rss`;
+    const vote = await voteStates(req, reply, deps.votes, res.items.map((it) => it.paper.id));
     const body = html`<div class="list-head"><div>
 <h1>${avatar ? html`<img src="${avatar}" alt="${`${display} logo`}" width="40" height="40" loading="lazy" decoding="async" class="org-avatar">` : ''}${display}</h1>
 <p class="muted">${display !== name ? html`${name} · ` : ''}${plural(res.total, 'paper')} on the daily lists · <a href="${feed}">RSS feed</a></p>
 </div></div>
-${cardList(res.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret } })), 'No papers from this organization on the daily lists yet.')}
+${cardList(res.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret }, vote: vote(it.paper.id) })), 'No papers from this organization on the daily lists yet.')}
 ${pager(path, {}, page, pages)}
 ${subscribeBox(reply.generateCsrf(), 'weekly')}`;
     return sendHtml(reply, layout({

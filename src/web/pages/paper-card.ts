@@ -7,18 +7,22 @@
  * upvotes, title (link), authors (names, or "N authors" when only the
  * count is known), organization badge, comment count, submitter, date,
  * GitHub link and stars; for search results, the title and an abstract
- * snippet with matches marked. Non-goals: voting (needs accounts).
+ * snippet with matches marked; with `vote`, the upvote control (a form for
+ * a signed-in visitor, a log-in link otherwise: web/community/vote-control.ts).
  */
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import { imageSrc, placeholderPath, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
 import { authorLine, compactNumber, formatDay, githubUrl, orgPath, paperPath, plural } from './format.js';
+import { voteControl, type VoteState } from '../community/vote-control.js';
 
 export interface CardInput {
   paper: Paper;
   /** The daily-list entry this card stands for (null for papers never on a daily list). */
   entry: DailyEntry | null;
   org: Organization | null;
+  /** Counts to show when there is no entry (a paper never listed: its local votes and comments). */
+  counts?: { upvotes: number; numComments: number };
 }
 
 export interface CardOptions {
@@ -30,6 +34,8 @@ export interface CardOptions {
   date?: 'day' | 'published';
   /** How pictures are shown (config.images); without it, no thumbnail or avatar is drawn. */
   images?: ImagePolicy;
+  /** The visitor's upvote control; absent draws the count alone. */
+  vote?: VoteState;
 }
 
 /** The card's picture: the paper's thumbnail (proxied, direct or none per the policy), else its placeholder. */
@@ -44,8 +50,8 @@ export function avatar(src: string | null, size: number): SafeHtml | '' {
 
 export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
   const { paper, entry, org } = item;
-  const upvotes = entry?.upvotes ?? 0;
-  const comments = entry?.numComments ?? 0;
+  const upvotes = entry?.upvotes ?? item.counts?.upvotes ?? 0;
+  const comments = entry?.numComments ?? item.counts?.numComments ?? 0;
   const authors = authorLine(paper);
   const orgName = org?.name ?? paper.organization;
   const submitter = entry?.submittedBy ? entry.submittedBy.fullname || entry.submittedBy.user : null;
@@ -60,7 +66,7 @@ export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
   const orgAvatar = img ? avatar(imageSrc(img, org?.avatarUrl), 16) : '';
   const subAvatar = img ? avatar(imageSrc(img, entry?.submittedBy?.avatarUrl), 16) : '';
   return html`<li class="card${img ? ' has-thumb' : ''}">
-${thumb}<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>
+${thumb}${o.vote ? voteControl(paper.id, upvotes, o.vote) : html`<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>`}
 <div class="body">
 <h2 class="card-title"><a href="${paperPath(paper.id)}">${o.titleHtml ?? paper.title}</a></h2>
 ${authors ? html`<p class="authors">${authors}</p>` : ''}

@@ -9,7 +9,7 @@
  * placeholder, with width and height; not lazy: it is above the fold) and the
  * organization's and submitters' avatars.
  *
- * Non-goals: discussion threads and voting (need accounts).
+ * The upvote control is web/community/vote-control.ts's. Non-goals: the discussion (web/community/).
  */
 import { imageSrc, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
 import { avatar, thumbnailSrc } from './paper-card.js';
@@ -19,6 +19,7 @@ import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { bibtex } from './bibtex.js';
+import { voteControl, type VoteState } from '../community/vote-control.js';
 import {
   compactNumber, formatDay, githubUrl, orgPath, paperPath, plural, safeUrl, truncate,
 } from './format.js';
@@ -88,6 +89,8 @@ export interface PaperPageData {
   publicUrl: string;
   /** How pictures are shown (config.images); without it, none. */
   images?: ImagePolicy;
+  /** The visitor's upvote control (absent: the count alone). */
+  vote?: VoteState;
 }
 
 /** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
@@ -103,7 +106,7 @@ export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
   const canonical = publicUrl + path;
   const description = truncate(p.abstract.replace(/\s+/g, ' ').trim(), DESCRIPTION_CHARS) || p.title;
   const entry = detail.daily[0] ?? null;
-  const upvotes = entry?.upvotes ?? 0;
+  const upvotes = detail.upvotes;
   const orgName = detail.org?.name ?? p.organization;
   const cite = bibtex(p, publicUrl);
   const body = html`<article class="paper-grid">
@@ -112,8 +115,8 @@ export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
 <h1>${p.title || p.id}</h1>
 ${authorsBlock(p)}
 <p class="meta">
-<span class="upvote-box"><span aria-hidden="true">▲</span> ${plural(upvotes, 'upvote')}</span>
-${entry ? html` <span class="muted">${plural(entry.numComments, 'comment')}</span>` : ''}
+${data.vote ? voteControl(p.id, upvotes, data.vote, true) : html`<span class="upvote-box"><span aria-hidden="true">▲</span> ${plural(upvotes, 'upvote')}</span>`}
+${entry || detail.numComments ? html` <span class="muted">${plural(detail.numComments, 'comment')}</span>` : ''}
 ${orgName ? html` <a class="badge" href="${orgPath(orgName)}">${images ? avatar(imageSrc(images, detail.org?.avatarUrl), 18) : ''}${detail.org?.fullname || orgName}</a>` : ''}
 </p>
 ${linkList(p)}

@@ -26,6 +26,7 @@ import { paperPath } from './format.js';
 import { pageContext, sendHtml } from './page-context.js';
 import { renderPaperPage, similarList } from './paper-page.js';
 import { SimilarCache } from './similar-cache.js';
+import { voteStates } from '../community/vote-control.js';
 import { layout } from './layout.js';
 import type { Paper } from '../../domain/paper.js';
 
@@ -116,6 +117,7 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       return reply.type('text/markdown; charset=utf-8').send(renderPaperMarkdown(detail, config.publicUrl));
     }
     const similar = await cachedSimilar(id);
-    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret } }, pageContext(req)));
+    const vote = (await voteStates(req, reply, deps.votes, [id]))(id);
+    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote }, pageContext(req)));
   });
 }

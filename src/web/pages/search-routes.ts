@@ -19,6 +19,7 @@ import { paperCard } from './paper-card.js';
 import { pageHref } from './pager.js';
 import { searchParams } from '../params.js';
 import { renderSearchPage, searchQueryParams } from './search-page.js';
+import { voteStates } from '../community/vote-control.js';
 
 /** Results per search page: a screenful of cards with snippets; the Hub's search shows a similar number. */
 export const SEARCH_PAGE_SIZE = 20;
@@ -52,9 +53,10 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       total = res.total;
       totalIsEstimate = res.totalIsEstimate ?? false;
       suggestion = res.suggestion;
+      const vote = await voteStates(req, reply, deps.votes, res.hits.map((h) => h.detail.paper.id));
       cards = res.hits.map((h) => paperCard(
-        { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org },
-        { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published', images: { mode: config.images, secret: config.secret } },
+        { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org, counts: h.detail },
+        { titleHtml: raw(h.highlightedTitle), snippetHtml: raw(h.snippet), date: 'published', images: { mode: config.images, secret: config.secret }, vote: vote(h.detail.paper.id) },
       ));
     }
     const page = renderSearchPage({
