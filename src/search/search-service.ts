@@ -110,6 +110,25 @@ export interface SearchResult {
    * request counts (the search page) and such a word exists.
    */
   suggestion?: string;
+  /** The engine stopped at its time budget: these are the best hits found in it. */
+  partial?: boolean;
+}
+
+/**
+ * Searches waiting at once in this process beyond which a new one is
+ * refused (SearchBusyError → 503 with Retry-After) instead of queueing
+ * behind them: a search holds the single JavaScript thread for up to its
+ * budget, so a long queue only turns into timeouts. Default 32 (≈ 3 s of the
+ * slowest searches); sane range 8–256.
+ */
+export const MAX_SEARCHES_IN_FLIGHT = 32;
+
+/** Too many searches are running in this process; try again in a second. */
+export class SearchBusyError extends Error {
+  constructor() {
+    super('The search is busy right now; try again in a moment.');
+    this.name = 'SearchBusyError';
+  }
 }
 
 function clampInt(v: number, lo: number, hi: number): number {
@@ -140,9 +159,21 @@ function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
 }
 
 export class SearchService {
+  private inFlight = 0;
+
   constructor(private readonly store: Store, readonly engine: LexicalEngine) {}
 
   async search(req: SearchRequest): Promise<SearchResult> {
+    if (this.inFlight >= MAX_SEARCHES_IN_FLIGHT) throw new SearchBusyError();
+    this.inFlight++;
+    try {
+      return await this.searchNow(req);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async searchNow(req: SearchRequest): Promise<SearchResult> {
     const text = [...(req.text ?? '')].slice(0, SEARCH_QUERY_MAX).join('');
     const parsed = parseQuery(text, { prefixLast: req.prefixLast ?? true });
     const terms = highlightTerms(parsed);
@@ -155,6 +186,7 @@ export class SearchService {
     let hits: LexicalHit[];
     let total: number;
     let totalIsEstimate = false;
+    let partial = false;
     if (hasWords(parsed)) {
       const countCap = req.count === false ? 0 : COUNT_CAP;
       const res = fillsWithAnyWord(parsed, sort)
@@ -163,6 +195,7 @@ export class SearchService {
       hits = res.hits;
       total = res.total;
       totalIsEstimate = res.totalIsEstimate;
+      partial = res.partial ?? false;
     } else if (filtered) {
       const listed = await this.store.browsePapers(filters, sort, limit, offset);
       hits = listed.keys.map((key) => ({ key, score: 0 }));
@@ -171,7 +204,7 @@ export class SearchService {
       return { hits: [], total: 0, totalIsEstimate: false, highlightTerms: terms };
     }
     const suggestion = req.count !== false && hasWords(parsed) ? await this.suggest(text, parsed) : null;
-    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms, ...(suggestion ? { suggestion } : {}) };
+    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms, ...(suggestion ? { suggestion } : {}), ...(partial ? { partial } : {}) };
   }
 
   /** The newest papers, loaded like hits (what the Hub's search answers without a query). */
@@ -220,9 +253,10 @@ export class SearchService {
       const any = await this.engine.search({ query, mode: 'any', filters, sort: 'relevance', limit: allTotal + anyOffset + (limit - hits.length), offset: 0, countCap: 0 });
       hits = hits.concat(any.hits.filter((h) => !seen.has(h.key)).slice(anyOffset, anyOffset + limit - hits.length));
     }
-    if (countCap === 0) return { hits, total: Math.max(allTotal, offset + hits.length), totalIsEstimate: true };
+    const partial = all.partial;
+    if (countCap === 0) return { hits, total: Math.max(allTotal, offset + hits.length), totalIsEstimate: true, partial };
     const counted = await this.engine.search({ query, mode: 'any', filters, sort: 'relevance', limit: 0, offset: 0, countCap });
-    return { hits, total: Math.max(counted.total, allTotal), totalIsEstimate: counted.totalIsEstimate };
+    return { hits, total: Math.max(counted.total, allTotal), totalIsEstimate: counted.totalIsEstimate, partial: partial || counted.partial };
   }
 
   /**

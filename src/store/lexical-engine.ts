@@ -75,6 +75,8 @@ export interface LexicalResult {
   /** Matching papers: exact, or a lower bound / estimate when `totalIsEstimate`. */
   total: number;
   totalIsEstimate: boolean;
+  /** The engine stopped at its time budget: the hits are the best found so far. */
+  partial?: boolean;
 }
 
 export interface LexicalEngine {

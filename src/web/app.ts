@@ -23,6 +23,7 @@ import { communityRoutes } from './community/routes.js';
 import { LoginRequired, loginPath } from './auth/current-user.js';
 import type { SearchService } from '../search/search-service.js';
 import { HttpError } from './http-error.js';
+import { SearchBusyError } from '../search/search-service.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { pageContext } from './pages/page-context.js';
 import { demoNoticeHook } from './pages/demo-notice.js';
@@ -112,6 +113,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     // A page that needs a signed-in visitor sends the browser to log in and come back.
     if (err instanceof LoginRequired && !wantsJson(req)) return reply.redirect(loginPath(err.next), 303);
+    if (err instanceof SearchBusyError) {
+      // Overload, not a fault: the client is told when to come back.
+      reply.header('retry-after', '1');
+      return sendError(req, reply, 503, 'busy', err.message);
+    }
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ req, status: err.status, code: err.code, reason: err.message }, 'request failed');
       return sendError(req, reply, err.status, err.code, err.message);

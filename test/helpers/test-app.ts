@@ -35,6 +35,8 @@ export async function openTestBackend(file: string, opts: { records?: PaperRecor
   const backend = await openBackend(file, { nativeLexical: engine === 'fts5' });
   if (opts.records?.length) await backend.store.upsertRecords(opts.records);
   const search = await openSearch(backend, engine);
+  // Tests assert exact answers; a shared, loaded machine must not cut a query at the production budget.
+  if (search.blockMax) search.blockMax.queryBudgetMs = 10_000;
   return {
     backend, store: backend.store, search,
     async close() {

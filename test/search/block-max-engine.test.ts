@@ -84,7 +84,7 @@ test('a search applies at most INLINE_CATCH_UP changes; the rest is left to the 
     assert.equal(first.total, INLINE_CATCH_UP, 'the request indexed a bounded batch only');
     assert.equal(await engine.lag(), 500);
     engine.follow(10);
-    for (let i = 0; i < 200 && (await engine.lag()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 2000 && (await engine.lag()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await engine.lag(), 0, 'the background loop caught up');
     assert.equal((await search.search({ ...base, text: 'quasars', sort: 'relevance' })).total, backlog);
     await engine.close();

@@ -75,6 +75,8 @@ before(async () => {
   await backend.store.upsertRecords(corpus(rng(2024)));
   fts = backend.nativeLexical!;
   engine = await BlockMaxEngine.open({ changes: backend.changes, upvotes: () => backend.store.upvotesByKey() }, backend.indexDir);
+  // Exact answers are compared: no time budget (a loaded machine could otherwise cut a query short).
+  engine.queryBudgetMs = Infinity;
 });
 after(async () => {
   await engine.close();

@@ -198,6 +198,19 @@ export class LexicalIndex {
 
   /** Opened read-only: flush, merge and commit write nothing (a follower of another process's index). */
   readOnly = false;
+  /**
+   * performance.now() after which phrase, prefix and author matching stop
+   * early (the caller's time budget; see setDeadline), and whether the last
+   * query stopped there (its results are then the best found so far).
+   */
+  private deadline = Infinity;
+  truncated = false;
+
+  /** Bounds the matching work of the next queries (until cleared with Infinity). */
+  setDeadline(at: number): void {
+    this.deadline = at;
+    this.truncated = false;
+  }
 
   private constructor(readonly dir: string | null, readonly weights: FieldWeights) {
     this.memory = new SegmentBuilder(weights);
@@ -243,7 +256,8 @@ export class LexicalIndex {
       live.add(`${s.seg.name}.seg`);
       if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
     }
-    if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f) && !f.includes('.tmp-')) rmSync(join(dir, f), { force: true });
+    // The owner opening the folder removes crash leftovers (temp files too: no one else writes here).
+    if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
     return idx;
   }
 
@@ -494,6 +508,7 @@ export class LexicalIndex {
       const acc = new Float64Array(seg.numDocs);
       let hits = 0;
       for (const t of termSets[0]) {
+        if (performance.now() > this.deadline) { this.truncated = true; break; }
         const { docs, tfs } = seg.decodeAll(t);
         for (let i = 0; i < docs.length; i++) {
           const f = c.authors ? tfs[i * 3 + 1] * w[1] : tfs[i * 3] * w[0] + tfs[i * 3 + 1] * w[1] + tfs[i * 3 + 2] * w[2];
@@ -526,7 +541,8 @@ export class LexicalIndex {
       }
       return m;
     };
-    for (;;) {
+    for (let steps = 0; ; steps++) {
+      if ((steps & 1023) === 1023 && performance.now() > this.deadline) { this.truncated = true; break; }
       d = nextOf(groups[0], d);
       if (d === END_DOC) break;
       let aligned = true;

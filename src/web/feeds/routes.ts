@@ -19,6 +19,7 @@ import { dayPeriodParam, invalidParameter, type RawQuery } from '../params.js';
 import { searchHits, searchQueryParam } from '../api/search-route.js';
 import { trendingWindow } from '../api/trending-window.js';
 import { renderFeed, type FeedEntry, type FeedFormat } from './feed-document.js';
+import { TtlCache } from '../ttl-cache.js';
 
 /** Items per feed. Feed readers poll often; 50 covers a busy day and a page of search results. */
 export const FEED_ITEM_LIMIT = 50;
@@ -43,12 +44,24 @@ function selfUrl(publicUrl: string, path: string, params: Record<string, string 
   return `${publicUrl}${path}${s ? '?' + s : ''}`;
 }
 
+/**
+ * A feed document is reused this long for the same URL: feed readers poll in
+ * bursts and a trending feed ranks a whole window, so under load one render
+ * serves many requests. Default 5 s (the list pages' cache age: a new upvote
+ * shows on both at the same time); sane range 0–300 s.
+ */
+export const FEED_CACHE_TTL_MS = 5_000;
+/** Feed documents kept (distinct URLs: days, searches, organizations). Default 500; ~50 KB each. */
+const FEED_CACHE_SIZE = 500;
+
 export async function feedRoutes(app: FastifyInstance, opts: { deps: RouteDeps }): Promise<void> {
   const { deps } = opts;
   const base = deps.config.publicUrl;
+  const cache = new TtlCache<string>(FEED_CACHE_TTL_MS, FEED_CACHE_SIZE);
+  const cached = (url: string, build: () => Promise<string>) => cache.get(url, build, deps.now().getTime());
 
   for (const format of ['rss', 'atom'] as const) {
-    app.get(`/feeds/daily.${format}`, async (req, reply) => {
+    app.get(`/feeds/daily.${format}`, async (req, reply) => send(reply, format, await cached(req.url, async () => {
       const period = dayPeriodParam(req.query as RawQuery, 'date');
       const day = period?.from ?? (await deps.store.latestDay());
       const entries: FeedEntry[] = [];
@@ -56,16 +69,16 @@ export async function feedRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
         const page = await deps.store.listDaily({ from: day, to: day, sort: 'upvotes', limit: FEED_ITEM_LIMIT, offset: 0, now: deps.now() });
         for (const it of page.items) entries.push({ paper: it.paper, entry: it.entry, org: it.org });
       }
-      return send(reply, format, renderFeed(format, {
+      return renderFeed(format, {
         title: day ? `Daily papers — ${day}` : 'Daily papers',
         description: day ? `Papers on the daily list of ${day}, most upvoted first.` : 'No papers on the daily list yet.',
         pageUrl: day ? `${base}/papers/date/${day}` : `${base}/papers`,
         selfUrl: selfUrl(base, `/feeds/daily.${format}`, { date: period?.from }),
         fallbackDate: day ? new Date(`${day}T00:00:00.000Z`) : deps.now(),
-      }, entries, base));
-    });
+      }, entries, base);
+    })));
 
-    app.get(`/feeds/trending.${format}`, async (_req, reply) => {
+    app.get(`/feeds/trending.${format}`, async (req, reply) => send(reply, format, await cached(req.url, async () => {
       const latest = await deps.store.latestDay();
       const entries: FeedEntry[] = [];
       if (latest) {
@@ -73,17 +86,18 @@ export async function feedRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
         const page = await deps.store.listDaily({ ...w, sort: 'trending', limit: FEED_ITEM_LIMIT, offset: 0, now: deps.now() });
         for (const it of page.items) entries.push({ paper: it.paper, entry: it.entry, org: it.org });
       }
-      return send(reply, format, renderFeed(format, {
+      return renderFeed(format, {
         title: 'Trending papers',
         description: 'Papers ranked by upvotes, comments and age.',
         pageUrl: `${base}/papers/trending`,
         selfUrl: selfUrl(base, `/feeds/trending.${format}`, {}),
         fallbackDate: deps.now(),
-      }, entries, base));
-    });
+      }, entries, base);
+    })));
 
     app.get(`/feeds/search.${format}`, async (req, reply) => {
       const q = searchQueryParam(req.query as RawQuery);
+      return send(reply, format, await cached(`${format} ${q}`, async () => {
       const hits = await searchHits(deps, q, FEED_ITEM_LIMIT);
       const entries: FeedEntry[] = hits.map((h) => ({
         paper: h.detail.paper,
@@ -91,13 +105,14 @@ export async function feedRoutes(app: FastifyInstance, opts: { deps: RouteDeps }
         org: h.detail.org,
         highlightedSummary: h.highlightedSummary,
       }));
-      return send(reply, format, renderFeed(format, {
+      return renderFeed(format, {
         title: `Search: ${q}`,
         description: `Papers matching "${q}", best match first.`,
         pageUrl: `${base}/papers?${new URLSearchParams({ q }).toString()}`,
         selfUrl: selfUrl(base, `/feeds/search.${format}`, { q }),
         fallbackDate: deps.now(),
-      }, entries, base));
+      }, entries, base);
+      }));
     });
   }
 

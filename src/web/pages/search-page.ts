@@ -29,6 +29,8 @@ export interface SearchView {
   blank: boolean;
   /** A corrected query when a word matched nothing ("Did you mean …?"). */
   suggestion?: string;
+  /** The search stopped at its time budget. */
+  partial?: boolean;
 }
 
 const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
@@ -67,6 +69,7 @@ ${searchForm(p)}
 ${v.blank
     ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
     : html`<p class="result-count" role="status">${countText}</p>
+${v.partial ? html`<p class="muted">This search took too long and stopped early: these are the best matches found so far. Fewer or more specific words search everything.</p>` : ''}
 ${v.suggestion ? html`<p class="suggestion">Did you mean <a href="${pageHref('/papers', searchQueryParams({ ...p, q: v.suggestion }), 1)}">${v.suggestion}</a>?</p>` : ''}
 ${cardList(v.cards, 'Try fewer or different words, or remove a filter.')}
 ${pager('/papers', searchQueryParams(p), p.page, pages)}`}`;

@@ -42,6 +42,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
     let total = 0;
     let totalIsEstimate = false;
     let suggestion: string | undefined;
+    let partial = false;
     if (!blank) {
       const res = await search.search({
         text: params.q,
@@ -53,6 +54,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       total = res.total;
       totalIsEstimate = res.totalIsEstimate ?? false;
       suggestion = res.suggestion;
+      partial = res.partial ?? false;
       const vote = await voteStates(req, reply, deps.votes, res.hits.map((h) => h.detail.paper.id));
       cards = res.hits.map((h) => paperCard(
         { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org, counts: h.detail },
@@ -68,6 +70,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       canonical: config.publicUrl + pageHref('/papers', searchQueryParams(params), params.page),
       blank,
       suggestion,
+      partial,
     }, pageContext(req));
     return sendHtml(reply, page);
   });
