@@ -42,6 +42,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   pages: () => import('./page-bench.js'),
   load: () => import('./load-bench.js'),
   digest: () => import('./digest-bench.js'),
+  vectors: () => import('./vector-bench.js'),
 };
 
 /** Formats numbers with thousands separators and pads columns. */

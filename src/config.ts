@@ -29,6 +29,8 @@ export interface Config {
   demo: boolean;
   /** Lexical search engine: SQLite FTS5, or paperboy's block-max index (arXiv-scale corpora). */
   search: SearchEngineName;
+  /** Keep the vector index (semantic and hybrid search, `<db>.idx/vectors/`); PAPERBOY_VECTORS=0 turns it off. */
+  vectors: boolean;
   /**
    * Pictures from sources (paper thumbnails, avatars): `proxy` fetches each
    * once into `imageCache` and serves it from this site (visitors' browsers
@@ -163,6 +165,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     search,
     images,
     imageCache: env.PAPERBOY_IMAGE_CACHE || join(dirname(db), 'images'),
+    vectors: env.PAPERBOY_VECTORS !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

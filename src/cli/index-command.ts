@@ -1,5 +1,5 @@
 /**
- * `paperboy index [--lexical] [--fts5] [--db FILE]`: rebuilds the search
+ * `paperboy index [--lexical] [--fts5] [--vectors] [--db FILE]`: rebuilds the search
  * indexes from the papers, with a progress bar. With no flag it rebuilds
  * every index the configuration uses: paperboy's block-max lexical index
  * (`<db>.idx/lexical/`, PAPERBOY_SEARCH=engine, the default), or the
@@ -23,8 +23,9 @@ import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { BlockMaxEngine, lexicalIndexDir } from '../search/block-max-engine.js';
 import { acquireIndexLock, lockOwner } from '../search/index-lock.js';
 import { LexicalIndex } from '../search/index/lexical-index.js';
+import { rebuildVectors } from './index-vectors.js';
 
-interface IndexOptions { lexical?: boolean; fts5?: boolean; db?: string; progress: boolean; threads?: string }
+interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; progress: boolean; threads?: string }
 
 export function registerIndex(program: Command): void {
   program
@@ -32,6 +33,7 @@ export function registerIndex(program: Command): void {
     .description('rebuild the search indexes from the papers (default: every index the configuration uses)')
     .option('--lexical', 'rebuild paperboy\'s block-max lexical index (<db>.idx/lexical/)')
     .option('--fts5', 'rebuild the SQLite FTS5 table (used when PAPERBOY_SEARCH=fts5)')
+    .option('--vectors', 'retrain the corpus model and rebuild the vector index of semantic/hybrid search (<db>.idx/vectors/; resumes a stopped build)')
     .option('--db <file>', 'SQLite database file (default: PAPERBOY_DB or ./data/paperboy.db)')
     .option('--no-progress', 'no progress bar (logs and CI)')
     .option('--threads <n>', 'worker threads building segments (corpora over 500,000 papers; default 2 when the machine has 2 cores)')
@@ -42,7 +44,7 @@ export function registerIndex(program: Command): void {
       if (!isPostgresUrl(config.db) && !existsSync(config.db)) {
         throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
       }
-      const both = !opts.lexical && !opts.fts5;
+      const both = !opts.lexical && !opts.fts5 && !opts.vectors;
       const lexical = opts.lexical || (both && config.search === 'engine');
       const fts5 = opts.fts5 || (both && config.search === 'fts5');
       const backend = await openBackend(config.db);
@@ -57,6 +59,7 @@ export function registerIndex(program: Command): void {
           if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
           await rebuildLexical(backend.indexDir, backend.changes, { threads, progress: opts.progress });
         }
+        if (opts.vectors || (both && config.vectors)) await rebuildVectors(backend, { progress: opts.progress });
       } finally {
         await backend.close();
       }

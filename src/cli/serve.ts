@@ -53,9 +53,10 @@ export function registerServe(program: Command): void {
         const n = await store.countPapers();
         if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers (once; \`paperboy index\` does it with a progress bar)…`);
       }
-      const search = await openSearch(backend, config.search);
-      // Papers imported by other processes reach the index in the background, not on a request.
+      const search = await openSearch(backend, config.search, { vectors: config.vectors });
+      // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
+      search.vectors?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
       const address = await app.listen({ port: config.port, host: config.host });

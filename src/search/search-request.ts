@@ -6,6 +6,13 @@
  */
 
 export type SearchSort = 'relevance' | 'newest' | 'upvotes';
+/**
+ * How relevance is judged: `lexical` (BM25 over the words), `semantic` (the
+ * vector index: papers about the same thing in other words) or `hybrid`
+ * (both fused, search/hybrid.ts; the default).
+ */
+export type SearchMode = 'hybrid' | 'lexical' | 'semantic';
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'lexical', 'semantic'];
 export const SEARCH_SORTS: readonly SearchSort[] = ['relevance', 'newest', 'upvotes'];
 
 /** Longest accepted query, as the Hub's search API (`q` up to 250 characters). */
@@ -27,6 +34,12 @@ export interface SearchRequest {
   text: string;
   filters: SearchFilters;
   sort: SearchSort;
+  /**
+   * Default lexical here (callers inside paperboy keep exact-word semantics);
+   * the search page and the API default to hybrid. Hybrid and semantic answer
+   * lexically when no vector index is open.
+   */
+  mode?: SearchMode;
   limit: number;
   offset: number;
   /**

@@ -19,6 +19,8 @@ import { isDay } from '../domain/periods.js';
 import { tokenize } from '../domain/tokenize.js';
 import { highlightHtml, snippetHtml } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
+import { hybridSearch, needsLexical } from './hybrid.js';
+import type { VectorEngine } from './vectors/vector-engine.js';
 
 /** Exact result counts stop here ("10,000+" beyond): counting walks every match. Default 10,000; sane range 1,000–100,000. */
 export const COUNT_CAP = 10_000;
@@ -161,7 +163,7 @@ function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
 export class SearchService {
   private inFlight = 0;
 
-  constructor(private readonly store: Store, readonly engine: LexicalEngine) {}
+  constructor(private readonly store: Store, readonly engine: LexicalEngine, readonly vectors: VectorEngine | null = null) {}
 
   async search(req: SearchRequest): Promise<SearchResult> {
     if (this.inFlight >= MAX_SEARCHES_IN_FLIGHT) throw new SearchBusyError();
@@ -189,9 +191,17 @@ export class SearchService {
     let partial = false;
     if (hasWords(parsed)) {
       const countCap = req.count === false ? 0 : COUNT_CAP;
-      const res = fillsWithAnyWord(parsed, sort)
-        ? await this.allThenAny(parsed, filters, limit, offset, countCap)
-        : await this.engine.search({ query: parsed, filters, sort, limit, offset, countCap });
+      const mode = req.mode ?? 'lexical';
+      // The lexical ranking: every-word matches, then any-word fill (ANY_WORD_RULE), or the engine's own.
+      const lexicalRank = (lim: number, off: number) => fillsWithAnyWord(parsed, sort)
+        ? this.allThenAny(parsed, filters, lim, off, countCap)
+        : this.engine.search({ query: parsed, filters, sort, limit: lim, offset: off, countCap });
+      // Hybrid and semantic rank by relevance; other sorts, exact syntax and a missing vector index answer lexically.
+      const res = this.vectors && mode !== 'lexical' && sort === 'relevance' && !needsLexical(parsed)
+        ? await hybridSearch(this.engine, this.vectors, {
+          query: parsed, text: parsed.include.flatMap((c) => c.tokens).join(' '), filters, limit, offset, countCap, mode,
+        }, (depth) => lexicalRank(depth, 0))
+        : await lexicalRank(limit, offset);
       hits = res.hits;
       total = res.total;
       totalIsEstimate = res.totalIsEstimate;

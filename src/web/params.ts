@@ -11,7 +11,7 @@
  */
 import { HttpError } from './http-error.js';
 import { dayPeriod, isDay, monthPeriod, weekPeriod, type Period } from '../domain/periods.js';
-import { SEARCH_QUERY_MAX, SEARCH_SORTS, type SearchSort } from '../search/search-request.js';
+import { SEARCH_MODES, SEARCH_QUERY_MAX, SEARCH_SORTS, type SearchMode, type SearchSort } from '../search/search-request.js';
 import { MAX_PAGE } from './pages/pager.js';
 
 /** Fastify hands query values over as a string, an array (repeated key) or nothing. */
@@ -126,7 +126,14 @@ export interface SearchParams {
   category?: string;
   org?: string;
   sort: SearchSort;
+  /** hybrid (default), lexical or semantic. */
+  mode: SearchMode;
   page: number;
+}
+
+/** `mode`: hybrid (default), lexical or semantic. */
+export function modeParam(q: RawQuery): SearchMode {
+  return enumParam(q, 'mode', SEARCH_MODES) ?? 'hybrid';
 }
 
 export function searchParams(q: RawQuery): SearchParams {
@@ -140,7 +147,7 @@ export function searchParams(q: RawQuery): SearchParams {
   }
   const org = stringParam(q, 'org', 100)?.trim() || undefined;
   const sort = enumParam(q, 'sort', SEARCH_SORTS) ?? 'relevance';
-  return { q: text, from, to, category, org, sort, page: pageParam(q) };
+  return { q: text, from, to, category, org, sort, mode: modeParam(q), page: pageParam(q) };
 }
 
 /** Echoes user input in messages without letting a huge value flood the response. */

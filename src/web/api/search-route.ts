@@ -8,30 +8,31 @@
  * Hub's `list_papers()` expects. limit 1–120, default 50. Any text is a valid
  * query: syntax in it is the search layer's problem, never a 500. A query
  * whose words do not all occur in one paper still gets ranked answers
- * (papers with every word first, then those with some of them).
+ * (papers with every word first, then those with some of them). mode:
+ * hybrid (default: words and meaning fused), lexical or semantic.
  * Non-goals: ranking and loading (search/search-service.ts) and filters beyond the Hub's.
  */
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import type { FoundPaper } from '../../search/search-service.js';
-import { SEARCH_QUERY_MAX } from '../../search/search-request.js';
+import { SEARCH_QUERY_MAX, type SearchMode } from '../../search/search-request.js';
 import { hfSearchItem, type HfSearchItem } from './hf-shape.js';
-import { intParam, invalidParameter, textParam, type RawQuery } from '../params.js';
+import { intParam, invalidParameter, modeParam, textParam, type RawQuery } from '../params.js';
 
 export { SEARCH_QUERY_MAX };
 export const SEARCH_LIMIT_MAX = 120;
 export const SEARCH_LIMIT_DEFAULT = 50;
 
 /** Runs a whole-query search (no prefix on the last word, no count); shared by the route and the search feeds. */
-export async function searchHits(deps: Pick<RouteDeps, 'search'>, q: string, limit: number): Promise<FoundPaper[]> {
+export async function searchHits(deps: Pick<RouteDeps, 'search'>, q: string, limit: number, mode: SearchMode = 'hybrid'): Promise<FoundPaper[]> {
   // API callers send whole queries (no one is mid-word), so the last word is not a prefix; the Hub's shape has no total.
-  const result = await deps.search.search({ text: q, filters: {}, sort: 'relevance', limit, offset: 0, prefixLast: false, count: false });
+  const result = await deps.search.search({ text: q, filters: {}, sort: 'relevance', mode, limit, offset: 0, prefixLast: false, count: false });
   return result.hits;
 }
 
 /** Search results in the Hub's shape; without a query, the newest papers (what `list_papers()` with no query expects). */
-export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string | undefined, limit: number): Promise<HfSearchItem[]> {
-  const hits = q ? await searchHits(deps, q, limit) : (await deps.search.newest(limit)).hits;
+export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string | undefined, limit: number, mode: SearchMode = 'hybrid'): Promise<HfSearchItem[]> {
+  const hits = q ? await searchHits(deps, q, limit, mode) : (await deps.search.newest(limit)).hits;
   return hits.map((h) => hfSearchItem(h.detail, h.highlightedTitle, h.highlightedSummary));
 }
 
@@ -47,6 +48,7 @@ export async function searchRoute(app: FastifyInstance, deps: RouteDeps): Promis
     const query = req.query as RawQuery;
     const q = textParam(query, 'q', SEARCH_QUERY_MAX);
     const limit = intParam(query, 'limit', 1, SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT);
-    return reply.type('application/json; charset=utf-8').send(await searchPapers(deps, q, limit));
+    const mode = modeParam(query);
+    return reply.type('application/json; charset=utf-8').send(await searchPapers(deps, q, limit, mode));
   });
 }

@@ -7,7 +7,7 @@
  * JavaScript); paging links keep the query and filters.
  * Non-goals: running the search (search-routes.ts) or type-ahead.
  */
-import type { SearchSort } from '../../search/search-request.js';
+import type { SearchMode, SearchSort } from '../../search/search-request.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
@@ -34,10 +34,14 @@ export interface SearchView {
 }
 
 const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
+const MODE_LABELS: [SearchMode, string][] = [['hybrid', 'Words and meaning'], ['lexical', 'Exact words'], ['semantic', 'Meaning only']];
 
 /** The query and filters as URL parameters (for paging and the feed link). */
 export function searchQueryParams(p: SearchParams): Record<string, string | undefined> {
-  return { q: p.q, from: p.from, to: p.to, category: p.category, org: p.org, sort: p.sort === 'relevance' ? undefined : p.sort };
+  return {
+    q: p.q, from: p.from, to: p.to, category: p.category, org: p.org, sort: p.sort === 'relevance' ? undefined : p.sort,
+    mode: p.mode === 'hybrid' ? undefined : p.mode,
+  };
 }
 
 function searchForm(p: SearchParams): SafeHtml {
@@ -54,6 +58,8 @@ function searchForm(p: SearchParams): SafeHtml {
 <div class="field"><label for="org">Organization</label><input id="org" name="org" value="${p.org ?? ''}" size="14"></div>
 <div class="field"><label for="sort">Sort by</label><select id="sort" name="sort">${SORT_LABELS.map(([v, label]) =>
     html`<option value="${v}"${v === p.sort ? raw(' selected') : ''}>${label}</option>`)}</select></div>
+<div class="field"><label for="mode">Match</label><select id="mode" name="mode">${MODE_LABELS.map(([v, label]) =>
+    html`<option value="${v}"${v === p.mode ? raw(' selected') : ''}>${label}</option>`)}</select></div>
 </div>
 </form>`;
 }

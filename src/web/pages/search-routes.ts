@@ -48,6 +48,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
         text: params.q,
         filters: { from: params.from, to: params.to, category: params.category, organization: params.org },
         sort: params.sort,
+        mode: params.mode,
         limit: SEARCH_PAGE_SIZE,
         offset: (params.page - 1) * SEARCH_PAGE_SIZE,
       });

@@ -1,0 +1,162 @@
+/**
+ * The vector index at scale: N generated papers (bench/corpus.ts) through
+ * the corpus model and the IVF-SQ8 index, beside exact float search.
+ *
+ *   node --import tsx bench/vector-bench.ts [papers=1000000] [--queries 200]
+ *   npm run bench -- vectors --sizes 100000
+ *
+ * Reports: model training time (TRAIN_MAX_PAPERS papers spread over the
+ * corpus, as `paperboy index --vectors` samples them), embedding papers/s,
+ * ANN build time (quantizer + k-means cells + adding every paper), bytes per
+ * paper (the index's typed arrays, and the heap + buffers it added), and
+ * per query top-10 p50/p95 of the exact float scan and of the ANN at several
+ * probe counts with its recall@10 against the exact scan. Queries are the
+ * demo set's everyday sentences and titles of other generated papers.
+ * Non-goals: relevance (bench/eval-search.ts), the lexical engine
+ * (bench/lexical-engine-bench.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { paperRecords } from './corpus.js';
+import { CorpusEmbedder, TRAIN_MAX_PAPERS } from '../src/search/embed/corpus-embedder.js';
+import { paperText } from '../src/search/embed/embedder.js';
+import { IvfIndex } from '../src/search/vectors/ivf-index.js';
+import type { BenchOptions, BenchResult } from './run.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+}
+
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+export async function measure(n: number, nQueries: number, log: (s: string) => void): Promise<BenchResult> {
+  const dim = 128;
+  const stride = Math.max(1, Math.ceil(n / TRAIN_MAX_PAPERS));
+  const sample: { title: string; abstract: string }[] = [];
+  const queryTitles: string[] = [];
+  let t0 = performance.now();
+  let i = 0;
+  for (const r of paperRecords(n)) {
+    if (i % stride === 0) sample.push({ title: r.paper.title, abstract: r.paper.abstract });
+    if (i % Math.max(1, Math.floor(n / nQueries)) === 7) queryTitles.push(r.paper.title);
+    i++;
+  }
+  const genMs = performance.now() - t0;
+  log(`[vectors] generated ${n} papers in ${(genMs / 1000).toFixed(1)} s (not timed below); training on ${sample.length}`);
+  t0 = performance.now();
+  const model = CorpusEmbedder.train(sample);
+  const trainMs = performance.now() - t0;
+  log(`[vectors] trained ${model.id} in ${(trainMs / 1000).toFixed(1)} s`);
+
+  // Embed every paper (timed without the generator: papers are produced in batches first).
+  const floats = new Float32Array(n * dim);
+  let embedMs = 0;
+  let done = 0;
+  let batch: string[] = [];
+  const flush = () => {
+    const t = performance.now();
+    for (const text of batch) floats.set(model.embedOne(text, 'document'), (done++) * dim);
+    embedMs += performance.now() - t;
+    batch = [];
+  };
+  for (const r of paperRecords(n)) {
+    batch.push(paperText(r.paper));
+    if (batch.length === 10_000) {
+      flush();
+      if (done % 100_000 === 0) log(`[vectors] embedded ${done}`);
+    }
+  }
+  flush();
+  const vec = (j: number) => floats.subarray(j * dim, (j + 1) * dim);
+
+  // ANN build: quantizer and cells from the same sample share, then every paper added.
+  const memBefore = memory();
+  t0 = performance.now();
+  const trainVectors: Float32Array[] = [];
+  for (let j = 0; j < n; j += stride) trainVectors.push(vec(j));
+  const index = IvfIndex.train(trainVectors, dim, n);
+  const trainIvfMs = performance.now() - t0;
+  for (let j = 0; j < n; j++) index.add({ key: j, publishedAt: null, categories: ['cs.LG'], organization: null }, vec(j));
+  const buildMs = performance.now() - t0;
+  const memAfter = memory();
+  log(`[vectors] ANN: ${index.nlist} cells, built in ${(buildMs / 1000).toFixed(1)} s`);
+
+  const demo = JSON.parse(readFileSync(join(ROOT, 'bench', 'demo-queries.json'), 'utf8')) as { queries: { q: string }[] };
+  const texts = [...demo.queries.map((q) => q.q), ...queryTitles].slice(0, nQueries);
+  const queries = texts.map((t) => model.embedOne(t, 'query')).filter((q) => q.some((x) => x !== 0));
+
+  // Exact float scan.
+  const exactMs: number[] = [];
+  const truth: Set<number>[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    const top: [number, number][] = [];
+    let min = -Infinity;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const o = j * dim;
+      for (let c = 0; c < dim; c++) s += floats[o + c] * q[c];
+      if (top.length < 10 || s > min) {
+        top.push([s, j]);
+        top.sort((a, b) => b[0] - a[0]);
+        if (top.length > 10) top.pop();
+        min = top[top.length - 1][0];
+      }
+    }
+    exactMs.push(performance.now() - t);
+    truth.push(new Set(top.map(([, j]) => j)));
+  }
+  const rows: (string | number)[][] = [['exact float scan', n, '', (pct(exactMs, 0.5)).toFixed(2), pct(exactMs, 0.95).toFixed(2), '1.000']];
+  const defaultProbe = index.nprobe;
+  const probes = [...new Set([Math.max(1, Math.round(defaultProbe / 2)), defaultProbe, Math.min(index.nlist, defaultProbe * 2), index.nlist])];
+  for (const p of probes) {
+    index.nprobeOverride = p;
+    const ms: number[] = [];
+    let found = 0;
+    queries.forEach((q, qi) => {
+      const t = performance.now();
+      const hits = index.search(q, 10);
+      ms.push(performance.now() - t);
+      for (const h of hits) if (truth[qi].has(h.key)) found++;
+    });
+    rows.push([`IVF-SQ8, ${p} of ${index.nlist} cells${p === defaultProbe ? ' (default)' : p === index.nlist ? ' (all: quantization only)' : ''}`, n, p,
+      pct(ms, 0.5).toFixed(2), pct(ms, 0.95).toFixed(2), (found / (queries.length * 10)).toFixed(3)]);
+  }
+  index.nprobeOverride = null;
+  const embedQueryMs: number[] = texts.map((t) => { const s = performance.now(); model.embedOne(t, 'query'); return performance.now() - s; });
+  return {
+    title: `Vector index: ${n.toLocaleString('en-US')} generated papers, ${dim}-d corpus model, top 10`,
+    columns: ['search', 'papers', 'cells scanned', 'p50 ms', 'p95 ms', 'recall@10 vs exact'],
+    rows,
+    notes: [
+      `model: trained on ${sample.length.toLocaleString('en-US')} papers in ${(trainMs / 1000).toFixed(1)} s; ${(model.serialize().length / 1e6).toFixed(1)} MB`,
+      `embedding: ${Math.round(n / (embedMs / 1000)).toLocaleString('en-US')} papers/s (one core, generator excluded); a query embeds in p50 ${pct(embedQueryMs, 0.5).toFixed(2)} ms`,
+      `ANN build: ${(buildMs / 1000).toFixed(1)} s (quantizer + k-means of ${index.nlist} cells ${(trainIvfMs / 1000).toFixed(1)} s, adding every paper ${((buildMs - trainIvfMs) / 1000).toFixed(1)} s)`,
+      `bytes per paper: ${index.bytesPerPaper()} in typed arrays; ${Math.round((memAfter - memBefore) / n)} measured (heap + buffers added by the index, key map included)`,
+      `${queries.length} queries (${Math.min(demo.queries.length, nQueries)} demo sentences, the rest generated titles); generation ${(genMs / 1000).toFixed(0)} s not counted`,
+    ],
+  };
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const i = opts.args.indexOf('--sizes');
+  const n = i >= 0 ? Number(opts.args[i + 1].split(',')[0]) : opts.quick ? 50_000 : 1_000_000;
+  return measure(n, 200, opts.log);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { formatTable } = await import('./run.js');
+  const args = process.argv.slice(2);
+  const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+  const qi = args.indexOf('--queries');
+  const result = await measure(n, qi >= 0 ? Number(args[qi + 1]) : 200, (s) => process.stderr.write(s + '\n'));
+  process.stdout.write(formatTable(result));
+}
