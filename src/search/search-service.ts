@@ -200,7 +200,7 @@ export class SearchService {
       const res = this.vectors && mode !== 'lexical' && sort === 'relevance' && !needsLexical(parsed)
         ? await hybridSearch(this.engine, this.vectors, {
           query: parsed, text: parsed.include.flatMap((c) => c.tokens).join(' '), filters, limit, offset, countCap, mode,
-        }, (depth) => lexicalRank(depth, 0))
+        })
         : await lexicalRank(limit, offset);
       hits = res.hits;
       total = res.total;

@@ -14,8 +14,13 @@
  * writes the model first and checkpoints, and a stopped build continues
  * with the same model, skipping papers already embedded.
  *
+ * One process owns the folder (search/index-lock.ts, as the lexical index):
+ * another process on the same database loads the owner's snapshot and
+ * follows the feed in memory, never writing.
+ *
  * Non-goals: fusion with lexical results (search/hybrid.ts); reading the
- * database (the feed is the only source).
+ * database (the feed is the only source); a follower taking over when the
+ * owner stops (it keeps following in memory until it restarts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +29,7 @@ import type { LexicalFilters } from '../../store/lexical-engine.js';
 import { CorpusEmbedder, TRAIN_MAX_PAPERS } from '../embed/corpus-embedder.js';
 import { paperText, type Embedder } from '../embed/embedder.js';
 import { IvfIndex, type VectorDoc, type VectorHit } from './ivf-index.js';
+import { acquireIndexLock, lockOwner, type IndexLock } from '../index-lock.js';
 import {
   VECTOR_FORMAT, commitManifest, decodeIndex, encodeIndex, ensureDir, readManifest, removeStrays, writeDurably, type VectorManifest,
 } from './vector-file.js';
@@ -97,6 +103,8 @@ export class IndexedVectorEngine implements VectorEngine {
   private timer: NodeJS.Timeout | null = null;
   private pending = 0;
   private generation: number;
+  /** This process's lock on the folder; null in memory or when another process owns it (then nothing is written). */
+  private lock: IndexLock | null = null;
 
   private constructor(
     private readonly dir: string | null,
@@ -123,28 +131,50 @@ export class IndexedVectorEngine implements VectorEngine {
    */
   static async open(changes: ChangeFeed, indexDir: string | null, opts: VectorEngineOptions = {}): Promise<IndexedVectorEngine> {
     const dir = indexDir === null ? null : join(indexDir, 'vectors');
-    const loaded = dir ? IndexedVectorEngine.load(dir, changes, opts) : null;
+    let lock: IndexLock | null = null;
+    if (dir) {
+      ensureDir(dir);
+      lock = acquireIndexLock(dir);
+      if (!lock && opts.rebuild) {
+        const owner = lockOwner(dir);
+        throw new Error(`${dir} is owned by a running paperboy (pid ${owner?.pid ?? '?'}): stop it before rebuilding the vector index`);
+      }
+    }
+    try {
+      const engine = await IndexedVectorEngine.openWith(changes, dir, lock, opts);
+      engine.lock = lock;
+      if (lock) await engine.changes.saveCursor(VECTOR_CONSUMER, engine.changeSeq).catch(() => {});
+      return engine;
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  private static async openWith(changes: ChangeFeed, dir: string | null, lock: IndexLock | null, opts: VectorEngineOptions): Promise<IndexedVectorEngine> {
+    const loaded = dir ? IndexedVectorEngine.load(dir, changes, opts, lock !== null) : null;
     if (loaded && loaded.complete && !opts.rebuild) {
       await loaded.engine.catchUp();
       return loaded.engine;
     }
     const resume = !!loaded && !loaded.complete;
     const model = opts.embedder ?? CorpusEmbedder.train([]);
-    const engine = resume ? loaded.engine : new IndexedVectorEngine(dir, changes, model, !!opts.embedder,
+    // A process that does not own the folder builds its own copy in memory.
+    const engine = resume ? loaded.engine : new IndexedVectorEngine(lock ? dir : null, changes, model, !!opts.embedder,
       new IvfIndex({ dim: model.dim, scale: new Float32Array(model.dim).fill(1), centroids: new Float32Array(model.dim) }), 0, 0, 0, opts);
     await engine.rebuild(opts.progress, { resume });
     return engine;
   }
 
   /** The snapshot in `dir` when it is usable with `opts.embedder` (null: rebuild). */
-  private static load(dir: string, changes: ChangeFeed, opts: VectorEngineOptions): { engine: IndexedVectorEngine; complete: boolean } | null {
+  private static load(dir: string, changes: ChangeFeed, opts: VectorEngineOptions, owner: boolean): { engine: IndexedVectorEngine; complete: boolean } | null {
     let m: VectorManifest | null;
     try {
       m = readManifest(dir);
     } catch {
       return null;
     }
-    removeStrays(dir, m);
+    if (owner) removeStrays(dir, m);
     if (!m || m.format !== VECTOR_FORMAT) return null;
     let model: Embedder;
     try {
@@ -157,7 +187,9 @@ export class IndexedVectorEngine implements VectorEngine {
     const file = join(dir, m.vectorsFile);
     if (!existsSync(file)) return null;
     const index = decodeIndex(readFileSync(file));
-    const engine = new IndexedVectorEngine(dir, changes, model, !!opts.embedder, index, m.changeSeq, m.trainedOn, m.generation, opts);
+    const engine = new IndexedVectorEngine(owner ? dir : null, changes, model, !!opts.embedder, index, m.changeSeq, m.trainedOn, m.generation, opts);
+    // A follower cannot finish another process's build: it builds its own copy in memory.
+    if (!owner && !m.complete) return null;
     return { engine, complete: m.complete };
   }
 
@@ -232,7 +264,7 @@ export class IndexedVectorEngine implements VectorEngine {
     this.trainedOn = trainedOn;
     this.changeSeq = head;
     this.write(model, index, head, trainedOn, true);
-    await this.changes.saveCursor(VECTOR_CONSUMER, head).catch(() => {});
+    if (this.dir) await this.changes.saveCursor(VECTOR_CONSUMER, head).catch(() => {});
     await this.catchUp();
     return index.size;
   }
@@ -289,7 +321,7 @@ export class IndexedVectorEngine implements VectorEngine {
       applied += changes.length;
       this.pending += changes.length;
       this.changeSeq = next;
-      if (this.pending >= FLUSH_CHANGES) {
+      if (this.pending >= FLUSH_CHANGES && this.dir) {
         this.flush();
         await this.changes.saveCursor(VECTOR_CONSUMER, this.changeSeq).catch(() => {});
       }
@@ -336,9 +368,11 @@ export class IndexedVectorEngine implements VectorEngine {
     this.timer = null;
     while (this.rebuilding) await this.rebuilding.catch(() => 0);
     while (this.catchingUp) await this.catchingUp;
-    if (this.pending > 0) {
+    if (this.pending > 0 && this.lock) {
       this.flush();
       await this.changes.saveCursor(VECTOR_CONSUMER, this.changeSeq).catch(() => {});
     }
+    this.lock?.release();
+    this.lock = null;
   }
 }

@@ -82,7 +82,7 @@ export function commitManifest(dir: string, m: VectorManifest): void {
 /** Removes files of older generations and leftovers of a crashed write. */
 export function removeStrays(dir: string, m: VectorManifest | null): void {
   if (!existsSync(dir)) return;
-  const keep = new Set(['manifest.json', m?.modelFile, m?.vectorsFile].filter((x): x is string => !!x));
+  const keep = new Set(['manifest.json', 'owner.lock', m?.modelFile, m?.vectorsFile].filter((x): x is string => !!x));
   for (const f of readdirSync(dir)) if (!keep.has(f)) rmSync(join(dir, f), { force: true });
 }
 

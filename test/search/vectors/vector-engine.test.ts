@@ -188,3 +188,29 @@ test('an unfinished build resumes with the model it started with, embedding only
     cleanup();
   }
 });
+
+test('one process owns the vectors folder: a second opener follows in memory and never writes; a rebuild under a live owner is refused', async () => {
+  const { file, cleanup } = tempDbPath();
+  const backend = new SqliteBackend(file);
+  try {
+    await backend.store.upsertRecords(topicPapers().slice(0, 12));
+    const owner = await IndexedVectorEngine.open(backend.changes, backend.indexDir);
+    const dir = join(backend.indexDir!, 'vectors');
+    assert.ok(existsSync(join(dir, 'owner.lock')));
+    const generation = readManifest(dir)!.generation;
+    const follower = await IndexedVectorEngine.open(backend.changes, backend.indexDir);
+    assert.equal(follower.embedder.id, owner.embedder.id, 'the follower loads the owner\'s model');
+    await backend.store.upsertRecords(topicPapers().slice(12));
+    await follower.catchUp();
+    assert.equal(follower.index.size, 20);
+    follower.flush();
+    await follower.close();
+    assert.equal(readManifest(dir)!.generation, generation, 'the follower wrote nothing');
+    await assert.rejects(IndexedVectorEngine.open(backend.changes, backend.indexDir, { rebuild: true }), /owned by a running paperboy/);
+    await owner.close();
+    assert.ok(!existsSync(join(dir, 'owner.lock')), 'the owner releases its lock at close');
+  } finally {
+    await backend.close();
+    cleanup();
+  }
+});
