@@ -15,6 +15,7 @@ import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js
 import type { Backend, CheckLevel, HealthCheck } from '../store/backend.js';
 import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { lexicalIndexChecks } from '../search/index-health.js';
+import { vectorIndexChecks } from '../search/vectors/vector-health.js';
 
 export type { CheckLevel };
 export type Check = HealthCheck;
@@ -83,6 +84,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
     checks.push(...db);
     const schemaOk = db.some((c) => c.name === 'schema' && c.level !== 'fail');
     if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
+    if (schemaOk && config.vectors) checks.push(...await vectorIndexChecks(backend));
   } finally {
     await backend.close();
   }

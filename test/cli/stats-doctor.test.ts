@@ -83,12 +83,15 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
     const before = await runDoctor({ db: file }, env);
     assert.equal(level(before, 'search index'), 'warn');
     assert.match(before.find((c) => c.name === 'search index')!.message, /not built yet for 3 papers.*paperboy index/);
+    assert.equal(level(before, 'vector index'), 'warn');
+    assert.match(before.find((c) => c.name === 'vector index')!.message, /not built yet for 3 papers.*paperboy index --vectors/);
     await buildIndex(file);
     const checks = await runDoctor({ db: file }, env);
     assert.deepEqual(checks.map((c) => [c.name, c.level]), [
-      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['disk', checks[5].level], ['smtp', 'ok'],
+      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['vector index', 'ok'], ['disk', checks[6].level], ['smtp', 'ok'],
     ]);
-    assert.notEqual(checks[5].level, 'fail');
+    assert.notEqual(checks[6].level, 'fail');
+    assert.match(formatChecks(checks), /^✓ vector index\s+3 papers, model lsa-128d-v1-\w+ \(128 dimensions, trained on 3 papers\), current with the database/m);
     const text = formatChecks(checks);
     assert.match(text, /^✓ database\s+.*WAL/m);
     assert.match(text, /^✓ search index\s+3 papers in 1 segment, current with the database/m);
@@ -132,7 +135,9 @@ test('doctor: a search index behind the papers warns; one that does not match th
     const { out, exitCode } = await runCommand(registerDoctor, ['doctor', '--db', file]);
     assert.equal(exitCode, 1);
     assert.match(out, /^✗ search index/m);
-    assert.match(out, /1 check failed/);
+    // The vector index follows the same change log, so it is found to belong elsewhere too.
+    assert.match(out, /^✗ vector index .*belongs to another database; rebuild it with paperboy index --vectors/m);
+    assert.match(out, /2 checks failed/);
   } finally {
     cleanup();
   }
