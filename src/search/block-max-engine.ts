@@ -318,6 +318,7 @@ export class BlockMaxEngine implements LexicalEngine {
     if (INLINE_CATCH_UP > 0 && !this.catchingUp && (await this.lag()) > 0) await this.catchUp(INLINE_CATCH_UP);
     const q = this.engineQuery(req);
     if (q.must.length === 0) return { hits: [], total: 0, totalIsEstimate: false };
+    this.index.prepare(); // freezing newly applied papers is index work, not the query's budget
     this.index.setDeadline(performance.now() + this.queryBudgetMs);
     try {
       return await this.run(q, req);

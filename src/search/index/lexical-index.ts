@@ -206,6 +206,11 @@ export class LexicalIndex {
   private deadline = Infinity;
   truncated = false;
 
+  /** Freezes pending in-memory documents into a searchable view now (index work a query budget should not pay for). */
+  prepare(): void {
+    this.allSegments();
+  }
+
   /** Bounds the matching work of the next queries (until cleared with Infinity). */
   setDeadline(at: number): void {
     this.deadline = at;
@@ -507,8 +512,10 @@ export class LexicalIndex {
       // "model*" expands to ~1 posting per paper, which a Map plus a sort made take hundreds of ms.
       const acc = new Float64Array(seg.numDocs);
       let hits = 0;
+      let expanded = 0;
       for (const t of termSets[0]) {
-        if (performance.now() > this.deadline) { this.truncated = true; break; }
+        // Always some progress: a budget spent waiting for the CPU must not turn into an empty answer.
+        if (expanded++ > 0 && performance.now() > this.deadline) { this.truncated = true; break; }
         const { docs, tfs } = seg.decodeAll(t);
         for (let i = 0; i < docs.length; i++) {
           const f = c.authors ? tfs[i * 3 + 1] * w[1] : tfs[i * 3] * w[0] + tfs[i * 3 + 1] * w[1] + tfs[i * 3 + 2] * w[2];
