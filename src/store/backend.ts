@@ -16,6 +16,7 @@ import type { LexicalEngine } from './lexical-engine.js';
 import type { Store } from './store.js';
 import type { SubscriptionStore } from './subscription-store.js';
 import type { VoteStore } from './vote-store.js';
+import type { CommentStore } from './comment-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -50,6 +51,8 @@ export interface Backend {
   readonly accounts: AccountStore;
   /** One upvote per user per paper. */
   readonly votes: VoteStore;
+  /** Threaded comments on papers. */
+  readonly comments: CommentStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { SubscriptionStore } from '../store/subscription-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { VoteStore } from '../store/vote-store.js';
+import type { CommentStore } from '../store/comment-store.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
 import { installAccounts } from './auth/account-routes.js';
@@ -40,6 +41,7 @@ export interface AppDeps {
   subscriptions: SubscriptionStore;
   accounts: AccountStore;
   votes: VoteStore;
+  comments: CommentStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -53,8 +55,8 @@ export interface AppDeps {
 }
 
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes'> {
-  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes };
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments'> {
+  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments };
 }
 
 /** Route modules receive the deps with a clock always present. */

@@ -17,6 +17,7 @@ import { SqliteFts5Engine } from './sqlite-search.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteVoteStore } from './sqlite-vote-store.js';
+import { SqliteCommentStore } from './sqlite-comment-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -34,6 +35,7 @@ export class SqliteBackend implements Backend {
   readonly subscriptions: SqliteSubscriptionStore;
   readonly accounts: SqliteAccountStore;
   readonly votes: SqliteVoteStore;
+  readonly comments: SqliteCommentStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -44,6 +46,7 @@ export class SqliteBackend implements Backend {
     this.subscriptions = new SqliteSubscriptionStore(this.store.db);
     this.accounts = new SqliteAccountStore(this.store.db);
     this.votes = new SqliteVoteStore(this.store.db);
+    this.comments = new SqliteCommentStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

@@ -261,6 +261,53 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'comments: threaded, soft-deleted, hidden by moderators, counted on each daily entry',
+    sql: `
+      -- A deleted comment keeps its row (body '', deleted_at set) so its replies keep their parent; a
+      -- deleted account leaves its comments without an author (user_id NULL).
+      CREATE TABLE comments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,
+        depth INTEGER NOT NULL DEFAULT 0,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        edited_at TEXT,
+        deleted_at TEXT,
+        hidden_at TEXT,
+        hidden_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        hidden_reason TEXT
+      );
+      CREATE INDEX comments_paper ON comments(paper_id, id);
+      CREATE INDEX comments_user ON comments(user_id, id);
+      CREATE INDEX comments_parent ON comments(parent_id);
+      -- Visible local comments beside the imported count (num_comments, which imports overwrite);
+      -- the shown count is num_comments + local_comments. Kept by triggers in the comment's transaction.
+      ALTER TABLE daily_entries ADD COLUMN local_comments INTEGER NOT NULL DEFAULT 0;
+      CREATE TRIGGER comments_count_insert AFTER INSERT ON comments
+      WHEN new.deleted_at IS NULL AND new.hidden_at IS NULL BEGIN
+        UPDATE daily_entries SET local_comments = local_comments + 1 WHERE paper_id = new.paper_id;
+      END;
+      CREATE TRIGGER comments_count_update AFTER UPDATE OF deleted_at, hidden_at ON comments
+      WHEN (old.deleted_at IS NULL AND old.hidden_at IS NULL) IS NOT (new.deleted_at IS NULL AND new.hidden_at IS NULL) BEGIN
+        UPDATE daily_entries SET local_comments = local_comments
+          + (CASE WHEN new.deleted_at IS NULL AND new.hidden_at IS NULL THEN 1 ELSE -1 END)
+        WHERE paper_id = new.paper_id;
+      END;
+      CREATE TRIGGER comments_count_delete AFTER DELETE ON comments
+      WHEN old.deleted_at IS NULL AND old.hidden_at IS NULL BEGIN
+        UPDATE daily_entries SET local_comments = local_comments - 1 WHERE paper_id = old.paper_id;
+      END;
+      CREATE TRIGGER daily_entries_comments_init AFTER INSERT ON daily_entries BEGIN
+        UPDATE daily_entries SET local_comments = (SELECT COUNT(*) FROM comments
+          WHERE paper_id = new.paper_id AND deleted_at IS NULL AND hidden_at IS NULL)
+        WHERE rowid = new.rowid;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -154,12 +154,13 @@ export function ftsColumns(p: Paper): [string, string, string] {
 }
 
 /**
- * The columns of a daily entry as shown: the imported upvote count plus the paper's local votes
- * (`local_upvotes`, kept by the votes triggers). `e` is the table's alias.
+ * The columns of a daily entry as shown: the imported upvote and comment counts plus the paper's
+ * local votes and visible comments (`local_upvotes`, `local_comments`, kept by triggers). `e` is the
+ * table's alias.
  */
 function shownDailyColumns(e: string): string {
   return `${e}.paper_id, ${e}.day, ${e}.submitted_at, ${e}.submitter_user, ${e}.submitter_fullname, ${e}.submitter_avatar, ` +
-    `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments`;
+    `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments + ${e}.local_comments AS num_comments`;
 }
 
 /** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
@@ -218,6 +219,8 @@ export class SqliteStore implements Store {
       upvotesByKey: db.prepare(`SELECT p.pk AS pk, MAX(d.upvotes + d.local_upvotes) AS up FROM daily_entries d JOIN papers p ON p.id = d.paper_id
         GROUP BY p.pk`),
       localVotesOf: db.prepare('SELECT paper_id, COUNT(*) AS n FROM votes WHERE paper_id IN (SELECT value FROM json_each(?)) GROUP BY paper_id'),
+      localCommentsOf: db.prepare(`SELECT paper_id, COUNT(*) AS n FROM comments WHERE paper_id IN (SELECT value FROM json_each(?))
+        AND deleted_at IS NULL AND hidden_at IS NULL GROUP BY paper_id`),
       orgUpsert: db.prepare(`INSERT INTO organizations (name, fullname, avatar_url) VALUES (?, ?, ?)
         ON CONFLICT(name) DO UPDATE SET fullname = COALESCE(excluded.fullname, fullname),
           avatar_url = COALESCE(excluded.avatar_url, avatar_url)`),
@@ -353,18 +356,24 @@ export class SqliteStore implements Store {
     return { paper, daily, org, ...this.shownCounts(daily, this.localCounts(daily.length ? [] : [paper.id]), paper.id) };
   }
 
-  /** Local votes of papers (only those with any), for papers never on a daily list. */
-  private localCounts(ids: string[]): Map<string, number> {
-    const out = new Map<string, number>();
+  /** Local votes and visible comments of papers (only those with any), for papers never on a daily list. */
+  private localCounts(ids: string[]): Map<string, { upvotes: number; numComments: number }> {
+    const out = new Map<string, { upvotes: number; numComments: number }>();
     if (ids.length === 0) return out;
-    for (const r of this.stmts.localVotesOf.all(JSON.stringify(ids)) as { paper_id: string; n: number }[]) out.set(r.paper_id, r.n);
+    const at = (id: string) => {
+      let c = out.get(id);
+      if (!c) out.set(id, c = { upvotes: 0, numComments: 0 });
+      return c;
+    };
+    for (const r of this.stmts.localVotesOf.all(JSON.stringify(ids)) as { paper_id: string; n: number }[]) at(r.paper_id).upvotes = r.n;
+    for (const r of this.stmts.localCommentsOf.all(JSON.stringify(ids)) as { paper_id: string; n: number }[]) at(r.paper_id).numComments = r.n;
     return out;
   }
 
   /** A paper's shown counts: its newest daily entry's (imported + local), or its local ones alone when never listed. */
-  private shownCounts(daily: DailyEntry[], local: Map<string, number>, id: string): { upvotes: number; numComments: number } {
+  private shownCounts(daily: DailyEntry[], local: Map<string, { upvotes: number; numComments: number }>, id: string): { upvotes: number; numComments: number } {
     const e = daily[0];
-    return e ? { upvotes: e.upvotes, numComments: e.numComments } : { upvotes: local.get(id) ?? 0, numComments: 0 };
+    return e ? { upvotes: e.upvotes, numComments: e.numComments } : local.get(id) ?? { upvotes: 0, numComments: 0 };
   }
 
   async getPapers(ids: string[]): Promise<Paper[]> {
@@ -510,7 +519,7 @@ export class SqliteStore implements Store {
         .map((x) => x.r);
     } else {
       const order = q.sort === 'upvotes'
-        ? '(d.upvotes + d.local_upvotes) DESC, d.num_comments DESC, d.day DESC, d.paper_id'
+        ? '(d.upvotes + d.local_upvotes) DESC, (d.num_comments + d.local_comments) DESC, d.day DESC, d.paper_id'
         : 'COALESCE(d.submitted_at, d.day) DESC, d.paper_id';
       entries = this.db.prepare(`SELECT ${entryCols} ${base} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
         .all({ ...params, limit: q.limit, offset: q.offset }) as DailyRow[];

@@ -222,9 +222,12 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           summary: 'One paper',
           description: 'Old-style arXiv ids contain a slash (hep-th/9901001) and are accepted as is; a version suffix (v2) or an "arXiv:" prefix resolves to the stored paper.',
           tags: ['papers'],
-          parameters: [{ name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string', example: '2502.08025' } }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string', example: '2502.08025' } },
+            { name: 'field', in: 'query', description: '"comments": the paper\'s discussion instead of the paper', schema: { type: 'string', enum: ['comments'] } },
+          ],
           responses: {
-            200: { description: 'The paper', content: { 'application/json': { schema: ref('PaperDetail') } } },
+            200: { description: 'The paper (PaperDetail), or with field=comments its discussion (PaperComments)', content: { 'application/json': { schema: ref('PaperDetail') } } },
             400: error,
             404: notFound,
           },
@@ -274,6 +277,38 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
         bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (pb_…) created in Settings → API tokens' },
       },
       schemas: {
+        PaperComments: {
+          type: 'object',
+          required: ['id', 'numComments', 'comments'],
+          properties: {
+            id: { type: 'string' },
+            numComments: { type: 'integer', minimum: 0, description: 'Imported count + visible local comments' },
+            comments: { type: 'array', items: ref('Comment') },
+          },
+        },
+        Comment: {
+          type: 'object',
+          description: 'Shaped like the Hub\'s discussion comment events; hidden or deleted comments keep their place with empty text',
+          required: ['id', 'type', 'parentId', 'createdAt', 'author', 'data'],
+          properties: {
+            id: { type: 'string' },
+            type: { type: 'string', enum: ['comment'] },
+            parentId: { type: nullable('string') },
+            createdAt: { type: 'string', format: 'date-time' },
+            author: { type: ['object', 'null'], properties: { name: { type: 'string' }, type: { type: 'string', enum: ['user'] } } },
+            data: {
+              type: 'object',
+              properties: {
+                latest: { type: 'object', properties: { raw: { type: 'string', description: 'Markdown as written' }, html: { type: 'string', description: 'Rendered safely (no raw HTML, links rel="nofollow ugc")' }, updatedAt: { type: 'string', format: 'date-time' } } },
+                edited: { type: 'boolean' },
+                deleted: { type: 'boolean' },
+                hidden: { type: 'boolean' },
+                hiddenBy: { type: nullable('string') },
+                hiddenReason: { type: 'string' },
+              },
+            },
+          },
+        },
         VoteAnswer: {
           type: 'object',
           required: ['paperId', 'upvoted', 'changed', 'upvotes'],

@@ -5,6 +5,7 @@
  * A wildcard route, because old-style arXiv ids contain a slash
  * ("hep-th/9901001"); the id may also carry a version ("2502.08025v2") or an
  * "arXiv:" prefix, both of which resolve to the stored paper.
+ * `?field=comments` answers the paper's discussion instead (as the Hub offers).
  * Non-goals: the Markdown view (`/papers/{id}.md`, owned by the pages).
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +14,11 @@ import type { PaperDetail } from '../../store/store.js';
 import { parseArxivId } from '../../domain/arxiv-id.js';
 import { notFound } from '../http-error.js';
 import { hfPaperDetail } from './hf-shape.js';
-import { invalidParameter } from '../params.js';
+import { enumParam, invalidParameter, type RawQuery } from '../params.js';
+import { apiComment } from './comment-shape.js';
+
+/** What `?field=` may ask for instead of the paper: its comments. */
+export const PAPER_FIELDS = ['comments'] as const;
 
 /** Looks a paper up by what a client sent: the stored id, or an arXiv id with version/prefix. */
 export async function findPaper(deps: Pick<RouteDeps, 'store'>, rawId: string): Promise<PaperDetail | null> {
@@ -30,7 +35,13 @@ export async function paperRoute(app: FastifyInstance, deps: RouteDeps): Promise
     if (!id) throw invalidParameter('id', 'give a paper id, as in /api/papers/2502.08025.');
     if (id.length > 200) throw invalidParameter('id', 'a paper id is at most 200 characters.');
     const detail = await findPaper(deps, id);
+    const field = enumParam(req.query as RawQuery, 'field', PAPER_FIELDS);
     if (!detail) throw notFound(`No paper "${id}" here. Check the id, or search with /api/papers/search?q=…`);
+    if (field === 'comments') {
+      // The paper's discussion, oldest first, each comment shaped like the Hub's discussion events.
+      const comments = (await deps.comments.listComments(detail.paper.id)).map(apiComment);
+      return reply.type('application/json; charset=utf-8').send({ id: detail.paper.id, numComments: detail.numComments, comments });
+    }
     return reply.type('application/json; charset=utf-8').send(hfPaperDetail(detail));
   });
 }

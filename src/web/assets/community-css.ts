@@ -38,4 +38,23 @@ table.tokens th,table.tokens td,table.users th,table.users td{text-align:left;pa
 form.votes.big,a.votes.big{display:inline-block;vertical-align:middle}
 .votes.big button,a.votes.big{flex-direction:row;gap:.4rem;padding:.3rem .8rem;align-items:baseline}
 a.votes.big{display:inline-flex;border:1px solid var(--border);border-radius:.5rem;background:var(--surface);color:var(--text);font-weight:700;text-decoration:none}
+/* discussion */
+.discussion{margin-top:2rem}
+ol.comments{list-style:none;margin:.5rem 0;padding:0}
+ol.comments ol.comments{margin-left:.9rem;padding-left:.8rem;border-left:2px solid var(--border)}
+.comment{margin:.6rem 0}
+.comment article{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:.55rem .8rem}
+.comment-meta{margin:0 0 .3rem;font-size:.85rem;color:var(--muted)}
+.comment-meta a{color:var(--muted)}
+.comment-body{overflow-wrap:anywhere}
+.comment-body p{margin:.3rem 0}
+.comment-body pre{overflow-x:auto;background:var(--surface);padding:.5rem;border-radius:.4rem}
+.comment-body blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid var(--border);color:var(--muted)}
+.comment-body.is-hidden{border:1px dashed var(--border);padding:.3rem .5rem;opacity:.8}
+.comment-actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:flex-start;font-size:.85rem;margin-top:.3rem}
+details.comment-action summary{cursor:pointer;color:var(--accent)}
+details.comment-action[open]{flex-basis:100%}
+.comment-form{display:grid;gap:.4rem;margin:.5rem 0;max-width:40rem}
+.comment-form textarea{width:100%;font:inherit;color:var(--text);background:var(--card);border:1px solid var(--border);border-radius:.4rem;padding:.45rem .55rem;resize:vertical}
+.comment-form button{justify-self:start}
 `;

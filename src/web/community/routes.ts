@@ -1,6 +1,6 @@
 /**
  * The community's write routes, wired to the deps: the form posts under
- * `/papers/{id}/…` (upvote) and the token API under `/api/papers/{id}/…`.
+ * `/papers/{id}/…` (upvote, comments) and the token API under `/api/papers/{id}/…`.
  *
  * Paper ids may hold a slash ("hep-th/9901001"), so each method has one
  * wildcard route that splits the action off the end of the path and finds
@@ -14,13 +14,25 @@ import { notFound } from '../http-error.js';
 import { findPaper } from '../api/paper-route.js';
 import { communityRateLimit } from './rate-limits.js';
 import { upvoteApi, upvoteForm } from './vote-routes.js';
+import { commentForm, type CommentAction } from './comment-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
-/** "2405.00001/upvote" → { id: "2405.00001", action: "upvote" } for the known actions. */
-function splitAction(rest: string): { id: string; action: string } | null {
-  const m = /^(.+)\/(upvote)$/.exec(rest.replace(/\/+$/, ''));
-  return m ? { id: m[1], action: m[2] } : null;
+type Action = { kind: 'upvote' } | { kind: 'comment'; action: CommentAction; commentId: number | null };
+
+/**
+ * "2405.00001/upvote" → the paper id and the action, for the known actions:
+ * `upvote`, `comments` (new), `comments/{n}/edit|delete|hide|unhide`.
+ */
+function splitAction(rest: string): { id: string; action: Action } | null {
+  const path = rest.replace(/\/+$/, '');
+  let m = /^(.+)\/upvote$/.exec(path);
+  if (m) return { id: m[1], action: { kind: 'upvote' } };
+  m = /^(.+)\/comments$/.exec(path);
+  if (m) return { id: m[1], action: { kind: 'comment', action: 'new', commentId: null } };
+  m = /^(.+)\/comments\/([1-9]\d{0,15})\/(edit|delete|hide|unhide)$/.exec(path);
+  if (m) return { id: m[1], action: { kind: 'comment', action: m[3] as CommentAction, commentId: Number(m[2]) } };
+  return null;
 }
 
 async function paperOf(deps: RouteDeps, id: string) {
@@ -37,7 +49,9 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
     const target = splitAction(req.params['*'] ?? '');
     if (!target) throw notFound(`Nothing to post to at ${req.url.split('?')[0]}.`);
     const detail = await paperOf(deps, target.id);
-    return upvoteForm(deps, req, reply, detail);
+    const a = target.action;
+    if (a.kind === 'upvote') return upvoteForm(deps, req, reply, detail);
+    return commentForm(deps, req, reply, detail, a.action, a.commentId);
   });
 
   // One route for both methods, so POST and DELETE count against one limit.
@@ -47,7 +61,7 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
     config: { rateLimit: communityRateLimit },
     handler: async (req: Req, reply) => {
       const target = splitAction(req.params['*'] ?? '');
-      if (!target) throw notFound(`Nothing at ${req.method} ${req.url.split('?')[0]}.`);
+      if (!target || target.action.kind !== 'upvote') throw notFound(`Nothing at ${req.method} ${req.url.split('?')[0]}.`);
       const detail = await paperOf(deps, target.id);
       return upvoteApi(deps, req, reply, detail, req.method === 'POST');
     },

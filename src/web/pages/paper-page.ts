@@ -9,7 +9,7 @@
  * placeholder, with width and height; not lazy: it is above the fold) and the
  * organization's and submitters' avatars.
  *
- * The upvote control is web/community/vote-control.ts's. Non-goals: the discussion (web/community/).
+ * The upvote control and the discussion are web/community/'s.
  */
 import { imageSrc, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
 import { avatar, thumbnailSrc } from './paper-card.js';
@@ -91,6 +91,8 @@ export interface PaperPageData {
   images?: ImagePolicy;
   /** The visitor's upvote control (absent: the count alone). */
   vote?: VoteState;
+  /** The discussion section (web/community/comments-view.ts), under the abstract. */
+  comments?: SafeHtml;
 }
 
 /** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
@@ -134,6 +136,7 @@ ${p.aiKeywords.length ? html`<p class="muted">Keywords: ${p.aiKeywords.join(', '
 <button type="button" class="copy" data-copy="bibtex">Copy BibTeX</button>
 </details>
 <p class="muted"><a href="${path + '.md'}" type="text/markdown">View as Markdown</a></p>
+${data.comments ?? ''}
 </div>
 <aside aria-label="About this paper">
 <section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail, images)}</section>

@@ -27,6 +27,8 @@ import { pageContext, sendHtml } from './page-context.js';
 import { renderPaperPage, similarList } from './paper-page.js';
 import { SimilarCache } from './similar-cache.js';
 import { voteStates } from '../community/vote-control.js';
+import { commentsSection } from '../community/comments-view.js';
+import { commentViewer } from '../community/comment-viewer.js';
 import { layout } from './layout.js';
 import type { Paper } from '../../domain/paper.js';
 
@@ -118,6 +120,7 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     }
     const similar = await cachedSimilar(id);
     const vote = (await voteStates(req, reply, deps.votes, [id]))(id);
-    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote }, pageContext(req)));
+    const comments = commentsSection(id, await deps.comments.listComments(id), commentViewer(req, reply), detail.numComments);
+    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote, comments }, pageContext(req)));
   });
 }

@@ -1,0 +1,16 @@
+/** The CommentStore conformance suite on a real SQLite file, through the Backend as the app opens it. */
+import { openBackend } from '../../src/store/open-backend.js';
+import { tempDbPath } from '../helpers/temp-db.js';
+import { describeCommentStore } from '../conformance/comment-store.js';
+
+describeCommentStore('sqlite', async () => {
+  const { file, cleanup } = tempDbPath();
+  const backend = await openBackend(file);
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      cleanup();
+    },
+  };
+});
