@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LexicalIndex } from '../../src/search/index/lexical-index.js';
 import { SearchService, MAX_SEARCHES_IN_FLIGHT, SearchBusyError } from '../../src/search/search-service.js';
-import { createApp } from '../../src/web/app.js';
+import { backendDeps, createApp } from '../../src/web/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { LexicalEngine, LexicalRequest, LexicalResult } from '../../src/store/lexical-engine.js';
 import { FEED_CACHE_TTL_MS } from '../../src/web/feeds/routes.js';
@@ -44,7 +44,7 @@ test('searches beyond the in-flight limit get 503 with Retry-After, the others f
     documentFrequencies: (w, cap) => real.documentFrequencies(w, cap),
   };
   const service = new SearchService(t.store, gated);
-  const app = await createApp({ store: t.store, subscriptions: t.backend.subscriptions, accounts: t.backend.accounts, votes: t.backend.votes, search: service, config: loadConfig({ db: file, port: 0 }, {}) });
+  const app = await createApp({ ...backendDeps(t.backend), search: service, config: loadConfig({ db: file, port: 0 }, {}) });
   try {
     const waiting = Array.from({ length: MAX_SEARCHES_IN_FLIGHT }, () => app.inject({ url: '/api/papers/search?q=slow' }));
     await new Promise((r) => setTimeout(r, 50));
