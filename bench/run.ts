@@ -38,6 +38,7 @@ export interface BenchModule {
 export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   import: () => import('./import-bench.js'),
   search: () => import('./search-bench.js'),
+  'api-search': () => import('./api-search-bench.js'),
   'search-quality': () => import('./search-quality.js'),
   pages: () => import('./page-bench.js'),
   load: () => import('./load-bench.js'),

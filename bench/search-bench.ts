@@ -1,8 +1,11 @@
 /**
- * Search latency: the site's LexicalSearch.search() (FTS5, or the block-max
- * engine with --engine engine) beside the bare FTS5 query on
+ * Search latency: the site's search layer, SearchService.search() (the
+ * default block-max engine, or FTS5 with --engine fts5: parse, count up to
+ * 10,000, top 20, batched load, highlight), beside the bare FTS5 query on
  * the same database, for typical 1–3 word queries including the commonest
- * words, at 100k and 1M synthetic papers (bench/corpus.ts).
+ * words (--queries held-out: 12 queries never used for tuning), at 100k and
+ * 1M synthetic papers (bench/corpus.ts). bench/api-search-bench.ts times the
+ * same through HTTP.
  *
  *   npm run bench -- search                         # 100k and 1M papers
  *   npm run bench -- search --quick                 # 20k papers
@@ -10,8 +13,8 @@
  *
  * Databases are built once into bench/out/search-<N>.db and reused (pass
  * --fresh to rebuild). Columns: matches = papers matching the query;
- * search = the full LexicalSearch call (match count + top 20 by weighted
- * BM25 + join to papers), with and without the last word as a prefix;
+ * search = the full SearchService call (match count + top 20 by weighted
+ * BM25 + batched load + highlighting), with and without the last word as a prefix;
  * filtered = with a category filter; newest = sorted by date; bare FTS5 =
  * `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20`
  * with the same MATCH expression. Target: search p95 ≤ 50 ms at 100k.

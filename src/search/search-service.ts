@@ -265,6 +265,8 @@ export class SearchService {
     }
     const partial = all.partial;
     if (countCap === 0) return { hits, total: Math.max(allTotal, offset + hits.length), totalIsEstimate: true, partial };
+    // Every-word matches alone reach the count cap: the any-word count could only say "more" (and costs a walk of every posting).
+    if (all.totalIsEstimate || allTotal >= countCap) return { hits, total: allTotal, totalIsEstimate: true, partial };
     const counted = await this.engine.search({ query, mode: 'any', filters, sort: 'relevance', limit: 0, offset: 0, countCap });
     return { hits, total: Math.max(counted.total, allTotal), totalIsEstimate: counted.totalIsEstimate, partial: partial || counted.partial };
   }

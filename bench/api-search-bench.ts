@@ -1,0 +1,86 @@
+/**
+ * Search as a user gets it: `GET /api/papers/search?q=…&limit=20` over HTTP
+ * on a real port (the app as `paperboy serve` builds it, the default
+ * block-max engine), one request at a time, on the search bench's database
+ * (bench/out/search-<N>.db, built by search-bench.ts when missing). Short
+ * queries (1–3 words) and 30-word queries (a pasted abstract sentence, the
+ * Hub cuts q at 250 characters). Targets at 1M papers (issue 10): p95 ≤ 10 ms
+ * for 1–3 words, ≤ 30 ms for 30 words.
+ *
+ *   npm run bench -- api-search [--sizes 1000000] [--runs 30]
+ *
+ * Non-goals: concurrency (bench/load-bench.ts), quality (search-quality.ts).
+ */
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { benchDatabase, HELD_OUT_QUERIES, QUERIES } from './search-bench.js';
+import { openSearch } from '../src/search/open-search.js';
+import { createApp } from '../src/web/app.js';
+import { loadConfig } from '../src/config.js';
+import type { BenchOptions, BenchResult } from './run.js';
+
+/** 30-word queries: sentences people paste, in the corpus's vocabulary (bench/corpus.ts draws from Daily Papers text). */
+const LONG_QUERIES = [
+  'we propose a simple and effective method for training large language models to reason step by step using reinforcement learning from verifiable rewards on mathematical problems and code generation tasks',
+  'this paper studies how diffusion models can generate high quality videos from text prompts while keeping temporal consistency across frames with an efficient attention mechanism and low memory cost',
+  'a benchmark for evaluating multimodal agents that plan and act in web environments shows that current vision language models fail on long horizon tasks requiring memory and tool use',
+];
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const flag = (name: string) => {
+    const i = opts.args.indexOf(name);
+    return i >= 0 ? opts.args[i + 1] : undefined;
+  };
+  const sizes = (flag('--sizes') ?? (opts.quick ? '20000' : '1000000')).split(',').map(Number);
+  const runs = Number(flag('--runs') ?? 30);
+  const rows: (string | number)[][] = [];
+  for (const n of sizes) {
+    opts.log(`[api-search] ${n.toLocaleString('en-US')} papers`);
+    const backend = await benchDatabase(n, false, opts.log);
+    const search = await openSearch(backend, 'engine');
+    const app = await createApp({
+      store: backend.store, subscriptions: backend.subscriptions, accounts: backend.accounts, votes: backend.votes,
+      search: search.service, config: loadConfig({ db: backend.location, port: 0 }, {}),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      const cases: [string, string][] = [
+        ...QUERIES.map((q) => ['short (tuning set)', q] as [string, string]),
+        ...HELD_OUT_QUERIES.map((q) => ['short (held out)', q] as [string, string]),
+        ...LONG_QUERIES.map((q) => ['30 words', q.slice(0, 250)] as [string, string]),
+      ];
+      for (const [kind, q] of cases) {
+        const url = `${base}/api/papers/search?${new URLSearchParams({ q, limit: '20' })}`;
+        let bytes = 0;
+        for (let i = 0; i < 2; i++) bytes = (await (await fetch(url)).arrayBuffer()).byteLength; // warm
+        const ms: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          const r = await fetch(url);
+          await r.arrayBuffer();
+          ms.push(performance.now() - t0);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+        }
+        ms.sort((a, b) => a - b);
+        rows.push([n, kind, q.length > 48 ? `${q.slice(0, 45)}…` : q, pct(ms, 50).toFixed(2), pct(ms, 95).toFixed(2), ms[ms.length - 1].toFixed(1), bytes]);
+        opts.log(`  ${kind} "${q.slice(0, 40)}": p95 ${pct(ms, 95).toFixed(2)} ms`);
+      }
+    } finally {
+      await app.close();
+      await search.close();
+      await backend.close();
+    }
+  }
+  return {
+    title: 'GET /api/papers/search over HTTP (limit=20), one request at a time',
+    columns: ['papers', 'kind', 'query', 'p50 ms', 'p95 ms', 'max ms', 'bytes'],
+    rows,
+    notes: [`${runs} requests per query after 2 warm-ups; client and server on this machine (loopback).`,
+      'Targets at 1M: p95 ≤ 10 ms for 1–3 words, ≤ 30 ms for 30 words. The machine is shared: note its load (printed above).'],
+  };
+}
