@@ -43,7 +43,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const backend = await benchDatabase(n, false, opts.log);
     const search = await openSearch(backend, 'engine');
     const app = await createApp({
-      store: backend.store, subscriptions: backend.subscriptions, accounts: backend.accounts, votes: backend.votes,
+      store: backend.store, subscriptions: backend.subscriptions, accounts: backend.accounts, votes: backend.votes, comments: backend.comments,
       search: search.service, config: loadConfig({ db: backend.location, port: 0 }, {}),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
