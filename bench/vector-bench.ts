@@ -1,16 +1,17 @@
 /**
  * The vector index at scale: N generated papers (bench/corpus.ts) through
- * the corpus model and the IVF-SQ8 index, beside exact float search.
+ * the corpus model and the quantized-scan index, beside exact float search.
  *
  *   node --import tsx bench/vector-bench.ts [papers=1000000] [--queries 200]
+ *   node --import tsx bench/vector-bench.ts --real     # cells on real text (see measureReal)
  *   npm run bench -- vectors --sizes 100000
  *
  * Reports: model training time (TRAIN_MAX_PAPERS papers spread over the
  * corpus, as `paperboy index --vectors` samples them), embedding papers/s,
  * ANN build time (quantizer + k-means cells + adding every paper), bytes per
  * paper (the index's typed arrays, and the heap + buffers it added), and
- * per query top-10 p50/p95 of the exact float scan and of the ANN at several
- * probe counts with its recall@10 against the exact scan. Queries are the
+ * per query top-10 p50/p95 of the exact float scan and of the index at
+ * several re-rank depths with its recall@10 against the exact scan. Queries are the
  * demo set's everyday sentences and titles of other generated papers.
  * Non-goals: relevance (bench/eval-search.ts), the lexical engine
  * (bench/lexical-engine-bench.ts).
@@ -22,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { paperRecords } from './corpus.js';
 import { CorpusEmbedder, TRAIN_MAX_PAPERS } from '../src/search/embed/corpus-embedder.js';
 import { paperText } from '../src/search/embed/embedder.js';
-import { IvfIndex } from '../src/search/vectors/ivf-index.js';
+import { VectorIndex } from '../src/search/vectors/vector-index.js';
 import type { BenchOptions, BenchResult } from './run.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
@@ -88,13 +89,13 @@ export async function measure(n: number, nQueries: number, log: (s: string) => v
   cpu = process.cpuUsage();
   const trainVectors: Float32Array[] = [];
   for (let j = 0; j < n; j += stride) trainVectors.push(vec(j));
-  const index = IvfIndex.train(trainVectors, dim, n);
+  const index = VectorIndex.train(trainVectors, dim);
   const trainIvfMs = performance.now() - t0;
   for (let j = 0; j < n; j++) index.add({ key: j, publishedAt: null, categories: ['cs.LG'], organization: null }, vec(j));
   const buildMs = performance.now() - t0;
   const buildCpuMs = process.cpuUsage(cpu).user / 1000;
   const memAfter = memory();
-  log(`[vectors] ANN: ${index.nlist} cells, built in ${(buildMs / 1000).toFixed(1)} s`);
+  log(`[vectors] ANN built in ${(buildMs / 1000).toFixed(1)} s`);
 
   const demo = JSON.parse(readFileSync(join(ROOT, 'bench', 'demo-queries.json'), 'utf8')) as { queries: { q: string }[] };
   const texts = [...demo.queries.map((q) => q.q), ...queryTitles].slice(0, nQueries);
@@ -122,10 +123,9 @@ export async function measure(n: number, nQueries: number, log: (s: string) => v
     truth.push(new Set(top.map(([, j]) => j)));
   }
   const rows: (string | number)[][] = [['exact float scan', n, '', (pct(exactMs, 0.5)).toFixed(2), pct(exactMs, 0.95).toFixed(2), '1.000']];
-  const defaultProbe = index.nprobe;
-  const probes = [...new Set([Math.max(1, Math.round(defaultProbe / 2)), defaultProbe, Math.min(index.nlist, defaultProbe * 2), index.nlist])];
-  for (const p of probes) {
-    index.nprobeOverride = p;
+  const defaultRerank = index.rerankFor(10);
+  for (const r of [100, defaultRerank, defaultRerank * 3]) {
+    index.rerankOverride = r;
     const ms: number[] = [];
     let found = 0;
     queries.forEach((q, qi) => {
@@ -134,22 +134,57 @@ export async function measure(n: number, nQueries: number, log: (s: string) => v
       ms.push(performance.now() - t);
       for (const h of hits) if (truth[qi].has(h.key)) found++;
     });
-    rows.push([`IVF-SQ8, ${p} of ${index.nlist} cells${p === defaultProbe ? ' (default)' : p === index.nlist ? ' (all: quantization only)' : ''}`, n, p,
+    rows.push([`PQ scan + 8-bit re-rank of ${r}${r === defaultRerank ? ' (default)' : ''}`, n, r,
       pct(ms, 0.5).toFixed(2), pct(ms, 0.95).toFixed(2), (found / (queries.length * 10)).toFixed(3)]);
   }
-  index.nprobeOverride = null;
+  index.rerankOverride = null;
   const embedQueryMs: number[] = texts.map((t) => { const s = performance.now(); model.embedOne(t, 'query'); return performance.now() - s; });
   return {
     title: `Vector index: ${n.toLocaleString('en-US')} generated papers, ${dim}-d corpus model, top 10`,
-    columns: ['search', 'papers', 'cells scanned', 'p50 ms', 'p95 ms', 'recall@10 vs exact'],
+    columns: ['search', 'papers', 're-ranked', 'p50 ms', 'p95 ms', 'recall@10 vs exact'],
     rows,
     notes: [
       `model: trained on ${sample.length.toLocaleString('en-US')} papers in ${(trainMs / 1000).toFixed(1)} s wall, ${(trainCpuMs / 1000).toFixed(1)} s CPU; ${(model.serialize().length / 1e6).toFixed(1)} MB`,
       `embedding: ${Math.round(n / (embedMs / 1000)).toLocaleString('en-US')} papers/s wall, ${Math.round(n / (embedCpuMs / 1000)).toLocaleString('en-US')} per CPU-second (one thread, generator excluded); a query embeds in p50 ${pct(embedQueryMs, 0.5).toFixed(2)} ms`,
-      `ANN build: ${(buildMs / 1000).toFixed(1)} s wall, ${(buildCpuMs / 1000).toFixed(1)} s CPU (quantizer + k-means of ${index.nlist} cells ${(trainIvfMs / 1000).toFixed(1)} s, adding every paper ${((buildMs - trainIvfMs) / 1000).toFixed(1)} s)`,
+      `ANN build: ${(buildMs / 1000).toFixed(1)} s wall, ${(buildCpuMs / 1000).toFixed(1)} s CPU (8-bit quantizer + PQ codebooks ${(trainIvfMs / 1000).toFixed(1)} s, coding every paper ${((buildMs - trainIvfMs) / 1000).toFixed(1)} s)`,
       `bytes per paper: ${index.bytesPerPaper()} in typed arrays; ${Math.round((memAfter - memBefore) / n)} measured (heap + buffers added by the index, key map included)`,
       `${queries.length} queries (${Math.min(demo.queries.length, nQueries)} demo sentences, the rest generated titles); generation ${(genMs / 1000).toFixed(0)} s not counted`,
     ],
+  };
+}
+
+/**
+ * The same index over real text (`--real`): the 5,841 Daily Papers embedded
+ * by a model trained on them, queried with the eval's texts (ai_summary
+ * sentences, keyword triples, topics), at several re-rank depths.
+ * Generated papers are words drawn independently, with no topics; this
+ * shows the index on text that has them.
+ */
+export async function measureReal(log: (s: string) => void): Promise<BenchResult> {
+  const { loadDailyPapers, dailyPaperSets } = await import('./eval-sets.js');
+  const { realDataDir } = await import('./corpus.js');
+  const corpus = loadDailyPapers(realDataDir());
+  const texts = corpus.records.map((r) => ({ title: r.paper.title, abstract: r.paper.abstract }));
+  const model = CorpusEmbedder.train(texts);
+  const vectors = texts.map((t) => model.embedOne(paperText(t), 'document'));
+  const index = VectorIndex.train(vectors, model.dim);
+  vectors.forEach((v, j) => index.add({ key: j, publishedAt: null, categories: [], organization: null }, v));
+  const queries = dailyPaperSets(corpus, 300, 11).map((q) => model.embedOne(q.text, 'query')).filter((q) => q.some((x) => x !== 0));
+  log(`[vectors] real: ${vectors.length} papers, ${queries.length} queries`);
+  const truth = queries.map((q) => new Set(vectors.map((v, j) => [v.reduce((s, x, c) => s + x * q[c], 0), j] as [number, number])
+    .sort((a, b) => b[0] - a[0]).slice(0, 10).map(([, j]) => j)));
+  const rows: (string | number)[][] = [];
+  for (const r of [20, 50, 100, index.rerankFor(10)]) {
+    index.rerankOverride = r;
+    let found = 0;
+    queries.forEach((q, qi) => { for (const h of index.search(q, 10)) if (truth[qi].has(h.key)) found++; });
+    rows.push([`PQ scan + 8-bit re-rank of ${r}${r === index.rerankFor(10) && r !== 20 ? '' : ''}`, vectors.length, r, (found / (queries.length * 10)).toFixed(3)]);
+  }
+  index.rerankOverride = null;
+  return {
+    title: `Vector index over real text: ${vectors.length.toLocaleString('en-US')} Daily Papers, top 10`,
+    columns: ['search', 'papers', 're-ranked', 'recall@10 vs exact'],
+    rows,
   };
 }
 
@@ -162,6 +197,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { formatTable } = await import('./run.js');
   const args = process.argv.slice(2);
+  if (args.includes('--real')) {
+    process.stdout.write(formatTable(await measureReal((s) => process.stderr.write(s + '\n'))));
+    process.exit(0);
+  }
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const qi = args.indexOf('--queries');
   const result = await measure(n, qi >= 0 ? Number(args[qi + 1]) : 200, (s) => process.stderr.write(s + '\n'));

@@ -1,6 +1,6 @@
 /**
  * The vector engine: every paper's embedding in an in-memory ANN index
- * (ivf-index.ts), kept in `<indexDir>/vectors/` (vector-file.ts) and current
+ * (vector-index.ts), kept in `<indexDir>/vectors/` (vector-file.ts) and current
  * with the store through the change feed under its own cursor ('vectors'),
  * as the block-max lexical engine is.
  *
@@ -28,13 +28,13 @@ import type { ChangeFeed, PaperText } from '../../store/change-feed.js';
 import type { LexicalFilters } from '../../store/lexical-engine.js';
 import { CorpusEmbedder, TRAIN_MAX_PAPERS } from '../embed/corpus-embedder.js';
 import { paperText, type Embedder } from '../embed/embedder.js';
-import { IvfIndex, type VectorDoc, type VectorHit } from './ivf-index.js';
+import { VectorIndex, type VectorDoc, type VectorHit } from './vector-index.js';
 import { acquireIndexLock, lockOwner, type IndexLock } from '../index-lock.js';
 import {
   VECTOR_FORMAT, commitManifest, decodeIndex, encodeIndex, ensureDir, readManifest, removeStrays, writeDurably, type VectorManifest,
 } from './vector-file.js';
 
-export type { VectorHit } from './ivf-index.js';
+export type { VectorHit } from './vector-index.js';
 
 /** The change-feed consumer name of the vector index. */
 export const VECTOR_CONSUMER = 'vectors';
@@ -65,7 +65,7 @@ const CHECKPOINT_PAPERS = 100_000;
 const EMBED_BATCH = 256;
 
 export interface VectorEngine {
-  /** 'ivf-sq8' — for doctor and logs. */
+  /** 'pq-sq8' — for doctor and logs. */
   readonly name: string;
   /** The model vectors come from (its id is stored with the index). */
   readonly embedder: Embedder;
@@ -97,7 +97,7 @@ export interface VectorEngineOptions {
 export type Progress = (done: number, total: number, phase: 'training' | 'embedding') => void;
 
 export class IndexedVectorEngine implements VectorEngine {
-  readonly name = 'ivf-sq8';
+  readonly name = 'pq-sq8';
   private catchingUp: Promise<number> | null = null;
   private rebuilding: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -111,7 +111,7 @@ export class IndexedVectorEngine implements VectorEngine {
     private readonly changes: ChangeFeed,
     private model: Embedder,
     private readonly external: boolean,
-    public index: IvfIndex,
+    public index: VectorIndex,
     public changeSeq: number,
     public trainedOn: number,
     generation: number,
@@ -161,7 +161,7 @@ export class IndexedVectorEngine implements VectorEngine {
     const model = opts.embedder ?? CorpusEmbedder.train([]);
     // A process that does not own the folder builds its own copy in memory.
     const engine = resume ? loaded.engine : new IndexedVectorEngine(lock ? dir : null, changes, model, !!opts.embedder,
-      new IvfIndex({ dim: model.dim, scale: new Float32Array(model.dim).fill(1), centroids: new Float32Array(model.dim) }), 0, 0, 0, opts);
+      new VectorIndex({ dim: model.dim, scale: new Float32Array(model.dim).fill(1), pq: { m: 1, sub: model.dim, centroids: new Float32Array(256 * model.dim) } }), 0, 0, 0, opts);
     await engine.rebuild(opts.progress, { resume });
     return engine;
   }
@@ -219,7 +219,7 @@ export class IndexedVectorEngine implements VectorEngine {
     const head = await this.changes.head();
     const total = await this.changes.size();
     let model = this.model;
-    let index: IvfIndex;
+    let index: VectorIndex;
     let trainedOn = this.trainedOn;
     if (resume) {
       index = this.index;
@@ -237,7 +237,7 @@ export class IndexedVectorEngine implements VectorEngine {
         trainedOn = sample.length;
       }
       const vectors = await model.embed(sample.map(paperText), 'document');
-      index = IvfIndex.train(vectors, model.dim, total);
+      index = VectorIndex.train(vectors, model.dim);
       if (this.opts.checkpoints) this.write(model, index, 0, trainedOn, false);
     }
     let done = 0;
@@ -270,7 +270,7 @@ export class IndexedVectorEngine implements VectorEngine {
   }
 
   /** Writes model (when new) and vectors, then the manifest; a no-op in memory. */
-  private write(model: Embedder, index: IvfIndex, changeSeq: number, trainedOn: number, complete: boolean): void {
+  private write(model: Embedder, index: VectorIndex, changeSeq: number, trainedOn: number, complete: boolean): void {
     this.pending = 0;
     if (!this.dir) return;
     ensureDir(this.dir);
