@@ -20,7 +20,7 @@
  * takes 7 s and 1 GB of heap to load: not taken.
  *
  * The model is retrained (and every vector re-embedded) when the corpus has
- * grown RETRAIN_GROWTH times since training (vectors/vector-store.ts), so it
+ * grown RETRAIN_GROWTH times since training (vectors/vector-engine.ts), so it
  * improves as papers arrive; it is trained on at most TRAIN_MAX_PAPERS
  * papers spread evenly over the corpus.
  *
