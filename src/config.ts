@@ -46,6 +46,12 @@ export interface Config {
    * count, or addresses/CIDRs of the proxies; true trusts any sender.
    */
   trustProxy: TrustProxy;
+  /** arXiv export API endpoint that `/submit` asks for a paper's metadata. */
+  arxivApiUrl: string;
+  /** Submissions: only papers first published within this many days (admins may add any). */
+  submitMaxAgeDays: number;
+  /** Submissions: at most this many per user per day (admins are not capped). */
+  submitDailyCap: number;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -150,6 +156,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (images !== 'proxy' && images !== 'remote' && images !== 'off') {
     throw new ConfigError(`PAPERBOY_IMAGES must be proxy, remote or off, got "${images}"`);
   }
+  if (env.ARXIV_API_URL && !/^https?:\/\//.test(env.ARXIV_API_URL)) throw new ConfigError('ARXIV_API_URL must start with http:// or https://');
   const db = flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db';
   return {
     db,
@@ -167,7 +174,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     imageCache: env.PAPERBOY_IMAGE_CACHE || join(dirname(db), 'images'),
     vectors: env.PAPERBOY_VECTORS !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    arxivApiUrl: env.ARXIV_API_URL || 'https://export.arxiv.org/api/query',
+    // 14 days: the Daily Papers rule (a daily list is for new work). 5 a day: enough for a keen reader,
+    // too few to flood a list. Both overridable for a lab's own habits.
+    submitMaxAgeDays: intSetting(env, 'PAPERBOY_SUBMIT_MAX_AGE_DAYS', 14, 1, 3650),
+    submitDailyCap: intSetting(env, 'PAPERBOY_SUBMIT_DAILY_CAP', 5, 1, 1000),
   };
+}
+
+/** An integer environment setting within [min, max], or its default when unset. */
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return Number(raw);
 }
 
 /** The config with secrets masked, for `doctor` and logs. */

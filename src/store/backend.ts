@@ -17,6 +17,7 @@ import type { Store } from './store.js';
 import type { SubscriptionStore } from './subscription-store.js';
 import type { VoteStore } from './vote-store.js';
 import type { CommentStore } from './comment-store.js';
+import type { SubmissionStore } from './submission-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -53,6 +54,8 @@ export interface Backend {
   readonly votes: VoteStore;
   /** Threaded comments on papers. */
   readonly comments: CommentStore;
+  /** Users putting papers on the daily list. */
+  readonly submissions: SubmissionStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

@@ -17,6 +17,8 @@ import type { SubscriptionStore } from '../store/subscription-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { VoteStore } from '../store/vote-store.js';
 import type { CommentStore } from '../store/comment-store.js';
+import type { SubmissionStore } from '../store/submission-store.js';
+import type { PoliteFetchOptions } from '../ingest/http-fetch.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
 import { installAccounts } from './auth/account-routes.js';
@@ -42,6 +44,7 @@ export interface AppDeps {
   accounts: AccountStore;
   votes: VoteStore;
   comments: CommentStore;
+  submissions: SubmissionStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -52,11 +55,13 @@ export interface AppDeps {
   logStream?: LogStream;
   /** scrypt cost of new password hashes (default accounts/passwords.ts DEFAULT_SCRYPT; tests use a cheaper one). */
   scrypt?: ScryptParams;
+  /** How /submit's arXiv client paces and retries (default: arXiv's 3 s spacing; tests shorten it). */
+  arxivFetch?: PoliteFetchOptions;
 }
 
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments'> {
-  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments };
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions'> {
+  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments, submissions: b.submissions };
 }
 
 /** Route modules receive the deps with a clock always present. */

@@ -5,7 +5,7 @@
  * tests on FTS5), else the default block-max engine.
  */
 import type { FastifyInstance } from 'fastify';
-import { backendDeps, createApp } from '../../src/web/app.js';
+import { backendDeps, createApp, type AppDeps } from '../../src/web/app.js';
 import { loadConfig, type ConfigFlags, type SearchEngineName } from '../../src/config.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import type { Backend } from '../../src/store/backend.js';
@@ -56,10 +56,12 @@ export async function openTestApp(file: string, opts: {
   config?: ConfigFlags;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** The arXiv client's pacing for /submit (tests shorten arXiv's 3 s spacing). */
+  arxivFetch?: AppDeps['arxivFetch'];
 } = {}): Promise<TestApp> {
   const t = await openTestBackend(file, opts);
   const config = loadConfig({ db: file, port: 0, ...opts.config }, opts.env ?? {});
-  const app = await createApp({ ...backendDeps(t.backend), search: t.search.service, config, now: opts.now, scrypt: TEST_SCRYPT });
+  const app = await createApp({ ...backendDeps(t.backend), search: t.search.service, config, now: opts.now, scrypt: TEST_SCRYPT, arxivFetch: opts.arxivFetch });
   return {
     ...t, app,
     async close() {

@@ -18,6 +18,7 @@ import { SqliteStore } from './sqlite-store.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteVoteStore } from './sqlite-vote-store.js';
 import { SqliteCommentStore } from './sqlite-comment-store.js';
+import { SqliteSubmissionStore } from './sqlite-submission-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -36,6 +37,7 @@ export class SqliteBackend implements Backend {
   readonly accounts: SqliteAccountStore;
   readonly votes: SqliteVoteStore;
   readonly comments: SqliteCommentStore;
+  readonly submissions: SqliteSubmissionStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -47,6 +49,7 @@ export class SqliteBackend implements Backend {
     this.accounts = new SqliteAccountStore(this.store.db);
     this.votes = new SqliteVoteStore(this.store.db);
     this.comments = new SqliteCommentStore(this.store.db);
+    this.submissions = new SqliteSubmissionStore(this.store.db, this.store);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

@@ -327,6 +327,14 @@ export class SqliteStore implements Store {
   }
 
   async upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]> {
+    return this.upsertRecordsSync(records);
+  }
+
+  /**
+   * upsertRecords, synchronously: for sibling role files that write papers inside a transaction of
+   * their own (a nested call becomes a savepoint of theirs).
+   */
+  upsertRecordsSync(records: PaperRecord[]): UpsertOutcome[] {
     if (!this.fts5 && !this.fts5MarkedStale) {
       // Papers written without FTS5 rows: a later FTS5 process must refill the table first.
       this.stmts.stateSet.run(FTS5_CURRENT, '0', new Date().toISOString());

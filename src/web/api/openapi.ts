@@ -199,6 +199,25 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
             400: error,
           },
         },
+        post: {
+          operationId: 'submitDailyPaper',
+          summary: 'Submit a paper to today\'s daily list',
+          description: 'Body {"paper": "2406.12345"} (or "arxivId"): an arXiv id or an arXiv / Hugging Face paper link. Metadata comes from the arXiv API. Rules: not on a daily list yet (409), first published within PAPERBOY_SUBMIT_MAX_AGE_DAYS (422; admins exempt), at most PAPERBOY_SUBMIT_DAILY_CAP a day per user (429 until midnight UTC; admins exempt); 404 when arXiv has no such paper, 503 when arXiv cannot be reached (nothing saved).',
+          tags: ['papers'],
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { paper: { type: 'string', maxLength: 300 }, arxivId: { type: 'string', maxLength: 300 } }, additionalProperties: false } } } },
+          responses: {
+            201: { description: 'The new daily-list item', content: { 'application/json': { schema: ref('DailyItem') } } },
+            400: error,
+            401: unauthorized,
+            404: { description: 'arXiv has no such paper', content: { 'application/json': { schema: ref('Error') } } },
+            409: { description: 'Already on a daily list', content: { 'application/json': { schema: ref('Error') } } },
+            415: { description: 'Not a JSON body', content: { 'application/json': { schema: ref('Error') } } },
+            422: { description: 'Published too long ago', content: { 'application/json': { schema: ref('Error') } } },
+            429: { description: 'Daily cap reached (Retry-After: until midnight UTC) or too many requests', content: { 'application/json': { schema: ref('Error') } } },
+            503: { description: 'arXiv cannot be reached; try later (Retry-After)', content: { 'application/json': { schema: ref('Error') } } },
+          },
+        },
       },
       '/api/papers/search': {
         get: {

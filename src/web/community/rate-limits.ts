@@ -30,7 +30,7 @@ export function writeKind(url: string): WriteKind {
   const path = url.split('?')[0];
   if (/\/upvote$/.test(path)) return 'vote';
   if (/\/comments(?:\/\d+(?:\/(?:edit|delete|hide|unhide))?)?$/.test(path)) return 'comment';
-  if (path === '/submit' || path === '/api/daily_papers') return 'submit';
+  if (path === '/submit' || path === '/submit/confirm' || path === '/api/daily_papers') return 'submit';
   return 'other';
 }
 

@@ -1,6 +1,7 @@
 /**
  * The community's write routes, wired to the deps: the form posts under
- * `/papers/{id}/…` (upvote, comments) and the token API under `/api/papers/{id}/…`.
+ * `/papers/{id}/…` (upvote, comments) and the token API under `/api/papers/{id}/…`;
+ * submitting papers (`/submit`, `POST /api/daily_papers`) is submit-routes.ts.
  *
  * Paper ids may hold a slash ("hep-th/9901001"), so each method has one
  * wildcard route that splits the action off the end of the path and finds
@@ -15,6 +16,7 @@ import { findPaper } from '../api/paper-route.js';
 import { communityRateLimit } from './rate-limits.js';
 import { upvoteApi, upvoteForm } from './vote-routes.js';
 import { commentForm, type CommentAction } from './comment-routes.js';
+import { submitRoutes } from './submit-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
@@ -44,6 +46,7 @@ async function paperOf(deps: RouteDeps, id: string) {
 
 export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteDeps }): Promise<void> {
   const { deps } = opts;
+  await submitRoutes(app, deps);
 
   app.post('/papers/*', { preHandler: app.csrfProtection, config: { rateLimit: communityRateLimit } }, async (req: Req, reply) => {
     const target = splitAction(req.params['*'] ?? '');

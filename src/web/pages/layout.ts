@@ -65,7 +65,7 @@ function themeSwitch(theme: Theme | null | undefined, back: string): SafeHtml {
 /** Log in · Sign up, or the user's name (their settings) and Log out (a page with the CSRF-protected button). */
 function accountNav(user: { username: string } | null, back: string): SafeHtml {
   if (user) {
-    return html`<nav class="account-nav" aria-label="Account"><a href="/settings" title="Settings">${user.username}</a><a href="/logout">Log out</a></nav>`;
+    return html`<nav class="account-nav" aria-label="Account"><a href="/submit">Submit</a><a href="/settings" title="Settings">${user.username}</a><a href="/logout">Log out</a></nav>`;
   }
   const next = back.startsWith('/login') || back.startsWith('/signup') ? '' : back;
   return html`<nav class="account-nav" aria-label="Account"><a href="${next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'}">Log in</a><a href="/signup">Sign up</a></nav>`;
