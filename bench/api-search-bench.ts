@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { benchDatabase, HELD_OUT_QUERIES, QUERIES } from './search-bench.js';
 import { openSearch } from '../src/search/open-search.js';
-import { createApp } from '../src/web/app.js';
+import { backendDeps, createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config.js';
 import type { BenchOptions, BenchResult } from './run.js';
 
@@ -43,7 +43,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const backend = await benchDatabase(n, false, opts.log);
     const search = await openSearch(backend, 'engine');
     const app = await createApp({
-      store: backend.store, subscriptions: backend.subscriptions, accounts: backend.accounts, votes: backend.votes, comments: backend.comments,
+      // Every store role the backend has (a new role then needs no change here).
+      ...backendDeps(backend),
       search: search.service, config: loadConfig({ db: backend.location, port: 0 }, {}),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
