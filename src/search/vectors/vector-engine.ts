@@ -58,6 +58,13 @@ export const VECTOR_FOLLOW_INTERVAL_MS = 1_000;
  * a growing instance retrains at ×2, ×4, … Default 2; sane range 1.5–4.
  */
 export const RETRAIN_GROWTH = 2;
+/**
+ * serve retrains by itself only up to this many papers: training runs on the
+ * event loop (≈ 5 s of CPU for 5,841 papers, ≈ 1 s per 1,000), and requests
+ * must not wait minutes behind it. Past it, serve logs once that
+ * `paperboy index --vectors` would retrain. Default 10,000; sane range 2,000–20,000.
+ */
+export const AUTO_RETRAIN_MAX_PAPERS = 10_000;
 /** Never retrain for growth below this many papers (a test or a fresh site adding its first few). */
 const RETRAIN_MIN_PAPERS = 20;
 /** A rebuild writes a checkpoint every this many papers (what a stopped `paperboy index --vectors` keeps). */
@@ -339,9 +346,15 @@ export class IndexedVectorEngine implements VectorEngine {
   /** Starts the background loop: new changes, and a retrain when the corpus has outgrown the model (serve). */
   follow(intervalMs = VECTOR_FOLLOW_INTERVAL_MS): void {
     if (this.timer) return;
+    let told = false;
     this.timer = setInterval(() => {
       if (this.catchingUp || this.rebuilding) return;
-      const work = this.shouldRetrain() ? this.rebuild() : this.catchUp(CATCH_UP_BATCH);
+      const retrain = this.shouldRetrain() && this.dir !== null;
+      if (retrain && this.index.size > AUTO_RETRAIN_MAX_PAPERS && !told) {
+        told = true;
+        console.log(`paperboy: the corpus model was trained on ${this.trainedOn.toLocaleString('en-US')} papers and ${this.index.size.toLocaleString('en-US')} are indexed now: paperboy index --vectors retrains it`);
+      }
+      const work = retrain && this.index.size <= AUTO_RETRAIN_MAX_PAPERS ? this.rebuild() : this.catchUp(CATCH_UP_BATCH);
       work.catch((err: unknown) => console.error(`paperboy: vector index update failed: ${err instanceof Error ? err.message : String(err)}`));
     }, intervalMs);
     this.timer.unref();
