@@ -80,6 +80,10 @@ export function installAuth(app: FastifyInstance, accounts: AccountService): voi
       req.sessionHash = s.tokenHash;
     }
   });
+  // What a signed-in user is sent carries their name, state and CSRF token: never for a shared cache.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.user && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'private, no-store');
+  });
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, config: Pick<Config, 'publicUrl'>): void {

@@ -83,6 +83,7 @@ test('sign up → verification mail → verify link → log in → settings → 
     assert.equal(login.headers.location, '/');
     let settings = await c.get('/settings');
     assert.equal(settings.statusCode, 200);
+    assert.equal(settings.headers['cache-control'], 'private, no-store', 'a signed-in page is never stored by a shared cache');
     assert.match(settings.body, /not verified/);
     assert.match(settings.body, /<a href="\/settings" title="Settings">ada<\/a>/, 'the header shows who is logged in');
 
