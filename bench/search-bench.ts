@@ -3,7 +3,7 @@
  * default block-max engine, or FTS5 with --engine fts5: parse, count up to
  * 10,000, top 20, batched load, highlight), beside the bare FTS5 query on
  * the same database, for typical 1–3 word queries including the commonest
- * words (--queries held-out: 12 queries never used for tuning), at 100k and
+ * words (--held-out: 12 queries never used for tuning), at 100k and
  * 1M synthetic papers (bench/corpus.ts). bench/api-search-bench.ts times the
  * same through HTTP.
  *
@@ -34,7 +34,7 @@ import type { BenchOptions, BenchResult } from './run.js';
 export const QUERIES = ['models', 'learning', 'language model reasoning', 'video generation', 'diffusion models', 'attention', 'graph neural'];
 /**
  * Queries never used to tune the engine's constants (the tier thresholds were chosen on QUERIES and on
- * bench/lexical-engine-bench.ts's list): `--queries held-out` times these instead.
+ * bench/lexical-engine-bench.ts's list): `--held-out` times these instead.
  */
 export const HELD_OUT_QUERIES = ['protein structure prediction', 'speech recognition', 'robot manipulation policy', 'reinforcement learning reward',
   'knowledge distillation', 'point cloud segmentation', 'federated learning privacy', 'code generation benchmark', 'medical image',
@@ -111,7 +111,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const fresh = argv.includes('--fresh');
   // The site's search through the configured default engine (paperboy's block-max index); --engine fts5 for FTS5.
   const engine = flag('--engine') === 'fts5' ? 'fts5' : 'engine';
-  const queries = flag('--queries') === 'held-out' ? HELD_OUT_QUERIES : QUERIES;
+  const queries = argv.includes('--held-out') ? HELD_OUT_QUERIES : QUERIES;
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   for (const n of sizes) {

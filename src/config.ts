@@ -46,12 +46,61 @@ export interface Config {
    * count, or addresses/CIDRs of the proxies; true trusts any sender.
    */
   trustProxy: TrustProxy;
+  /**
+   * Harvests `serve` runs every day at `harvestTime` (in `timezone`), once per
+   * day however many processes serve: HARVEST=hf,arxiv:cs.LG+cs.CL (and
+   * HARVEST_CATEGORIES=cs.LG,cs.CL as a shorthand for one arXiv job). Empty
+   * (the default) schedules nothing.
+   */
+  harvests: HarvestJob[];
+  /** Local time of the daily harvests, "HH:MM" (HARVEST_TIME, default 06:00). */
+  harvestTime: string;
   /** arXiv export API endpoint that `/submit` asks for a paper's metadata. */
   arxivApiUrl: string;
   /** Submissions: only papers first published within this many days (admins may add any). */
   submitMaxAgeDays: number;
   /** Submissions: at most this many per user per day (admins are not capped). */
   submitDailyCap: number;
+}
+
+/** One scheduled harvest: a Hub-compatible Daily Papers list, or arXiv categories. */
+export type HarvestJob = { kind: 'hf'; endpoint: string } | { kind: 'arxiv'; categories: string[] };
+
+/** A job's name in logs, state keys and doctor ("hf", "arxiv:cs.LG+cs.CL"). */
+export function harvestJobName(job: HarvestJob): string {
+  return job.kind === 'hf' ? 'hf' : `arxiv:${job.categories.join('+')}`;
+}
+
+const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+/** Parses HARVEST ("hf", "hf=https://other.example", "arxiv:cs.LG+cs.CL", comma-separated) and HARVEST_CATEGORIES. */
+export function parseHarvests(harvest: string | undefined, categories: string | undefined, hfEndpoint: string): HarvestJob[] {
+  const jobs: HarvestJob[] = [];
+  for (const raw of (harvest ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (raw === 'hf' || raw.startsWith('hf=')) {
+      const endpoint = raw === 'hf' ? hfEndpoint : raw.slice(3);
+      try {
+        new URL(endpoint);
+      } catch {
+        throw new ConfigError(`HARVEST: "${raw}" needs an absolute URL after hf=, such as hf=https://huggingface.co`);
+      }
+      jobs.push({ kind: 'hf', endpoint });
+    } else if (raw.startsWith('arxiv:')) {
+      const cats = raw.slice(6).split('+').map((c) => c.trim()).filter(Boolean);
+      if (cats.length === 0 || cats.some((c) => !CATEGORY.test(c))) {
+        throw new ConfigError(`HARVEST: "${raw}" should name arXiv categories, as in arxiv:cs.LG+cs.CL`);
+      }
+      jobs.push({ kind: 'arxiv', categories: cats });
+    } else {
+      throw new ConfigError(`HARVEST: unknown job "${raw}"; use hf, hf=URL or arxiv:CAT+CAT (comma-separated)`);
+    }
+  }
+  const cats = (categories ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  if (cats.length) {
+    if (cats.some((c) => !CATEGORY.test(c))) throw new ConfigError(`HARVEST_CATEGORIES should list arXiv categories such as cs.LG,cs.CL, got "${categories}"`);
+    jobs.push({ kind: 'arxiv', categories: cats });
+  }
+  return jobs;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -158,6 +207,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   if (env.ARXIV_API_URL && !/^https?:\/\//.test(env.ARXIV_API_URL)) throw new ConfigError('ARXIV_API_URL must start with http:// or https://');
   const db = flags.db ?? env.PAPERBOY_DB ?? './data/paperboy.db';
+  const harvestTime = env.HARVEST_TIME ?? '06:00';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(harvestTime)) throw new ConfigError(`HARVEST_TIME must be HH:MM, got "${harvestTime}"`);
+  const harvests = parseHarvests(env.HARVEST, env.HARVEST_CATEGORIES, env.HF_ENDPOINT ?? 'https://huggingface.co');
   return {
     db,
     port,
@@ -179,6 +231,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     // too few to flood a list. Both overridable for a lab's own habits.
     submitMaxAgeDays: intSetting(env, 'PAPERBOY_SUBMIT_MAX_AGE_DAYS', 14, 1, 3650),
     submitDailyCap: intSetting(env, 'PAPERBOY_SUBMIT_DAILY_CAP', 5, 1, 1000),
+    harvests,
+    harvestTime,
   };
 }
 

@@ -15,6 +15,10 @@ import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js
 import type { Backend, CheckLevel, HealthCheck } from '../store/backend.js';
 import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { lexicalIndexChecks } from '../search/index-health.js';
+import { harvestJobName } from '../config.js';
+import { lastRunKey, type HarvestRunRecord } from '../ingest/harvest-schedule.js';
+import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
+import { hostname } from 'node:os';
 import { vectorIndexChecks } from '../search/vectors/vector-health.js';
 
 export type { CheckLevel };
@@ -84,9 +88,40 @@ async function databaseChecks(config: Config): Promise<Check[]> {
     checks.push(...db);
     const schemaOk = db.some((c) => c.name === 'schema' && c.level !== 'fail');
     if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
+    if (schemaOk) checks.push(...await serverAndHarvestChecks(backend, config));
     if (schemaOk && config.vectors) checks.push(...await vectorIndexChecks(backend));
   } finally {
     await backend.close();
+  }
+  return checks;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Where a running serve really listens (its port may differ from this shell's config), and what the scheduled harvests last did. */
+async function serverAndHarvestChecks(backend: Backend, config: Config): Promise<Check[]> {
+  const checks: Check[] = [];
+  const raw = await backend.store.getState(SERVE_STATE_KEY);
+  const serve = raw ? (JSON.parse(raw) as ServeRecord) : null;
+  if (serve && serve.host === hostname() && alive(serve.pid)) {
+    checks.push({ level: 'ok', name: 'server', message: `paperboy serve (pid ${serve.pid}) is listening at ${serve.address} since ${serve.startedAt}` });
+  } else {
+    checks.push({ level: 'ok', name: 'server', message: `no paperboy serve running on this machine for this database${serve ? ` (the last one listened at ${serve.address})` : ''}` });
+  }
+  for (const job of config.harvests) {
+    const rec = await backend.store.getState(lastRunKey(job));
+    const r = rec ? (JSON.parse(rec) as HarvestRunRecord) : null;
+    const name = `harvest ${harvestJobName(job)}`;
+    if (!r) checks.push({ level: 'warn', name, message: `scheduled at ${config.harvestTime} ${config.timezone}, never run yet (paperboy serve runs it; paperboy harvest runs it now)` });
+    else if (!r.ok) checks.push({ level: 'warn', name, message: `last run ${r.finishedAt} failed: ${r.summary} (the next run resumes)` });
+    else checks.push({ level: 'ok', name, message: `last run ${r.finishedAt}: ${r.summary}` });
   }
   return checks;
 }
@@ -118,7 +153,7 @@ export async function runDoctor(flags: { db?: string }, env: NodeJS.ProcessEnv =
     return checks;
   }
   const shown = redactConfig(config);
-  checks.push({ level: 'ok', name: 'config', message: `valid (db ${config.db}, ${config.host}:${config.port}, public URL ${config.publicUrl}, digest ${config.digestTime} ${config.timezone})` });
+  checks.push({ level: 'ok', name: 'config', message: `valid (db ${config.db}, configured address ${config.host}:${config.port}, public URL ${config.publicUrl}, digest ${config.digestTime} ${config.timezone}${config.harvests.length ? `, harvests ${config.harvests.map(harvestJobName).join(', ')} at ${config.harvestTime}` : ''})` });
   if (shown.secret !== '***') {
     checks.push({ level: 'warn', name: 'secret', message: 'PAPERBOY_SECRET is the built-in default: set it to a long random value before going public (signed links depend on it)' });
   } else {

@@ -1,5 +1,6 @@
 /**
- * `paperboy serve`: the site, the API and the digest schedule on one port.
+ * `paperboy serve`: the site, the API, the digest schedule and the scheduled
+ * harvests (HARVEST) on one port.
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
 import { backendDeps, createApp } from '../web/app.js';
 import { startDigestSchedule } from '../digest/schedule.js';
+import { startHarvestSchedule } from '../ingest/harvest-schedule.js';
+import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
+import { hostname } from 'node:os';
 
 interface ServeOptions {
   db?: string;
@@ -30,7 +34,7 @@ export function registerServe(program: Command): void {
     .option('--host <addr>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--public-url <url>', 'public address used in links (env PUBLIC_URL)')
     .option('--no-demo', 'do not load the demo corpus into an empty database')
-    .option('--no-schedule', 'do not run the digest schedule in this process')
+    .option('--no-schedule', 'do not run the digest and harvest schedules in this process')
     .action(async (opts: ServeOptions) => {
       const config = loadConfig({ db: opts.db, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
       // Before anything is opened: a refused start leaves no database file behind.
@@ -59,10 +63,13 @@ export function registerServe(program: Command): void {
       search.vectors?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
+      const harvests = opts.schedule ? startHarvestSchedule({ store, config }) : null;
       const address = await app.listen({ port: config.port, host: config.host });
+      await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));
       console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
       const stop = async () => {
         schedule?.stop();
+        harvests?.stop();
         await app.close();
         await search.close();
         await backend.close();

@@ -13,12 +13,9 @@ import { addDays, type Period } from '../domain/periods.js';
 import type { Frequency } from '../store/subscription-store.js';
 import { deliverDue, enqueuePeriod, renderPending, type DeliverOptions, type DeliverReport, type OutboxDeps } from './outbox.js';
 import { digestPeriod, loadCandidates } from './select.js';
+import { localDay } from '../domain/periods.js';
 
-/** The calendar day of `now` in an IANA time zone, "YYYY-MM-DD". */
-export function localDay(now: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { localDay };
 
 function isWeekday(day: string): boolean {
   const dow = new Date(`${day}T00:00:00Z`).getUTCDay();

@@ -95,3 +95,9 @@ export function shiftPeriod(p: Period, by: -1 | 1): Period {
   if (p.kind === 'week') return periodContaining('week', addDays(p.from, 7 * by));
   return periodContaining('month', by < 0 ? addDays(p.from, -1) : addDays(p.to, 1));
 }
+
+/** The calendar day of `now` in an IANA time zone, "YYYY-MM-DD". */
+export function localDay(now: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -124,6 +124,12 @@ export interface Store {
   /** Small key/value state for resumable jobs (harvest cursors). */
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string): Promise<void>;
+  /**
+   * Sets `key` only when it is not set yet, atomically across processes;
+   * true for the one caller that set it (scheduled jobs claim their period
+   * this way, so N serve processes run a job once).
+   */
+  claimState(key: string, value: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

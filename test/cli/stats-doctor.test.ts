@@ -88,9 +88,9 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
     await buildIndex(file);
     const checks = await runDoctor({ db: file }, env);
     assert.deepEqual(checks.map((c) => [c.name, c.level]), [
-      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['vector index', 'ok'], ['disk', checks[6].level], ['smtp', 'ok'],
+      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['server', 'ok'], ['vector index', 'ok'], ['disk', checks[7].level], ['smtp', 'ok'],
     ]);
-    assert.notEqual(checks[6].level, 'fail');
+    assert.notEqual(checks[7].level, 'fail');
     assert.match(formatChecks(checks), /^✓ vector index\s+3 papers, model lsa-128d-v1-\w+ \(128 dimensions, trained on 3 papers\), current with the database/m);
     const text = formatChecks(checks);
     assert.match(text, /^✓ database\s+.*WAL/m);

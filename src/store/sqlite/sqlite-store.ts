@@ -240,6 +240,7 @@ export class SqliteStore implements Store {
       nextDay: db.prepare('SELECT MIN(day) AS day FROM daily_entries WHERE day > ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM papers'),
       stateGet: db.prepare('SELECT value FROM job_state WHERE key = ?'),
+      stateClaim: db.prepare('INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES (?, ?, ?)'),
       stateSet: db.prepare(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
     };
@@ -573,6 +574,10 @@ export class SqliteStore implements Store {
   async getState(key: string): Promise<string | null> {
     const row = this.stmts.stateGet.get(key) as { value: string } | undefined;
     return row?.value ?? null;
+  }
+
+  async claimState(key: string, value: string): Promise<boolean> {
+    return this.stmts.stateClaim.run(key, value, new Date().toISOString()).changes === 1;
   }
 
   async setState(key: string, value: string): Promise<void> {
