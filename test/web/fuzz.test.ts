@@ -1,8 +1,10 @@
 /**
  * Fuzz test of the whole site, in-process (app.inject) over the fixture
  * papers: every route and parameter of the OpenAPI document, every HTML page
- * and form, every route given each hostile value once, dealt over its
- * parameters, one parameter at a time (huge strings,
+ * and form (signed out, and signed in as an admin with a valid CSRF token so
+ * hostile form fields reach the code behind the checks); each route gets a
+ * seeded share of the hostile values, dealt over its parameters one at a
+ * time (huge strings,
  * control characters, Unicode oddities, numbers and dates out of range, query
  * syntax, injection strings, repeated and bracketed keys, broken
  * %-encodings, plus seeded random strings), then hostile headers and hostile
@@ -19,7 +21,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openApiDocument } from '../../src/web/api/openapi.js';
-import { openTestApp, type TestApp } from '../helpers/test-app.js';
+import { openTestApp, TEST_SCRYPT, type TestApp } from '../helpers/test-app.js';
+import { WebClient } from '../helpers/web-client.js';
+import { hashPassword } from '../../src/accounts/passwords.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { rng } from '../helpers/prng.js';
 import { startSmtpSink, type SmtpSink } from '../digest/smtp-sink.js';
@@ -27,8 +31,10 @@ import { fixtureRecords, NOW } from './pages/site-fixture.js';
 
 const PUBLIC = 'https://papers.example.org';
 const SEED = 9;
+/** Hostile text values per route: a seeded sample of HOSTILE_TEXT (plus CORE_TEXT and HOSTILE_RAW, always), so the run time grows with routes, not routes × values. */
+const TEXT_PER_ROUTE = 24;
 /** Seeded random values per route, on top of the fixed hostile list. */
-const RANDOM_PER_ROUTE = 6;
+const RANDOM_PER_ROUTE = 4;
 /** A request still unanswered after this long is a hang (a guard against hangs, not a speed bar: answers here take milliseconds). */
 const HANG_MS = 15_000;
 
@@ -45,6 +51,9 @@ const HOSTILE_TEXT: string[] = [
   'https://arxiv.org/abs/2405.00001v2', 'arXiv:2405.00001', 'hep-th/9901001', '2405.00001v999999999999', '0000.00000', 'local-demo-1',
   'javascript:alert(1)', '//evil.example', '/\\evil.example', 'true', 'null', '[]', '{}', 'a@example.org',
 ];
+
+/** Values every route gets: the largest, the control characters, a lone surrogate, markup, a huge number. */
+const CORE_TEXT: string[] = ['a'.repeat(100_000), '\u0000', '\r\n', '\uD800', '<script>alert(1)</script>', '9'.repeat(400), '__proto__', ''];
 
 /** Raw values inserted as they are into the URL: broken %-encodings and the like. */
 const HOSTILE_RAW: string[] = ['%', '%E0%A4%A', '%zz', '%00', '%C0%AF', '%FF', '%ED%A0%80', '%2e%2e%2f', '%25', '%u0041', '%%30%30', '+', '%2F%2F'];
@@ -87,65 +96,125 @@ function randomValues(next: () => number, count: number): Value[] {
   return out;
 }
 
-/** A GET target: a path template with `{slot}`s, default values for its slots, and the query parameters it reads. */
+/**
+ * A target: a method and path template with `{slot}`s, defaults for its
+ * slots, the query parameters it reads, and the body fields it reads (form
+ * fields, or JSON properties when `json`). `signedIn`: sent with the admin's
+ * session cookie, and with a valid CSRF token in form bodies.
+ */
 interface Target {
   /** The Fastify route it exercises (for the coverage check). */
   route: string;
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   pathDefaults: Record<string, string>;
   query: Record<string, string | undefined>;
+  fields?: Record<string, string>;
+  json?: boolean;
+  signedIn?: boolean;
 }
 
-/** Defaults that reach past validation into the store (a known paper, organization, day). */
+/** Defaults that reach past validation into the store (a known paper, organization, day, user). */
 const PATH_DEFAULTS: Record<string, string> = { id: '2405.00001', name: 'ByteDance', key: '2024-05-03' };
+
+/** Fastify's route for an OpenAPI path, where they differ. */
+function routeOf(path: string): string {
+  if (path === '/api/papers/{id}') return '/api/papers/*';
+  if (path === '/papers/{id}.md') return '/papers/*';
+  if (/^\/feeds\/orgs\//.test(path)) return '/feeds/orgs/:file';
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
 
 function openApiTargets(): Target[] {
   const doc = openApiDocument(PUBLIC);
-  return Object.entries(doc.paths).map(([path, item]) => {
-    const params = item.get.parameters ?? [];
-    const pathDefaults: Record<string, string> = {};
-    const query: Record<string, string | undefined> = {};
-    for (const p of params) {
-      if (p.in === 'path') pathDefaults[p.name] = PATH_DEFAULTS[p.name] ?? 'x';
-      else if (p.in === 'query') query[p.name] = p.name === 'q' ? 'diffusion' : undefined;
+  const out: Target[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op) continue;
+      const pathDefaults: Record<string, string> = {};
+      const query: Record<string, string | undefined> = {};
+      for (const p of op.parameters ?? []) {
+        if (p.in === 'path') pathDefaults[p.name] = PATH_DEFAULTS[p.name] ?? 'x';
+        else if (p.in === 'query') query[p.name] = p.name === 'q' ? 'diffusion' : undefined;
+      }
+      const schema = op.requestBody?.content['application/json']?.schema as { properties?: Record<string, unknown> } | undefined;
+      const fields = schema?.properties ? Object.fromEntries(Object.keys(schema.properties).map((k) => [k, 'x'])) : undefined;
+      out.push({ route: routeOf(path), method: method.toUpperCase() as Target['method'], path, pathDefaults, query, fields, json: !!fields });
     }
-    const route = path === '/api/papers/{id}' ? '/api/papers/*' : path === '/papers/{id}.md' ? '/papers/*'
-      : /^\/feeds\/orgs\//.test(path) ? '/feeds/orgs/:file' : path;
-    return { route, path, pathDefaults, query };
-  });
+  }
+  return out;
 }
 
+const get = (route: string, path: string, query: Record<string, string | undefined> = {}, pathDefaults: Record<string, string> = {}, signedIn = false): Target =>
+  ({ route, method: 'GET', path, pathDefaults, query, signedIn });
+const post = (route: string, path: string, fields: Record<string, string>, signedIn = true, pathDefaults: Record<string, string> = {}): Target =>
+  ({ route, method: 'POST', path, pathDefaults, query: {}, fields, signedIn });
+
 const SEARCH_QUERY = { q: 'transformers', from: undefined, to: undefined, category: undefined, org: undefined, sort: undefined, page: undefined };
+const PAGE = { page: undefined };
 const TOKEN = { token: 'x' };
 
-const HTML_TARGETS: Target[] = [
-  { route: '/', path: '/', pathDefaults: {}, query: { page: undefined } },
-  { route: '/papers', path: '/papers', pathDefaults: {}, query: SEARCH_QUERY },
-  { route: '/papers/date/:key', path: '/papers/date/{key}', pathDefaults: { key: '2024-05-03' }, query: { page: undefined } },
-  { route: '/papers/date', path: '/papers/date', pathDefaults: {}, query: {} },
-  { route: '/papers/week/:key', path: '/papers/week/{key}', pathDefaults: { key: '2024-W18' }, query: { page: undefined } },
-  { route: '/papers/week', path: '/papers/week', pathDefaults: {}, query: {} },
-  { route: '/papers/month/:key', path: '/papers/month/{key}', pathDefaults: { key: '2024-05' }, query: { page: undefined } },
-  { route: '/papers/month', path: '/papers/month', pathDefaults: {}, query: {} },
-  { route: '/papers/trending', path: '/papers/trending', pathDefaults: {}, query: { page: undefined } },
-  { route: '/papers/*', path: '/papers/{id}', pathDefaults: { id: '2405.00001' }, query: {} },
-  { route: '/papers/*', path: '/papers/{id}/similar', pathDefaults: { id: '2405.00001' }, query: { fragment: '1' } },
-  { route: '/orgs/:name', path: '/orgs/{name}', pathDefaults: { name: 'ByteDance' }, query: { page: undefined } },
-  { route: '/subscribe', path: '/subscribe', pathDefaults: {}, query: { email: undefined, frequency: undefined, categories: undefined, keywords: undefined, organizations: undefined } },
-  { route: '/subscribe/confirm', path: '/subscribe/confirm', pathDefaults: {}, query: TOKEN },
-  { route: '/subscribe/manage', path: '/subscribe/manage', pathDefaults: {}, query: TOKEN },
-  { route: '/unsubscribe', path: '/unsubscribe', pathDefaults: {}, query: TOKEN },
-  { route: '/assets/:name', path: '/assets/{name}', pathDefaults: { name: 'app.css' }, query: { v: 'x' } },
-  { route: '/favicon.ico', path: '/favicon.ico', pathDefaults: {}, query: {} },
+const PAGE_TARGETS: Target[] = [
+  get('/', '/', PAGE),
+  get('/papers', '/papers', SEARCH_QUERY),
+  get('/papers/date/:key', '/papers/date/{key}', PAGE, { key: '2024-05-03' }),
+  get('/papers/date', '/papers/date'),
+  get('/papers/week/:key', '/papers/week/{key}', PAGE, { key: '2024-W18' }),
+  get('/papers/week', '/papers/week'),
+  get('/papers/month/:key', '/papers/month/{key}', PAGE, { key: '2024-05' }),
+  get('/papers/month', '/papers/month'),
+  get('/papers/trending', '/papers/trending', PAGE),
+  get('/papers/*', '/papers/{id}', {}, { id: '2405.00001' }),
+  get('/papers/*', '/papers/{id}/similar', { fragment: '1' }, { id: '2405.00001' }),
+  get('/orgs/:name', '/orgs/{name}', PAGE, { name: 'ByteDance' }),
+  get('/subscribe', '/subscribe', { email: undefined, frequency: undefined, categories: undefined, keywords: undefined, organizations: undefined }),
+  get('/subscribe/confirm', '/subscribe/confirm', TOKEN),
+  get('/subscribe/manage', '/subscribe/manage', TOKEN),
+  get('/unsubscribe', '/unsubscribe', TOKEN),
+  get('/assets/:name', '/assets/{name}', { v: 'x' }, { name: 'app.css' }),
+  get('/favicon.ico', '/favicon.ico'),
+  // Accounts, signed out.
+  get('/signup', '/signup'),
+  get('/verify', '/verify', TOKEN),
+  get('/login', '/login', { next: '/papers' }),
+  get('/logout', '/logout'),
+  get('/reset', '/reset'),
+  get('/reset/password', '/reset/password', TOKEN),
+  get('/settings', '/settings', { changed: undefined }),
+  get('/settings/email/confirm', '/settings/email/confirm', TOKEN),
+  get('/settings/delete', '/settings/delete'),
+  get('/admin/users', '/admin/users', { q: undefined, page: undefined }),
+  // Signed in as an admin: the pages behind the login.
+  get('/settings', '/settings', { changed: 'password' }, {}, true),
+  get('/settings/email/confirm', '/settings/email/confirm', TOKEN, {}, true),
+  get('/admin/users', '/admin/users', { q: 'x', page: '1' }, {}, true),
+  get('/login', '/login', { next: '/papers' }, {}, true),
 ];
 
-/** Every POST route with the fields it reads. */
-const POST_TARGETS: { route: string; url: string; fields: Record<string, string> }[] = [
-  { route: '/theme', url: '/theme', fields: { theme: 'dark', back: '/papers' } },
-  { route: '/subscribe', url: '/subscribe', fields: { email: 'a@example.org', frequency: 'daily', categories: 'cs.CL', keywords: 'x', organizations: 'y', _csrf: 'x' } },
-  { route: '/subscribe/manage', url: '/subscribe/manage', fields: { token: 'x', frequency: 'weekly', categories: '', keywords: '', organizations: '', _csrf: 'x' } },
-  { route: '/unsubscribe', url: '/unsubscribe?token=x', fields: { token: 'x', 'List-Unsubscribe': 'One-Click' } },
-  { route: '/api/subscriptions', url: '/api/subscriptions', fields: { email: 'a@example.org', frequency: 'daily' } },
+/** Every form the site posts, with the fields it reads (signed in, with a valid CSRF token). */
+const FORM_TARGETS: Target[] = [
+  post('/theme', '/theme', { theme: 'dark', back: '/papers' }),
+  post('/subscribe', '/subscribe', { email: 'a@example.org', frequency: 'daily', categories: 'cs.CL', keywords: 'x', organizations: 'y' }),
+  post('/subscribe/manage', '/subscribe/manage', { token: 'x', frequency: 'weekly', categories: '', keywords: '', organizations: '' }),
+  post('/unsubscribe', '/unsubscribe', { token: 'x', 'List-Unsubscribe': 'One-Click' }),
+  post('/signup', '/signup', { username: 'fuzzer', email: 'fuzz@example.org', password: 'a long enough password' }),
+  post('/login', '/login', { login: 'nobody', password: 'wrong password', next: '/papers' }),
+  post('/reset', '/reset', { email: 'nobody@example.org' }),
+  post('/reset/password', '/reset/password', { token: 'x', password: 'a long enough password' }),
+  post('/settings/verify', '/settings/verify', { x: 'x' }),
+  post('/settings/email', '/settings/email', { current: 'wrong', email: 'new@example.org' }),
+  post('/settings/password', '/settings/password', { current: 'wrong', password: 'a long enough password' }),
+  post('/settings/tokens', '/settings/tokens', { name: 'laptop' }),
+  post('/settings/tokens/:id/revoke', '/settings/tokens/{id}/revoke', { x: 'x' }, true, { id: '1' }),
+  post('/settings/delete', '/settings/delete', { password: 'wrong' }),
+  post('/admin/users/:id/role', '/admin/users/{id}/role', { role: 'moderator' }, true, { id: '2' }),
+  // Last: it ends the session.
+  post('/logout', '/logout', { x: 'x' }),
+];
+
+/** The JSON API's POST (CSRF-free, Origin-checked). */
+const JSON_TARGETS: Target[] = [
+  { route: '/api/subscriptions', method: 'POST', path: '/api/subscriptions', pathDefaults: {}, query: {}, fields: { email: 'a@example.org', frequency: 'daily' }, json: true },
 ];
 
 interface Req {
@@ -153,6 +222,10 @@ interface Req {
   url: string;
   headers?: Record<string, string>;
   payload?: string;
+  /** Add the admin's session cookie (and, for a form body, the CSRF token). */
+  signedIn?: boolean;
+  /** A form body that gets `_csrf=` appended when signed in. */
+  form?: boolean;
 }
 
 function buildUrl(t: Target, slot: string | null, value: string | null, variant: 'value' | 'repeat' | 'bracket' | 'bare' = 'value'): string {
@@ -172,15 +245,50 @@ function buildUrl(t: Target, slot: string | null, value: string | null, variant:
   return qs.length ? `${path}?${qs.join('&')}` : path;
 }
 
+/** A body with one field set to `value` (an encoded form value; JSON gets the text), the others at their defaults. */
+function buildBody(t: Target, slot: string | null, value: Value | null, variant: 'value' | 'repeat' | 'bracket' = 'value'): string {
+  const fields = t.fields ?? {};
+  if (t.json) {
+    const o: Record<string, unknown> = { ...fields };
+    if (slot !== null && value !== null) {
+      const v = 'text' in value ? value.text : decodeURIComponentSafe(value.raw);
+      o[slot] = variant === 'repeat' ? [v, v] : variant === 'bracket' ? { a: v } : v;
+    }
+    return JSON.stringify(o);
+  }
+  const pairs: string[] = [];
+  for (const [k, d] of Object.entries(fields)) {
+    if (k === slot && value !== null) {
+      const v = encoded(value);
+      if (variant === 'value') pairs.push(`${k}=${v}`);
+      else if (variant === 'repeat') pairs.push(`${k}=${v}`, `${k}=${v}`);
+      else pairs.push(`${k}[]=${v}`, `${k}[a]=${v}`);
+    } else {
+      pairs.push(`${k}=${enc(d)}`);
+    }
+  }
+  return pairs.join('&');
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 const HOSTILE_HEADERS: Record<string, string>[] = [
   { accept: '*/*;q=abc' }, { accept: 'text/markdown' }, { accept: 'application/json' }, { accept: 'text/html;q=0, application/json;q=0' },
   { accept: 'x/'.repeat(5_000) }, { accept: '' }, { accept: 'text/markdown, application/json' },
   { 'accept-language': '*;q=x,,;;' }, { 'accept-encoding': 'gzip;q=2, br;q=-1' },
   { cookie: 'theme=dark; theme=light' }, { cookie: 'theme=' + 'x'.repeat(4_000) }, { cookie: '_csrf=s:garbage.sig' }, { cookie: '=; ;;=x' },
-  { cookie: 'theme=%ZZ; _csrf=%E0%A4%A' }, { 'if-none-match': '*' }, { 'if-none-match': '"' + 'x'.repeat(1_000) }, { 'if-modified-since': 'yesterday' },
+  { cookie: 'theme=%ZZ; _csrf=%E0%A4%A' }, { cookie: 'pb_session=' + 'x'.repeat(300) }, { cookie: 'pb_session=%00; pb_session=..' },
+  { 'if-none-match': '*' }, { 'if-none-match': '"' + 'x'.repeat(1_000) }, { 'if-modified-since': 'yesterday' },
   { range: 'bytes=0-0,-1' }, { 'x-forwarded-for': 'garbage, 1.2.3.4, ::1' }, { 'x-forwarded-host': 'evil.example' }, { 'x-forwarded-proto': 'gopher' },
   { host: 'evil.example:99999' }, { origin: 'null' }, { 'content-type': 'application/json' }, { 'content-type': 'multipart/form-data' },
-  { authorization: 'Bearer ' + 'x'.repeat(5_000) }, { 'user-agent': '\u00ff\u00fe' }, { referer: 'javascript:alert(1)' },
+  { authorization: 'Bearer ' + 'x'.repeat(5_000) }, { authorization: 'Bearer pb_' + 'x'.repeat(43) }, { authorization: 'Basic %%%' },
+  { authorization: 'Bearer' }, { 'user-agent': '\u00ff\u00fe' }, { referer: 'javascript:alert(1)' },
   { 'x-request-id': '../../x' }, { 'transfer-encoding': 'chunked' },
 ];
 
@@ -207,29 +315,54 @@ function hostileBodies(fields: Record<string, string>): [string, string][] {
   ];
 }
 
+/** Seeded Fisher–Yates sample of `k` items. */
+function sample<T>(items: T[], k: number, next: () => number): T[] {
+  const a = items.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, k);
+}
+
 /** The fuzz plan: every request, in a fixed order. */
 function plan(): Req[] {
   const next = rng(SEED);
   const reqs: Req[] = [];
   const values = (): Value[] => [
-    ...HOSTILE_TEXT.map((text) => ({ text })), ...HOSTILE_RAW.map((raw) => ({ raw })), ...randomValues(next, RANDOM_PER_ROUTE),
+    ...CORE_TEXT.map((text) => ({ text })), ...sample(HOSTILE_TEXT, TEXT_PER_ROUTE, next).map((text) => ({ text })),
+    ...HOSTILE_RAW.map((raw) => ({ raw })), ...randomValues(next, RANDOM_PER_ROUTE),
   ];
-  for (const t of [...openApiTargets(), ...HTML_TARGETS]) {
-    reqs.push({ method: 'GET', url: buildUrl(t, null, null) });
-    const slots = [...Object.keys(t.pathDefaults), ...Object.keys(t.query)];
+  const label = (v: Value) => ({ 'x-fuzz': show(v).slice(0, 100).replace(/[^\x20-\x7e]/g, '?') });
+  for (const t of [...openApiTargets(), ...PAGE_TARGETS, ...FORM_TARGETS, ...JSON_TARGETS]) {
+    const withBody = t.fields !== undefined;
+    const type = t.json ? JSON_TYPE : FORM_TYPE;
+    const base = { method: t.method, signedIn: t.signedIn, form: withBody && !t.json };
+    const bodyOf = (slot: string | null, v: Value | null, variant?: 'value' | 'repeat' | 'bracket') =>
+      (withBody ? { payload: buildBody(t, slot, v, variant), headers: { 'content-type': type } } : {});
+    reqs.push({ ...base, url: buildUrl(t, null, null), ...bodyOf(null, null) });
+    const urlSlots = [...Object.keys(t.pathDefaults), ...Object.keys(t.query)];
+    const bodySlots = Object.keys(t.fields ?? {});
+    const slots = [...urlSlots, ...bodySlots];
     if (slots.length === 0) continue;
-    // Every hostile value reaches every route once, dealt over its parameters from a seeded start
-    // (all values on all parameters would be ~7× the requests for little more coverage).
+    // The route's share of hostile values, dealt over its parameters from a seeded start.
     const start = Math.floor(next() * slots.length);
     values().forEach((v, k) => {
       const slot = slots[(start + k) % slots.length];
-      reqs.push({ method: 'GET', url: buildUrl(t, slot, encoded(v)), headers: { 'x-fuzz': show(v).slice(0, 100).replace(/[^\x20-\x7e]/g, '?') } });
+      if (bodySlots.includes(slot)) {
+        const b = bodyOf(slot, v);
+        reqs.push({ ...base, url: buildUrl(t, null, null), ...b, headers: { ...b.headers, ...label(v) } });
+      } else {
+        reqs.push({ ...base, url: buildUrl(t, slot, encoded(v)), ...bodyOf(null, null), headers: { ...bodyOf(null, null).headers, ...label(v) } });
+      }
     });
     for (const slot of slots) {
       if (slot in t.pathDefaults) {
-        for (const raw of ['a/b', '..', '../..', 'x/'.repeat(300), '.', '%2e']) reqs.push({ method: 'GET', url: buildUrl(t, slot, raw) });
+        for (const raw of ['a/b', '..', '../..', 'x/'.repeat(300), '.', '%2e']) reqs.push({ ...base, url: buildUrl(t, slot, raw), ...bodyOf(null, null) });
+      } else if (bodySlots.includes(slot)) {
+        for (const variant of ['repeat', 'bracket'] as const) reqs.push({ ...base, url: buildUrl(t, null, null), ...bodyOf(slot, { text: 'x' }, variant) });
       } else {
-        for (const variant of ['repeat', 'bracket', 'bare'] as const) reqs.push({ method: 'GET', url: buildUrl(t, slot, 'x', variant) });
+        for (const variant of ['repeat', 'bracket', 'bare'] as const) reqs.push({ ...base, url: buildUrl(t, slot, 'x', variant), ...bodyOf(null, null) });
       }
     }
   }
@@ -240,17 +373,17 @@ function plan(): Req[] {
     reqs.push({ method: 'GET', url });
   }
   // Hostile headers on pages of every kind; other methods on GET routes.
-  for (const url of ['/', '/papers?q=diffusion', '/papers/2405.00001', '/api/daily_papers', '/api/papers/search?q=x', '/feeds/daily.rss', '/subscribe', '/assets/app.css']) {
+  for (const url of ['/', '/papers?q=diffusion', '/papers/2405.00001', '/api/daily_papers', '/api/papers/search?q=x', '/feeds/daily.rss', '/subscribe', '/assets/app.css', '/settings', '/api/whoami-v2']) {
     for (const headers of HOSTILE_HEADERS) reqs.push({ method: 'GET', url, headers });
     for (const method of ['HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) reqs.push({ method, url });
   }
-  // Hostile bodies on every POST route.
-  for (const t of POST_TARGETS) {
-    for (const [type, payload] of hostileBodies(t.fields)) {
-      reqs.push({ method: 'POST', url: t.url, headers: type ? { 'content-type': type } : {}, payload });
+  // Hostile bodies on every POST route, signed out (no session, no CSRF token).
+  for (const t of [...FORM_TARGETS, ...JSON_TARGETS]) {
+    const url = buildUrl(t, null, null);
+    for (const [type, payload] of hostileBodies(t.fields ?? {})) {
+      reqs.push({ method: 'POST', url, headers: type ? { 'content-type': type } : {}, payload });
     }
-    reqs.push({ method: 'POST', url: t.url });
-    reqs.push({ method: 'GET', url: t.url.split('?')[0] === '/api/subscriptions' ? '/api/subscriptions' : t.url });
+    reqs.push({ method: 'POST', url });
   }
   return reqs;
 }
@@ -274,7 +407,7 @@ function registeredRoutes(app: FastifyInstance): string[] {
 }
 
 function checkShape(r: Req, res: LightMyRequestResponse): void {
-  const where = `${r.method} ${r.url.slice(0, 200)} ${JSON.stringify(r.headers ?? {}).slice(0, 200)}`;
+  const where = `${r.signedIn ? 'signed in: ' : ''}${r.method} ${r.url.slice(0, 200)} ${JSON.stringify(r.headers ?? {}).slice(0, 200)} ${(r.payload ?? '').slice(0, 100)}`;
   assert.ok(res.statusCode < 500, `${where} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
   if (res.statusCode < 400 || r.method === 'HEAD') return;
   const type = String(res.headers['content-type'] ?? '');
@@ -285,7 +418,7 @@ function checkShape(r: Req, res: LightMyRequestResponse): void {
     assert.equal(body.statusCode, undefined, `${where}: never Fastify's own error shape`);
   } else {
     assert.match(type, /^text\/html/, `${where} → ${res.statusCode} ${type}: ${res.body.slice(0, 200)}`);
-    assert.match(res.body, /<h1>/, `${where}: the error page`);
+    assert.match(res.body, /<h1>|role="alert"/, `${where}: an error page or a form saying what is wrong`);
   }
 }
 
@@ -293,6 +426,8 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   let sink: SmtpSink;
   let t: TestApp;
   let cleanup: () => void;
+  /** The admin's browser: session cookie and CSRF token. */
+  let admin: WebClient;
   before(async () => {
     sink = await startSmtpSink();
     const tmp = tempDbPath();
@@ -301,6 +436,16 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
       records: fixtureRecords(), now: () => NOW, config: { publicUrl: PUBLIC },
       env: { SMTP_URL: sink.url, PAPERBOY_SECRET: 'fuzz-secret', MAIL_FROM: 'paperboy <fuzz@papers.example.org>' },
     });
+    const password = 'the admin password';
+    for (const [username, role] of [['root', 'admin'], ['other', 'user']] as const) {
+      await t.backend.accounts.createUser({
+        username, email: `${username}@example.org`, passwordHash: await hashPassword(password, TEST_SCRYPT), role, emailVerified: true, now: new Date(),
+      });
+    }
+    admin = new WebClient(t.app, '192.0.2.1');
+    assert.equal((await admin.submit('/login', '/login', { login: 'root', password })).statusCode, 303);
+    await admin.get('/settings');
+    assert.ok(admin.csrf && admin.cookies.size > 0, 'signed in, with a CSRF token');
   });
   after(async () => {
     await t.close();
@@ -309,10 +454,7 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   });
 
   it('fuzzes every route the app registers', () => {
-    const fuzzed = new Set([
-      ...[...openApiTargets(), ...HTML_TARGETS].map((x) => `GET ${x.route}`),
-      ...POST_TARGETS.map((x) => `POST ${x.route}`),
-    ]);
+    const fuzzed = new Set([...openApiTargets(), ...PAGE_TARGETS, ...FORM_TARGETS, ...JSON_TARGETS].map((x) => `${x.method} ${x.route}`));
     const registered = registeredRoutes(t.app);
     assert.ok(registered.length >= 30, `the route tree was read (${registered.length} routes)`);
     const missing = registered.filter((r) => !fuzzed.has(r));
@@ -323,23 +465,26 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
     const reqs = plan();
     assert.ok(reqs.length > 3_000, `${reqs.length} requests`);
     const statuses = new Map<number, number>();
+    const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let i = 0;
     for (const r of reqs) {
       i++;
       // A new client address per request: rate limits must not hide the code behind them.
       const remoteAddress = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const headers = r.signedIn ? { ...r.headers, cookie } : r.headers;
+      const payload = r.signedIn && r.form ? `${r.payload ? r.payload + '&' : ''}_csrf=${encodeURIComponent(admin.csrf!)}` : r.payload;
       let timer: NodeJS.Timeout | undefined;
       const hang = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`hang: ${r.method} ${r.url.slice(0, 200)} unanswered after ${HANG_MS} ms`)), HANG_MS);
       });
       const res = await Promise.race([
-        t.app.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload, remoteAddress }),
+        t.app.inject({ method: r.method as 'GET', url: r.url, headers, payload, remoteAddress }),
         hang,
       ]).finally(() => clearTimeout(timer));
       checkShape(r, res);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
     }
-    // The fuzz reached past validation, not only into 400s.
+    // The fuzz reached past validation and the CSRF check, not only into 400s and 403s.
     assert.ok((statuses.get(200) ?? 0) > 300, JSON.stringify([...statuses]));
     assert.ok((statuses.get(400) ?? 0) > 300, JSON.stringify([...statuses]));
   });
