@@ -112,6 +112,8 @@ interface Target {
   fields?: Record<string, string>;
   json?: boolean;
   signedIn?: boolean;
+  /** Sent with the admin's personal API token (operations the OpenAPI document marks `security: bearer`). */
+  bearer?: boolean;
 }
 
 /** Defaults that reach past validation into the store (a known paper, organization, day, user). */
@@ -119,7 +121,7 @@ const PATH_DEFAULTS: Record<string, string> = { id: '2405.00001', name: 'ByteDan
 
 /** Fastify's route for an OpenAPI path, where they differ. */
 function routeOf(path: string): string {
-  if (path === '/api/papers/{id}') return '/api/papers/*';
+  if (path.startsWith('/api/papers/{id}')) return '/api/papers/*';
   if (path === '/papers/{id}.md') return '/papers/*';
   if (/^\/feeds\/orgs\//.test(path)) return '/feeds/orgs/:file';
   return path.replace(/\{(\w+)\}/g, ':$1');
@@ -139,7 +141,7 @@ function openApiTargets(): Target[] {
       }
       const schema = op.requestBody?.content['application/json']?.schema as { properties?: Record<string, unknown> } | undefined;
       const fields = schema?.properties ? Object.fromEntries(Object.keys(schema.properties).map((k) => [k, 'x'])) : undefined;
-      out.push({ route: routeOf(path), method: method.toUpperCase() as Target['method'], path, pathDefaults, query, fields, json: !!fields });
+      out.push({ route: routeOf(path), method: method.toUpperCase() as Target['method'], path, pathDefaults, query, fields, json: !!fields, bearer: !!op.security });
     }
   }
   return out;
@@ -211,6 +213,7 @@ const FORM_TARGETS: Target[] = [
   post('/settings/tokens/:id/revoke', '/settings/tokens/{id}/revoke', { x: 'x' }, true, { id: '1' }),
   post('/settings/delete', '/settings/delete', { password: 'wrong' }),
   post('/admin/users/:id/role', '/admin/users/{id}/role', { role: 'moderator' }, true, { id: '2' }),
+  post('/papers/*', '/papers/{id}/upvote', { vote: '1', back: '/papers' }, true, { id: '2405.00001' }),
   // Last: it ends the session.
   post('/logout', '/logout', { x: 'x' }),
 ];
@@ -227,6 +230,8 @@ interface Req {
   payload?: string;
   /** Add the admin's session cookie (and, for a form body, the CSRF token). */
   signedIn?: boolean;
+  /** Add the admin's API token. */
+  bearer?: boolean;
   /** A form body that gets `_csrf=` appended when signed in. */
   form?: boolean;
 }
@@ -340,7 +345,7 @@ function plan(): Req[] {
   for (const t of [...openApiTargets(), ...PAGE_TARGETS, ...FORM_TARGETS, ...JSON_TARGETS]) {
     const withBody = t.fields !== undefined;
     const type = t.json ? JSON_TYPE : FORM_TYPE;
-    const base = { method: t.method, signedIn: t.signedIn, form: withBody && !t.json };
+    const base = { method: t.method, signedIn: t.signedIn, bearer: t.bearer, form: withBody && !t.json };
     const bodyOf = (slot: string | null, v: Value | null, variant?: 'value' | 'repeat' | 'bracket') =>
       (withBody ? { payload: buildBody(t, slot, v, variant), headers: { 'content-type': type } } : {});
     reqs.push({ ...base, url: buildUrl(t, null, null), ...bodyOf(null, null) });
@@ -381,12 +386,12 @@ function plan(): Req[] {
     for (const method of ['HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) reqs.push({ method, url });
   }
   // Hostile bodies on every POST route, signed out (no session, no CSRF token).
-  for (const t of [...FORM_TARGETS, ...JSON_TARGETS]) {
+  for (const t of [...FORM_TARGETS, ...JSON_TARGETS, ...openApiTargets().filter((x) => x.method !== 'GET')]) {
     const url = buildUrl(t, null, null);
     for (const [type, payload] of hostileBodies(t.fields ?? {})) {
-      reqs.push({ method: 'POST', url, headers: type ? { 'content-type': type } : {}, payload });
+      reqs.push({ method: t.method, url, headers: type ? { 'content-type': type } : {}, payload, bearer: t.bearer });
     }
-    reqs.push({ method: 'POST', url });
+    reqs.push({ method: t.method, url, bearer: t.bearer });
   }
   return reqs;
 }
@@ -410,7 +415,7 @@ function registeredRoutes(app: FastifyInstance): string[] {
 }
 
 function checkShape(r: Req, res: LightMyRequestResponse): void {
-  const where = `${r.signedIn ? 'signed in: ' : ''}${r.method} ${r.url.slice(0, 200)} ${JSON.stringify(r.headers ?? {}).slice(0, 200)} ${(r.payload ?? '').slice(0, 100)}`;
+  const where = `${r.signedIn ? 'signed in: ' : ''}${r.bearer ? 'with token: ' : ''}${r.method} ${r.url.slice(0, 200)} ${JSON.stringify(r.headers ?? {}).slice(0, 200)} ${(r.payload ?? '').slice(0, 100)}`;
   assert.ok(res.statusCode < 500, `${where} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
   if (res.statusCode < 400 || r.method === 'HEAD') return;
   const type = String(res.headers['content-type'] ?? '');
@@ -431,6 +436,8 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   let cleanup: () => void;
   /** The admin's browser: session cookie and CSRF token. */
   let admin: WebClient;
+  /** The admin's personal API token. */
+  let apiToken: string;
   before(async () => {
     sink = await startSmtpSink();
     const tmp = tempDbPath();
@@ -447,7 +454,9 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
     }
     admin = new WebClient(t.app, '192.0.2.1');
     assert.equal((await admin.submit('/login', '/login', { login: 'root', password })).statusCode, 303);
-    await admin.get('/settings');
+    const made = await admin.submit('/settings', '/settings/tokens', { name: 'fuzz' });
+    apiToken = /<code id="new-token">(pb_[A-Za-z0-9_-]+)<\/code>/.exec(made.body)?.[1] ?? '';
+    assert.ok(apiToken, 'an API token for the write API');
     assert.ok(admin.csrf && admin.cookies.size > 0, 'signed in, with a CSRF token');
   });
   after(async () => {
@@ -474,7 +483,7 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
       i++;
       // A new client address per request: rate limits must not hide the code behind them.
       const remoteAddress = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      const headers = r.signedIn ? { ...r.headers, cookie } : r.headers;
+      const headers = { ...r.headers, ...(r.signedIn ? { cookie } : {}), ...(r.bearer ? { authorization: `Bearer ${apiToken}` } : {}) };
       const payload = r.signedIn && r.form ? `${r.payload ? r.payload + '&' : ''}_csrf=${encodeURIComponent(admin.csrf!)}` : r.payload;
       let timer: NodeJS.Timeout | undefined;
       const hang = new Promise<never>((_, reject) => {
