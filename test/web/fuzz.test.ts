@@ -27,6 +27,7 @@ import { hashPassword } from '../../src/accounts/passwords.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { rng } from '../helpers/prng.js';
 import { startSmtpSink, type SmtpSink } from '../digest/smtp-sink.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { fixtureRecords, NOW } from './pages/site-fixture.js';
 
 const PUBLIC = 'https://papers.example.org';
@@ -194,6 +195,8 @@ const PAGE_TARGETS: Target[] = [
   get('/settings/email/confirm', '/settings/email/confirm', TOKEN, {}, true),
   get('/admin/users', '/admin/users', { q: 'x', page: '1' }, {}, true),
   get('/login', '/login', { next: '/papers' }, {}, true),
+  get('/submit', '/submit'),
+  get('/submit', '/submit', {}, {}, true),
 ];
 
 /** Every form the site posts, with the fields it reads (signed in, with a valid CSRF token). */
@@ -214,6 +217,8 @@ const FORM_TARGETS: Target[] = [
   post('/settings/delete', '/settings/delete', { password: 'wrong' }),
   post('/admin/users/:id/role', '/admin/users/{id}/role', { role: 'moderator' }, true, { id: '2' }),
   post('/papers/*', '/papers/{id}/upvote', { vote: '1', back: '/papers' }, true, { id: '2405.00001' }),
+  post('/submit', '/submit', { paper: '2506.20001' }),
+  post('/submit/confirm', '/submit/confirm', { id: '2506.20002' }),
   // Last: it ends the session.
   post('/logout', '/logout', { x: 'x' }),
 ];
@@ -432,6 +437,8 @@ function checkShape(r: Req, res: LightMyRequestResponse): void {
 
 describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   let sink: SmtpSink;
+  /** arXiv's export API, played locally: two papers known, everything else not found (no test touches the internet). */
+  let arxiv: FixtureServer;
   let t: TestApp;
   let cleanup: () => void;
   /** The admin's browser: session cookie and CSRF token. */
@@ -440,11 +447,16 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   let apiToken: string;
   before(async () => {
     sink = await startSmtpSink();
+    arxiv = await startFixtureServer((req) => {
+      const id = req.query.get('id_list') ?? '';
+      return /^2506\.2000[12]$/.test(id) ? { file: `submit/arxiv-${id}.xml` } : { file: 'ingest/atom-empty-feed.xml' };
+    });
     const tmp = tempDbPath();
     cleanup = tmp.cleanup;
     t = await openTestApp(tmp.file, {
       records: fixtureRecords(), now: () => NOW, config: { publicUrl: PUBLIC },
-      env: { SMTP_URL: sink.url, PAPERBOY_SECRET: 'fuzz-secret', MAIL_FROM: 'paperboy <fuzz@papers.example.org>' },
+      env: { SMTP_URL: sink.url, PAPERBOY_SECRET: 'fuzz-secret', MAIL_FROM: 'paperboy <fuzz@papers.example.org>', ARXIV_API_URL: `${arxiv.url}/api/query` },
+      arxivFetch: { minDelayMs: 0, baseBackoffMs: 5, maxAttempts: 1, timeoutMs: 5_000 },
     });
     const password = 'the admin password';
     for (const [username, role] of [['root', 'admin'], ['other', 'user']] as const) {
@@ -462,6 +474,7 @@ describe('fuzz: every route and parameter, hostile headers and bodies', () => {
   after(async () => {
     await t.close();
     await sink.close();
+    await arxiv.close();
     cleanup();
   });
 
