@@ -15,6 +15,7 @@ import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js
 import type { Backend, CheckLevel, HealthCheck } from '../store/backend.js';
 import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { lexicalIndexChecks } from '../search/index-health.js';
+import { processAlive } from '../search/index-lock.js';
 import { harvestJobName } from '../config.js';
 import { lastRunKey, type HarvestRunRecord } from '../ingest/harvest-schedule.js';
 import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
@@ -96,21 +97,12 @@ async function databaseChecks(config: Config): Promise<Check[]> {
   return checks;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Where a running serve really listens (its port may differ from this shell's config), and what the scheduled harvests last did. */
 async function serverAndHarvestChecks(backend: Backend, config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   const raw = await backend.store.getState(SERVE_STATE_KEY);
   const serve = raw ? (JSON.parse(raw) as ServeRecord) : null;
-  if (serve && serve.host === hostname() && alive(serve.pid)) {
+  if (serve && serve.host === hostname() && processAlive(serve.pid)) {
     checks.push({ level: 'ok', name: 'server', message: `paperboy serve (pid ${serve.pid}) is listening at ${serve.address} since ${serve.startedAt}` });
   } else {
     checks.push({ level: 'ok', name: 'server', message: `no paperboy serve running on this machine for this database${serve ? ` (the last one listened at ${serve.address})` : ''}` });

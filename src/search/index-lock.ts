@@ -25,7 +25,8 @@ export interface LockOwner {
   since: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -38,7 +39,7 @@ function alive(pid: number): boolean {
 export function lockOwner(dir: string): LockOwner | null {
   try {
     const owner = JSON.parse(readFileSync(join(dir, 'owner.lock'), 'utf8')) as LockOwner;
-    return Number.isInteger(owner.pid) && (owner.host !== hostname() || alive(owner.pid)) ? owner : null;
+    return Number.isInteger(owner.pid) && (owner.host !== hostname() || processAlive(owner.pid)) ? owner : null;
   } catch {
     return null;
   }
