@@ -33,7 +33,7 @@ import { fixtureRecords, NOW } from './pages/site-fixture.js';
 const PUBLIC = 'https://papers.example.org';
 const SEED = 9;
 /** Hostile text values per route: a seeded sample of HOSTILE_TEXT (plus CORE_TEXT and HOSTILE_RAW, always), so the run time grows with routes, not routes × values. */
-const TEXT_PER_ROUTE = 24;
+const TEXT_PER_ROUTE = 14;
 /** Seeded random values per route, on top of the fixed hostile list. */
 const RANDOM_PER_ROUTE = 4;
 /** A request still unanswered after this long is a hang (a guard against hangs, not a speed bar: answers here take milliseconds). */
