@@ -62,7 +62,8 @@ const MAX_VOCAB = 50_000;
 /**
  * Papers the SVD is trained on at most, spread evenly over the corpus. The
  * topics of a million papers show in 30,000 of them; training cost grows
- * linearly with it (≈ 1 min at 30k on this machine). Sane range 10k–200k.
+ * about linearly with it (29,412 papers of the 1M bench corpus: 25.6 s of
+ * CPU; 5,841 Daily Papers: 5.4 s). Sane range 10k–200k.
  */
 export const TRAIN_MAX_PAPERS = 30_000;
 /**
