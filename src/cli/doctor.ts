@@ -1,7 +1,7 @@
 /**
  * `paperboy doctor`: a preflight for self-hosters. Prints one ✓ / ! / ✗ line
  * per check — configuration, database (opens, writable, WAL), schema
- * version, search index (lag, papers, duplicates), free disk, SMTP — and exits 1 when any check fails.
+ * version, search index (lag, papers, duplicates), accounts (is there an admin), free disk, SMTP — and exits 1 when any check fails.
  *
  * Goals: every failing line says what to do next; nothing secret is printed
  * (the config is shown redacted). The database is opened read-only, so the
@@ -21,6 +21,7 @@ import { lastRunKey, type HarvestRunRecord } from '../ingest/harvest-schedule.js
 import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
 import { hostname } from 'node:os';
 import { vectorIndexChecks } from '../search/vectors/vector-health.js';
+import { accountChecks } from '../accounts/account-health.js';
 
 export type { CheckLevel };
 export type Check = HealthCheck;
@@ -91,6 +92,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
     if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
     if (schemaOk) checks.push(...await serverAndHarvestChecks(backend, config));
     if (schemaOk && config.vectors) checks.push(...await vectorIndexChecks(backend));
+    if (schemaOk) checks.push(...await accountChecks(backend));
   } finally {
     await backend.close();
   }
@@ -155,7 +157,7 @@ export async function runDoctor(flags: { db?: string }, env: NodeJS.ProcessEnv =
   checks.push(diskCheck(config));
   checks.push(config.smtpUrl
     ? { level: 'ok', name: 'smtp', message: `configured: ${String(shown.smtpUrl)} (not contacted), mail from ${config.mailFrom}` }
-    : { level: 'warn', name: 'smtp', message: 'SMTP_URL is not set: digest mails stay in the outbox until it is (e.g. smtp://user:pass@mail.example.org:587)' });
+    : { level: 'warn', name: 'smtp', message: 'SMTP_URL is not set: digest mails stay in the outbox and account mails (verification, password reset) are only logged until it is (e.g. smtp://user:pass@mail.example.org:587)' });
   return checks;
 }
 

@@ -15,6 +15,7 @@ import { startDigestSchedule } from '../digest/schedule.js';
 import { startHarvestSchedule } from '../ingest/harvest-schedule.js';
 import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
 import { hostname } from 'node:os';
+import { ACCOUNT_PRUNE_INTERVAL_MS } from '../accounts/account-health.js';
 
 interface ServeOptions {
   db?: string;
@@ -64,12 +65,16 @@ export function registerServe(program: Command): void {
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
       const harvests = opts.schedule ? startHarvestSchedule({ store, config }) : null;
+      // Expired sessions, spent mail links and stale login counters go hourly, off the request path.
+      const prune = setInterval(() => { void backend.accounts.pruneExpired(new Date()).catch(() => undefined); }, ACCOUNT_PRUNE_INTERVAL_MS);
+      prune.unref();
       const address = await app.listen({ port: config.port, host: config.host });
       await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));
       console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
       const stop = async () => {
         schedule?.stop();
         harvests?.stop();
+        clearInterval(prune);
         await app.close();
         await search.close();
         await backend.close();

@@ -111,7 +111,7 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Ends every session of a user, except the one under `keepTokenHash`. Returns how many ended. */
   deleteUserSessions(userId: number, keepTokenHash?: string): Promise<number>;
-  /** Removes expired sessions and spent or expired mailed tokens; returns rows removed. */
+  /** Removes expired sessions, spent or expired mailed tokens, and login counters idle for a day; returns rows removed. */
   pruneExpired(now: Date): Promise<number>;
 
   createEmailToken(t: { tokenHash: string; userId: number; purpose: EmailTokenPurpose; email: string; now: Date; expiresAt: Date }): Promise<void>;

@@ -4,6 +4,7 @@
  * that no secret is ever printed.
  */
 import { test } from 'node:test';
+import { openBackend } from '../../src/store/open-backend.js';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
@@ -86,11 +87,18 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
     assert.equal(level(before, 'vector index'), 'warn');
     assert.match(before.find((c) => c.name === 'vector index')!.message, /not built yet for 3 papers.*paperboy index --vectors/);
     await buildIndex(file);
+    // No admin yet: a warning saying how to make the first one.
+    assert.equal(level(before, 'accounts'), 'warn');
+    assert.match(before.find((c) => c.name === 'accounts')!.message, /0 users, 0 admins, 0 moderators: no admin yet.*paperboy user create NAME --email ADDRESS --admin/);
+    const withAdmin = await openBackend(file);
+    await withAdmin.accounts.createUser({ username: 'root', email: 'root@example.org', passwordHash: 'x', role: 'admin', now: new Date() });
+    await withAdmin.close();
     const checks = await runDoctor({ db: file }, env);
     assert.deepEqual(checks.map((c) => [c.name, c.level]), [
-      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['server', 'ok'], ['vector index', 'ok'], ['disk', checks[7].level], ['smtp', 'ok'],
+      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['server', 'ok'], ['vector index', 'ok'], ['accounts', 'ok'], ['disk', checks[8].level], ['smtp', 'ok'],
     ]);
-    assert.notEqual(checks[7].level, 'fail');
+    assert.notEqual(checks[8].level, 'fail');
+    assert.match(formatChecks(checks), /^✓ accounts\s+1 user, 1 admin, 0 moderators$/m);
     assert.match(formatChecks(checks), /^✓ vector index\s+3 papers, model lsa-128d-v1-\w+ \(128 dimensions, trained on 3 papers\), current with the database/m);
     const text = formatChecks(checks);
     assert.match(text, /^✓ database\s+.*WAL/m);

@@ -150,13 +150,19 @@ export function describeAccountStore(name: string, open: () => Promise<OpenedAcc
       assert.ok(await a.spendEmailToken('v1', 'verify', at(5)), 'other purposes are untouched');
     });
 
-    test('pruning removes expired sessions and spent or expired tokens only', async () => {
+    test('pruning removes expired sessions, spent or expired tokens and idle login counters only', async () => {
       const u = await newUser('ada', 'ada@example.org');
       await a.createSession({ tokenHash: 'old', userId: u.id, now: T0, expiresAt: at(1) });
       await a.createSession({ tokenHash: 'live', userId: u.id, now: T0, expiresAt: at(100) });
       await a.createEmailToken({ tokenHash: 'e-old', userId: u.id, purpose: 'verify', email: 'x@example.org', now: T0, expiresAt: at(1) });
       await a.createEmailToken({ tokenHash: 'e-live', userId: u.id, purpose: 'verify', email: 'x@example.org', now: T0, expiresAt: at(100) });
-      assert.equal(await a.pruneExpired(at(2)), 2);
+      await a.setLoginThrottle('stale', { failures: 2, lockedUntil: null }, at(-2000));
+      await a.setLoginThrottle('locked', { failures: 9, lockedUntil: at(30).toISOString() }, at(-2000));
+      await a.setLoginThrottle('recent', { failures: 1, lockedUntil: null }, at(1));
+      assert.equal(await a.pruneExpired(at(2)), 3);
+      assert.equal(await a.loginThrottle('stale'), null, 'an idle counter is forgotten after a day');
+      assert.ok(await a.loginThrottle('locked'), 'a running lock is kept');
+      assert.ok(await a.loginThrottle('recent'));
       assert.ok(await a.sessionUser('live', at(2)));
       assert.ok(await a.spendEmailToken('e-live', 'verify', at(2)));
     });

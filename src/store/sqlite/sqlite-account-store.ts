@@ -80,6 +80,8 @@ export class SqliteAccountStore implements AccountStore {
       deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?'),
       pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       pruneTokens: db.prepare('DELETE FROM email_tokens WHERE expires_at <= ? OR used_at IS NOT NULL'),
+      // A counter untouched for a day and not locking: the name's failures are forgotten (the lock already ran out).
+      pruneThrottle: db.prepare('DELETE FROM login_throttle WHERE updated_at <= ? AND (locked_until IS NULL OR locked_until <= ?)'),
       insertEmailToken: db.prepare(`INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?, ?)`),
       spendEmailToken: db.prepare(`UPDATE email_tokens SET used_at = @now
@@ -192,7 +194,9 @@ export class SqliteAccountStore implements AccountStore {
 
   async pruneExpired(now: Date): Promise<number> {
     const at = now.toISOString();
-    return this.db.transaction(() => this.s.pruneSessions.run(at).changes + this.s.pruneTokens.run(at).changes)();
+    const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
+    return this.db.transaction(() => this.s.pruneSessions.run(at).changes + this.s.pruneTokens.run(at).changes +
+      this.s.pruneThrottle.run(dayAgo, at).changes)();
   }
 
   async createEmailToken(t: { tokenHash: string; userId: number; purpose: EmailTokenPurpose; email: string; now: Date; expiresAt: Date }): Promise<void> {
