@@ -27,6 +27,8 @@ export interface User {
   /** When the address was proven by following a mailed link; null until then. */
   emailVerifiedAt: string | null;
   createdAt: string;
+  /** Whether their profile lists the papers they upvoted (private by default). */
+  publicVotes: boolean;
 }
 
 export interface NewUser {
@@ -44,6 +46,7 @@ export type UserPatch = Partial<{
   passwordHash: string;
   role: Role;
   emailVerifiedAt: string | null;
+  publicVotes: boolean;
 }>;
 
 /** Thrown by createUser/updateUser when a username or address is taken (the field says which). */

@@ -39,6 +39,7 @@ export function describeAccountStore(name: string, open: () => Promise<OpenedAcc
       assert.equal(u.role, 'user');
       assert.equal(u.emailVerifiedAt, null);
       assert.equal(u.createdAt, T0.toISOString());
+      assert.equal(u.publicVotes, false, 'upvotes are private by default');
       assert.deepEqual(await a.getUser(u.id), u);
       assert.deepEqual(await a.getUserByUsername('ada'), u);
       assert.deepEqual(await a.getUserByEmail('ADA@example.ORG'), u);
@@ -68,6 +69,8 @@ export function describeAccountStore(name: string, open: () => Promise<OpenedAcc
       assert.equal(up?.emailVerifiedAt, at(5).toISOString());
       assert.equal(await a.passwordHash(u.id), 'h2');
       assert.equal(await a.updateUser(999_999, { role: 'admin' }, at(5)), null);
+      assert.equal((await a.updateUser(u.id, { publicVotes: true }, at(6)))?.publicVotes, true);
+      assert.equal((await a.getUser(u.id))?.publicVotes, true);
       assert.equal(await a.countUsers('admin'), 1);
       assert.equal(await a.countUsers('moderator'), 1);
     });

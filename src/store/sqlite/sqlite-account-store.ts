@@ -20,6 +20,7 @@ interface UserRow {
   role: Role;
   email_verified_at: string | null;
   created_at: string;
+  public_votes: number;
 }
 
 interface ApiTokenRow {
@@ -34,10 +35,13 @@ interface ApiTokenRow {
 /** How stale an API token's "last used" may get: one minute (settings shows it to the minute). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const USER_COLUMNS = 'id, username, email, role, email_verified_at, created_at';
+const USER_COLUMNS = 'id, username, email, role, email_verified_at, created_at, public_votes';
 
 function rowToUser(r: UserRow): User {
-  return { id: r.id, username: r.username, email: r.email, role: r.role, emailVerifiedAt: r.email_verified_at, createdAt: r.created_at };
+  return {
+    id: r.id, username: r.username, email: r.email, role: r.role, emailVerifiedAt: r.email_verified_at, createdAt: r.created_at,
+    publicVotes: r.public_votes === 1,
+  };
 }
 
 function rowToToken(r: ApiTokenRow): ApiTokenInfo {
@@ -73,7 +77,7 @@ export class SqliteAccountStore implements AccountStore {
       countAll: db.prepare('SELECT COUNT(*) AS n FROM users'),
       countRole: db.prepare('SELECT COUNT(*) AS n FROM users WHERE role = ?'),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-      sessionUser: db.prepare(`SELECT u.id, u.username, u.email, u.role, u.email_verified_at, u.created_at, s.expires_at AS session_expires
+      sessionUser: db.prepare(`SELECT u.id, u.username, u.email, u.role, u.email_verified_at, u.created_at, u.public_votes, s.expires_at AS session_expires
         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`),
       extendSession: db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
@@ -142,6 +146,7 @@ export class SqliteAccountStore implements AccountStore {
     if (patch.passwordHash !== undefined) { sets.push('password_hash = @password_hash'); params.password_hash = patch.passwordHash; }
     if (patch.role !== undefined) { sets.push('role = @role'); params.role = patch.role; }
     if (patch.emailVerifiedAt !== undefined) { sets.push('email_verified_at = @verified'); params.verified = patch.emailVerifiedAt; }
+    if (patch.publicVotes !== undefined) { sets.push('public_votes = @public_votes'); params.public_votes = patch.publicVotes ? 1 : 0; }
     sets.push('updated_at = @now');
     try {
       const r = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id RETURNING ${USER_COLUMNS}`).get(params) as UserRow | undefined;

@@ -308,6 +308,14 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    name: 'profiles: whether a user shows their upvotes',
+    sql: `
+      -- Upvotes are private unless the user chooses to show them on /users/{name}.
+      ALTER TABLE users ADD COLUMN public_votes INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

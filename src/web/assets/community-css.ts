@@ -57,4 +57,11 @@ details.comment-action[open]{flex-basis:100%}
 .comment-form{display:grid;gap:.4rem;margin:.5rem 0;max-width:40rem}
 .comment-form textarea{width:100%;font:inherit;color:var(--text);background:var(--card);border:1px solid var(--border);border-radius:.4rem;padding:.45rem .55rem;resize:vertical}
 .comment-form button{justify-self:start}
+/* profiles */
+.profile-head .badge{text-transform:capitalize}
+ol.profile-comments{list-style:none;margin:0;padding:0;display:grid;gap:.6rem}
+ol.profile-comments li{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:.5rem .8rem}
+ol.profile-comments p{margin:.25rem 0 0;overflow-wrap:anywhere}
+.comment-meta strong a{color:var(--text);text-decoration:none}
+.comment-meta strong a:hover{color:var(--accent);text-decoration:underline}
 `;

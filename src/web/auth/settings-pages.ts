@@ -16,8 +16,9 @@ import { formatDay, plural } from '../pages/format.js';
 import { pager } from '../pages/pager.js';
 import { accountPage, csrfField, errorNote, passwordField, statusNote } from './account-pages.js';
 import { MAX_TOKEN_NAME } from '../../accounts/account-service.js';
+import { profilePath } from '../community/profile-path.js';
 
-export type SettingsSection = 'account' | 'email' | 'password' | 'tokens';
+export type SettingsSection = 'account' | 'profile' | 'email' | 'password' | 'tokens';
 
 export interface SettingsView {
   user: User;
@@ -51,11 +52,20 @@ export function settingsPage(ctx: PageContext, csrf: string, v: SettingsView): s
 <section aria-labelledby="acct-h" class="panel"><h2 id="acct-h">Account</h2>
 ${noteFor(v, 'account')}
 <dl class="facts">
-<dt>Username</dt><dd>${u.username}</dd>
+<dt>Username</dt><dd><a href="${profilePath(u.username)}">${u.username}</a> (your public profile)</dd>
 <dt>Email</dt><dd>${u.email} · ${verified}</dd>
 ${u.role !== 'user' ? html`<dt>Role</dt><dd>${u.role}${u.role === 'admin' ? html` · <a href="/admin/users">Manage users</a>` : ''}</dd>` : ''}
 <dt>Member since</dt><dd>${formatDay(u.createdAt)}</dd>
 </dl>
+</section>
+<section aria-labelledby="profile-h" class="panel"><h2 id="profile-h">Profile</h2>
+${noteFor(v, 'profile')}
+<form method="post" action="/settings/profile" class="stack">
+${csrfField(csrf)}
+<label><input type="checkbox" name="public_votes" value="on"${u.publicVotes ? raw(' checked') : ''}> Show the papers I upvote on my profile</label>
+<button type="submit">Save</button>
+</form>
+<p class="muted">Your profile always shows the papers you submitted and your comments.</p>
 </section>
 <section aria-labelledby="email-h" class="panel"><h2 id="email-h">Change email address</h2>
 ${noteFor(v, 'email')}

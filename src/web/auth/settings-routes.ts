@@ -71,6 +71,15 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps, serv
       : { error: { section: 'account', text: 'A link was mailed a moment ago; wait two minutes before asking again.' } }, sent ? 200 : 429);
   });
 
+  app.post('/settings/profile', { preHandler: app.csrfProtection }, async (req: Req, reply) => {
+    const user = await me(req);
+    const publicVotes = bodyOf(req).public_votes === 'on';
+    const updated = (await accounts.updateUser(user.id, { publicVotes }, deps.now())) ?? user;
+    return showSettings(req, reply, updated, {
+      note: { section: 'profile', text: publicVotes ? 'Your profile now shows the papers you upvote.' : 'Your upvotes are private.' },
+    });
+  });
+
   app.post('/settings/email', { preHandler: app.csrfProtection }, async (req: Req, reply) => {
     const user = await me(req);
     const b = bodyOf(req);

@@ -16,6 +16,7 @@ import { html, raw, type SafeHtml } from '../../html/html.js';
 import type { Comment } from '../../store/comment-store.js';
 import { formatDay, paperPath, plural } from '../pages/format.js';
 import { renderCommentMarkdown } from './markdown.js';
+import { profilePath } from './profile-path.js';
 
 /**
  * Longest comment, in characters. Default 10,000; sane range 2,000–50,000.
@@ -99,7 +100,7 @@ function commentItem(c: Comment, children: Map<number | null, Comment[]>, v: Com
   const author = c.deletedAt ? null : c.username;
   return html`<li class="comment" id="${`comment-${c.id}`}">
 <article aria-label="${`Comment by ${author ?? 'a deleted account'}`}">
-<p class="comment-meta">${author ? html`<strong>${author}</strong>` : html`<span class="muted">${c.deletedAt ? 'deleted' : 'deleted account'}</span>`} · <a href="${`#comment-${c.id}`}"><time datetime="${c.createdAt}">${when(c.createdAt)}</time></a>${c.editedAt && !c.deletedAt ? html` · <span class="muted">edited</span>` : ''}</p>
+<p class="comment-meta">${author ? html`<strong><a href="${profilePath(author)}">${author}</a></strong>` : html`<span class="muted">${c.deletedAt ? 'deleted' : 'deleted account'}</span>`} · <a href="${`#comment-${c.id}`}"><time datetime="${c.createdAt}">${when(c.createdAt)}</time></a>${c.editedAt && !c.deletedAt ? html` · <span class="muted">edited</span>` : ''}</p>
 ${bodyOf(c, v)}
 ${actions(c, v)}
 </article>

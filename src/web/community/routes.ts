@@ -17,6 +17,7 @@ import { communityRateLimit } from './rate-limits.js';
 import { upvoteApi, upvoteForm } from './vote-routes.js';
 import { commentForm, type CommentAction } from './comment-routes.js';
 import { submitRoutes } from './submit-routes.js';
+import { profileRoutes } from './profile-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
@@ -47,6 +48,7 @@ async function paperOf(deps: RouteDeps, id: string) {
 export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteDeps }): Promise<void> {
   const { deps } = opts;
   await submitRoutes(app, deps);
+  await profileRoutes(app, deps);
 
   app.post('/papers/*', { preHandler: app.csrfProtection, config: { rateLimit: communityRateLimit } }, async (req: Req, reply) => {
     const target = splitAction(req.params['*'] ?? '');

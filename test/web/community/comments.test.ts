@@ -93,7 +93,7 @@ test('a comment and a reply form a thread; the count moves on the card, the page
   assert.match(page.body, new RegExp(`<li class="comment" id="comment-${id1}">[\\s\\S]*<ol class="comments"><li class="comment" id="comment-${id2}">`), 'the reply is nested');
   assert.match(page.body, /<strong>Bold<\/strong>/);
   assert.match(page.body, /<a href="https:\/\/example.org\/x" rel="nofollow ugc noopener">/);
-  assert.match(page.body, new RegExp(`<strong>${adaName}</strong>`));
+  assert.match(page.body, new RegExp(`<strong><a href="/users/${adaName}">${adaName}</a></strong>`), "the author links to their profile");
   const api = await apiComments();
   assert.equal(api.numComments, before + 2);
   assert.deepEqual(api.comments.map((x) => [x.id, x.parentId, x.author?.name]), [[String(id1), null, adaName], [String(id2), String(id1), bobName]]);
