@@ -197,6 +197,8 @@ const PAGE_TARGETS: Target[] = [
   get('/login', '/login', { next: '/papers' }, {}, true),
   get('/submit', '/submit'),
   get('/submit', '/submit', {}, {}, true),
+  get('/users/:name', '/users/{name}', {}, { name: 'nobody' }),
+  get('/users/:name', '/users/{name}', {}, { name: 'nobody' }, true),
 ];
 
 /** Every form the site posts, with the fields it reads (signed in, with a valid CSRF token). */
@@ -217,6 +219,9 @@ const FORM_TARGETS: Target[] = [
   post('/settings/delete', '/settings/delete', { password: 'wrong' }),
   post('/admin/users/:id/role', '/admin/users/{id}/role', { role: 'moderator' }, true, { id: '2' }),
   post('/papers/*', '/papers/{id}/upvote', { vote: '1', back: '/papers' }, true, { id: '2405.00001' }),
+  post('/papers/*', '/papers/{id}/comments', { body: 'a comment', parent: '' }, true, { id: '2405.00001' }),
+  post('/papers/*', '/papers/{id}/comments/{n}/edit', { body: 'edited' }, true, { id: '2405.00001', n: '1' }),
+  post('/settings/profile', '/settings/profile', { public_votes: 'on' }),
   post('/submit', '/submit', { paper: '2506.20001' }),
   post('/submit/confirm', '/submit/confirm', { id: '2506.20002' }),
   // Last: it ends the session.
