@@ -2,16 +2,19 @@
  * `paperboy harvest hf` against a local fixture Hub: `/api/daily_papers?date=`
  * answered from the project's daily fixtures, two items a page (the Hub caps
  * `limit`), with a 429 + Retry-After thrown in; first run, resume after a run
- * stopped by a dead endpoint, and upvote/comment updates on a re-run.
+ * stopped by a dead endpoint, resume after kill -9 of the real command, and
+ * upvote/comment updates on a re-run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { registerHarvest } from '../../src/cli/harvest.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { harvestHf, HfHarvestError } from '../../src/ingest/harvest-hf.js';
 import { importItems } from '../../src/ingest/importer.js';
-import { fixtureText, startFixtureServer, type RecordedRequest, type Reply } from '../helpers/fixture-server.js';
+import { FIXTURES_DIR, fixtureText, startFixtureServer, type RecordedRequest, type Reply } from '../helpers/fixture-server.js';
 import { runCommand } from '../helpers/run-command.js';
 import { tempDir } from '../helpers/temp-db.js';
 
@@ -113,6 +116,43 @@ test('harvest hf: a run stopped by a dead endpoint resumes at the day it was on;
   } finally {
     await srv.close();
     await store.close();
+    cleanup();
+  }
+});
+
+test('harvest hf: kill -9 mid-harvest keeps the finished days; the same command again completes it', { timeout: 120_000 }, async () => {
+  const ROOT = dirname(dirname(FIXTURES_DIR));
+  const { dir, cleanup } = tempDir();
+  const db = join(dir, 'k.db');
+  let stall = true;
+  let stalled = 0;
+  const srv = await startFixtureServer((req, n) => {
+    // The second day never answers while `stall` holds: the process is killed while it waits.
+    if (stall && req.query.get('date') === '2025-06-03') { stalled++; return { delayMs: 5_000, body: '[]' }; }
+    return hub(DAYS)(req, n);
+  });
+  const args = ['dist/src/cli/main.js', 'harvest', 'hf', '--endpoint', srv.url, '--from', '2025-06-02', '--to', '2025-06-03', '--db', db, '--delay-ms', '0'];
+  try {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    for (let i = 0; i < 600 && stalled === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(stalled > 0, 'the harvest reached the second day');
+    child.kill('SIGKILL');
+    assert.equal((await exited)[1], 'SIGKILL');
+    const mid = new SqliteStore(db);
+    assert.equal((await mid.listDaily({ from: '2025-06-02', to: '2025-06-02', sort: 'upvotes', limit: 10, offset: 0 })).total, 3, 'the finished day survived the kill');
+    assert.equal((await mid.listDaily({ from: '2025-06-03', to: '2025-06-03', sort: 'upvotes', limit: 10, offset: 0 })).total, 0);
+    await mid.close();
+    stall = false;
+    const rerun = await new Promise<{ code: number; stdout: string }>((ok) => execFile(process.execPath, args, { cwd: ROOT },
+      (err, stdout) => ok({ code: err ? 1 : 0, stdout })));
+    assert.equal(rerun.code, 0, rerun.stdout);
+    const after = new SqliteStore(db);
+    assert.equal((await after.listDaily({ from: '2025-06-03', to: '2025-06-03', sort: 'upvotes', limit: 10, offset: 0 })).total, DAYS['2025-06-03'].length, 'the re-run completed the second day');
+    assert.equal((await after.listDaily({ from: '2025-06-02', to: '2025-06-02', sort: 'upvotes', limit: 10, offset: 0 })).total, 3, 'nothing doubled');
+    await after.close();
+  } finally {
+    await srv.close();
     cleanup();
   }
 });
