@@ -18,6 +18,7 @@ import type { SubscriptionStore } from './subscription-store.js';
 import type { VoteStore } from './vote-store.js';
 import type { CommentStore } from './comment-store.js';
 import type { SubmissionStore } from './submission-store.js';
+import type { ModerationStore } from './moderation-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -56,6 +57,8 @@ export interface Backend {
   readonly comments: CommentStore;
   /** Users putting papers on the daily list. */
   readonly submissions: SubmissionStore;
+  /** Reports of comments and the public moderation log. */
+  readonly moderation: ModerationStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

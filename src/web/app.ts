@@ -18,6 +18,7 @@ import type { AccountStore } from '../store/account-store.js';
 import type { VoteStore } from '../store/vote-store.js';
 import type { CommentStore } from '../store/comment-store.js';
 import type { SubmissionStore } from '../store/submission-store.js';
+import type { ModerationStore } from '../store/moderation-store.js';
 import type { PoliteFetchOptions } from '../ingest/http-fetch.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
@@ -45,6 +46,7 @@ export interface AppDeps {
   votes: VoteStore;
   comments: CommentStore;
   submissions: SubmissionStore;
+  moderation: ModerationStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -60,8 +62,11 @@ export interface AppDeps {
 }
 
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions'> {
-  return { store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments, submissions: b.submissions };
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions' | 'moderation'> {
+  return {
+    store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments,
+    submissions: b.submissions, moderation: b.moderation,
+  };
 }
 
 /** Route modules receive the deps with a clock always present. */

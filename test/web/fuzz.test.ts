@@ -199,6 +199,9 @@ const PAGE_TARGETS: Target[] = [
   get('/submit', '/submit', {}, {}, true),
   get('/users/:name', '/users/{name}', {}, { name: 'nobody' }),
   get('/users/:name', '/users/{name}', {}, { name: 'nobody' }, true),
+  get('/moderation', '/moderation'),
+  get('/moderation', '/moderation', {}, {}, true),
+  get('/moderation/log', '/moderation/log', PAGE),
 ];
 
 /** Every form the site posts, with the fields it reads (signed in, with a valid CSRF token). */
@@ -222,6 +225,8 @@ const FORM_TARGETS: Target[] = [
   post('/papers/*', '/papers/{id}/comments', { body: 'a comment', parent: '' }, true, { id: '2405.00001' }),
   post('/papers/*', '/papers/{id}/comments/{n}/edit', { body: 'edited' }, true, { id: '2405.00001', n: '1' }),
   post('/settings/profile', '/settings/profile', { public_votes: 'on' }),
+  post('/papers/*', '/papers/{id}/comments/{n}/report', { reason: 'spam' }, true, { id: '2405.00001', n: '1' }),
+  post('/moderation/reports/:id/dismiss', '/moderation/reports/{id}/dismiss', { x: 'x' }, true, { id: '1' }),
   post('/submit', '/submit', { paper: '2506.20001' }),
   post('/submit/confirm', '/submit/confirm', { id: '2506.20002' }),
   // Last: it ends the session.

@@ -19,6 +19,7 @@ import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteVoteStore } from './sqlite-vote-store.js';
 import { SqliteCommentStore } from './sqlite-comment-store.js';
 import { SqliteSubmissionStore } from './sqlite-submission-store.js';
+import { SqliteModerationStore } from './sqlite-moderation-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -38,6 +39,7 @@ export class SqliteBackend implements Backend {
   readonly votes: SqliteVoteStore;
   readonly comments: SqliteCommentStore;
   readonly submissions: SqliteSubmissionStore;
+  readonly moderation: SqliteModerationStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -50,6 +52,7 @@ export class SqliteBackend implements Backend {
     this.votes = new SqliteVoteStore(this.store.db);
     this.comments = new SqliteCommentStore(this.store.db);
     this.submissions = new SqliteSubmissionStore(this.store.db, this.store);
+    this.moderation = new SqliteModerationStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

@@ -316,6 +316,36 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE users ADD COLUMN public_votes INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'moderation: reports of comments and the public moderation log',
+    sql: `
+      -- One open report per user per comment (the partial unique index); closed ones stay as history.
+      CREATE TABLE comment_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+        reporter_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        resolution TEXT CHECK (resolution IN ('hidden', 'dismissed'))
+      );
+      CREATE UNIQUE INDEX comment_reports_open ON comment_reports(comment_id, reporter_id) WHERE resolved_at IS NULL;
+      CREATE INDEX comment_reports_pending ON comment_reports(resolved_at, comment_id);
+      -- What moderators did, kept when their account goes (actor_id NULL then), published at /moderation/log.
+      CREATE TABLE moderation_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        action TEXT NOT NULL CHECK (action IN ('hide_comment', 'unhide_comment', 'dismiss_reports')),
+        comment_id INTEGER NOT NULL,
+        paper_id TEXT NOT NULL,
+        author TEXT,
+        reason TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -64,4 +64,7 @@ ol.profile-comments li{background:var(--card);border:1px solid var(--border);bor
 ol.profile-comments p{margin:.25rem 0 0;overflow-wrap:anywhere}
 .comment-meta strong a{color:var(--text);text-decoration:none}
 .comment-meta strong a:hover{color:var(--accent);text-decoration:underline}
+/* moderation */
+ol.moderation-queue{list-style:none;margin:0;padding:0}
+ol.moderation-queue ul{margin:.4rem 0;padding-left:1.2rem;font-size:.9rem}
 `;

@@ -54,7 +54,7 @@ ${noteFor(v, 'account')}
 <dl class="facts">
 <dt>Username</dt><dd><a href="${profilePath(u.username)}">${u.username}</a> (your public profile)</dd>
 <dt>Email</dt><dd>${u.email} · ${verified}</dd>
-${u.role !== 'user' ? html`<dt>Role</dt><dd>${u.role}${u.role === 'admin' ? html` · <a href="/admin/users">Manage users</a>` : ''}</dd>` : ''}
+${u.role !== 'user' ? html`<dt>Role</dt><dd>${u.role} · <a href="/moderation">Moderation queue</a>${u.role === 'admin' ? html` · <a href="/admin/users">Manage users</a>` : ''}</dd>` : ''}
 <dt>Member since</dt><dd>${formatDay(u.createdAt)}</dd>
 </dl>
 </section>

@@ -7,7 +7,10 @@
  * refuse the others with 403); a comment is addressed through its paper, so
  * a comment of another paper is a 404; bodies are stored exactly as written
  * (refused only when empty or longer than MAX_COMMENT_CHARS); after a post
- * the browser goes back to the comment (303 to its anchor).
+ * the browser goes back to the comment (303 to its anchor). Any verified user
+ * reports another's comment (one open report each); every hide and show
+ * again is written to the public moderation log and closes the comment's
+ * open reports.
  * Non-goals: rendering (comments-view.ts, markdown.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,8 +21,11 @@ import { HttpError, notFound } from '../http-error.js';
 import { paperPath } from '../pages/format.js';
 import { requireModerator, requirePageUser, requireVerified, type CurrentUser } from '../auth/current-user.js';
 import { MAX_COMMENT_CHARS, MAX_DEPTH, MAX_REASON_CHARS } from './comments-view.js';
+import { html } from '../../html/html.js';
+import { pageContext, sendHtml } from '../pages/page-context.js';
+import { messagePage } from '../auth/account-pages.js';
 
-export type CommentAction = 'new' | 'edit' | 'delete' | 'hide' | 'unhide';
+export type CommentAction = 'new' | 'edit' | 'delete' | 'hide' | 'unhide' | 'report';
 
 function field(req: FastifyRequest, name: string): unknown {
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
@@ -80,12 +86,32 @@ export async function commentForm(deps: RouteDeps, req: FastifyRequest, reply: F
     mustOwn(c, user, 'delete');
     return back(reply, (await deps.comments.deleteComment(c.id, now)) ?? c);
   }
+  if (action === 'report') {
+    if (c.userId === user.id) throw new HttpError(403, 'forbidden', 'You cannot report your own comment; edit or delete it instead.');
+    if (c.deletedAt) throw notFound('This comment was deleted.');
+    const reason = reasonOf(req, 'Say what is wrong with the comment, so a moderator can judge it.');
+    await deps.moderation.report({ commentId: c.id, reporterId: user.id, reason, now });
+    // The same page whether this was a first report or a repeat: reporting twice changes nothing.
+    return sendHtml(reply, messagePage(pageContext(req), 'Thank you', 'A moderator will look at this comment.',
+      html`<a href="${`${paperPath(c.paperId)}#comment-${c.id}`}">Back to the discussion</a>`));
+  }
   requireModerator(user);
   if (action === 'hide') {
-    const reason = field(req, 'reason');
-    if (typeof reason !== 'string' || reason.trim() === '') throw new HttpError(400, 'invalid_parameter', 'Say why the comment is hidden: the reason is shown in its place.');
-    if ([...reason].length > MAX_REASON_CHARS) throw new HttpError(400, 'invalid_parameter', `A reason is at most ${MAX_REASON_CHARS} characters.`);
-    return back(reply, (await deps.comments.setHidden(c.id, { byUserId: user.id, reason: reason.trim() }, now)) ?? c);
+    const reason = reasonOf(req, 'Say why the comment is hidden: the reason is shown in its place.');
+    const hidden = await deps.comments.setHidden(c.id, { byUserId: user.id, reason }, now);
+    await deps.moderation.resolveReports(c.id, user.id, 'hidden', now);
+    await deps.moderation.log({ actorId: user.id, action: 'hide_comment', commentId: c.id, reason, now });
+    return back(reply, hidden ?? c);
   }
-  return back(reply, (await deps.comments.setHidden(c.id, null, now)) ?? c);
+  const shown = await deps.comments.setHidden(c.id, null, now);
+  await deps.moderation.log({ actorId: user.id, action: 'unhide_comment', commentId: c.id, reason: '', now });
+  return back(reply, shown ?? c);
+}
+
+/** A moderation or report reason from the form: required, at most MAX_REASON_CHARS. */
+function reasonOf(req: FastifyRequest, missing: string): string {
+  const reason = field(req, 'reason');
+  if (typeof reason !== 'string' || reason.trim() === '') throw new HttpError(400, 'invalid_parameter', missing);
+  if ([...reason].length > MAX_REASON_CHARS) throw new HttpError(400, 'invalid_parameter', `A reason is at most ${MAX_REASON_CHARS} characters.`);
+  return reason.trim();
 }

@@ -71,6 +71,12 @@ ${textarea(`edit-${c.id}-body`, c.body, 'Edit your comment (Markdown)')}
     parts.push(html`<details class="comment-action"><summary>Delete</summary><form method="post" action="${`${base}/delete`}">${csrf}
 <button type="submit" class="danger">Delete this comment</button></form></details>`);
   }
+  if (c.userId !== v.userId && !c.hidden) {
+    parts.push(html`<details class="comment-action"><summary>Report</summary><form method="post" action="${`${base}/report`}" class="comment-form">${csrf}
+<label for="${`report-${c.id}-reason`}">What is wrong with it?</label>
+<input id="${`report-${c.id}-reason`}" name="reason" required maxlength="${MAX_REASON_CHARS}" placeholder="spam, abuse, off-topic…">
+<button type="submit">Report to the moderators</button></form></details>`);
+  }
   if (v.moderator) {
     parts.push(c.hidden
       ? html`<form method="post" action="${`${base}/unhide`}" class="comment-action">${csrf}<button type="submit">Show again</button></form>`

@@ -29,7 +29,7 @@ export const WRITE_LIMITS: Record<WriteKind, { max: number; windowMs: number }> 
 export function writeKind(url: string): WriteKind {
   const path = url.split('?')[0];
   if (/\/upvote$/.test(path)) return 'vote';
-  if (/\/comments(?:\/\d+(?:\/(?:edit|delete|hide|unhide))?)?$/.test(path)) return 'comment';
+  if (/\/comments(?:\/\d+(?:\/(?:edit|delete|hide|unhide|report))?)?$/.test(path)) return 'comment';
   if (path === '/submit' || path === '/submit/confirm' || path === '/api/daily_papers') return 'submit';
   return 'other';
 }

@@ -18,6 +18,7 @@ import { upvoteApi, upvoteForm } from './vote-routes.js';
 import { commentForm, type CommentAction } from './comment-routes.js';
 import { submitRoutes } from './submit-routes.js';
 import { profileRoutes } from './profile-routes.js';
+import { moderationRoutes } from './moderation-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
@@ -25,7 +26,7 @@ type Action = { kind: 'upvote' } | { kind: 'comment'; action: CommentAction; com
 
 /**
  * "2405.00001/upvote" → the paper id and the action, for the known actions:
- * `upvote`, `comments` (new), `comments/{n}/edit|delete|hide|unhide`.
+ * `upvote`, `comments` (new), `comments/{n}/edit|delete|hide|unhide|report`.
  */
 function splitAction(rest: string): { id: string; action: Action } | null {
   const path = rest.replace(/\/+$/, '');
@@ -33,7 +34,7 @@ function splitAction(rest: string): { id: string; action: Action } | null {
   if (m) return { id: m[1], action: { kind: 'upvote' } };
   m = /^(.+)\/comments$/.exec(path);
   if (m) return { id: m[1], action: { kind: 'comment', action: 'new', commentId: null } };
-  m = /^(.+)\/comments\/([1-9]\d{0,15})\/(edit|delete|hide|unhide)$/.exec(path);
+  m = /^(.+)\/comments\/([1-9]\d{0,15})\/(edit|delete|hide|unhide|report)$/.exec(path);
   if (m) return { id: m[1], action: { kind: 'comment', action: m[3] as CommentAction, commentId: Number(m[2]) } };
   return null;
 }
@@ -49,6 +50,7 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
   const { deps } = opts;
   await submitRoutes(app, deps);
   await profileRoutes(app, deps);
+  await moderationRoutes(app, deps);
 
   app.post('/papers/*', { preHandler: app.csrfProtection, config: { rateLimit: communityRateLimit } }, async (req: Req, reply) => {
     const target = splitAction(req.params['*'] ?? '');

@@ -110,6 +110,7 @@ ${o.body}
 <a href="/feeds/daily.rss">RSS</a>
 <a href="/feeds/daily.atom">Atom</a>
 <a href="/api/daily_papers">JSON API</a>
+<a href="/moderation/log">Moderation log</a>
 </div></footer>
 </body>
 </html>`.value;

@@ -1,0 +1,99 @@
+/**
+ * The ModerationStore on the SqliteStore's connection: reports keyed by a
+ * partial unique index (one open report per user per comment), the log with
+ * the comment's paper and author copied in at the time (the log outlives
+ * accounts and comments).
+ */
+import type Database from 'better-sqlite3';
+import type { LogEntry, ModerationAction, ModerationStore, OpenReport } from '../moderation-store.js';
+
+interface ReportRow {
+  comment_id: number;
+  paper_id: string;
+  reason: string;
+  created_at: string;
+  reporter: string | null;
+}
+
+interface LogRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: ModerationAction;
+  comment_id: number;
+  paper_id: string;
+  author: string | null;
+  reason: string;
+}
+
+export class SqliteModerationStore implements ModerationStore {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      live: db.prepare('SELECT 1 FROM comments WHERE id = ? AND deleted_at IS NULL'),
+      report: db.prepare(`INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT DO NOTHING`),
+      pendingComments: db.prepare(`SELECT comment_id, COUNT(*) AS n, MIN(created_at) AS first FROM comment_reports
+        WHERE resolved_at IS NULL GROUP BY comment_id ORDER BY n DESC, first LIMIT ?`),
+      reasons: db.prepare(`SELECT r.comment_id, c.paper_id, r.reason, r.created_at, u.username AS reporter FROM comment_reports r
+        JOIN comments c ON c.id = r.comment_id LEFT JOIN users u ON u.id = r.reporter_id
+        WHERE r.resolved_at IS NULL AND r.comment_id IN (SELECT value FROM json_each(?)) ORDER BY r.id`),
+      countOpen: db.prepare('SELECT COUNT(DISTINCT comment_id) AS n FROM comment_reports WHERE resolved_at IS NULL'),
+      resolve: db.prepare('UPDATE comment_reports SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE comment_id = ? AND resolved_at IS NULL'),
+      log: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
+        SELECT ?, ?, ?, c.id, c.paper_id, u.username, ? FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?`),
+      list: db.prepare(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author, l.reason
+        FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT ? OFFSET ?`),
+      count: db.prepare('SELECT COUNT(*) AS n FROM moderation_log'),
+    };
+  }
+
+  async report(r: { commentId: number; reporterId: number; reason: string; now: Date }): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.s.live.get(r.commentId)) return false;
+      return this.s.report.run(r.commentId, r.reporterId, r.reason, r.now.toISOString()).changes > 0;
+    }).immediate();
+  }
+
+  async openReports(limit: number): Promise<OpenReport[]> {
+    const top = this.s.pendingComments.all(limit) as { comment_id: number; n: number; first: string }[];
+    if (top.length === 0) return [];
+    const byComment = new Map<number, ReportRow[]>();
+    for (const r of this.s.reasons.all(JSON.stringify(top.map((t) => t.comment_id))) as ReportRow[]) {
+      const list = byComment.get(r.comment_id);
+      if (list) list.push(r);
+      else byComment.set(r.comment_id, [r]);
+    }
+    return top.map((t) => {
+      const rows = byComment.get(t.comment_id) ?? [];
+      return {
+        commentId: t.comment_id,
+        paperId: rows[0]?.paper_id ?? '',
+        count: t.n,
+        reasons: rows.map((r) => ({ by: r.reporter, reason: r.reason, at: r.created_at })),
+        firstAt: t.first,
+      };
+    });
+  }
+
+  async countOpenReports(): Promise<number> {
+    return (this.s.countOpen.get() as { n: number }).n;
+  }
+
+  async resolveReports(commentId: number, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number> {
+    return this.s.resolve.run(now.toISOString(), by, resolution, commentId).changes;
+  }
+
+  async log(e: { actorId: number; action: ModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
+    this.s.log.run(e.now.toISOString(), e.actorId, e.action, e.reason, e.commentId);
+  }
+
+  async listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }> {
+    const rows = this.s.list.all(limit, offset) as LogRow[];
+    return {
+      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason })),
+      total: (this.s.count.get() as { n: number }).n,
+    };
+  }
+}

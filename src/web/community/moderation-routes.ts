@@ -1,0 +1,103 @@
+/**
+ * Moderation: `/moderation` (the queue of reported comments, for moderators
+ * and admins), `POST /moderation/reports/{comment}/dismiss`, and the public
+ * `/moderation/log` (who hid what and why, and when it was shown again —
+ * as Lobsters publishes its moderation log).
+ *
+ * Goals: a moderator sees each reported comment once, with its text (even
+ * when hidden), its author, its paper and every reason given, and acts from
+ * there: hide it (the comment route, which also closes its reports and
+ * logs), or dismiss the reports (logged too). Every action is reversible —
+ * a hidden comment can be shown again from its paper page — and public.
+ * Everyone else gets 403 on the queue (a visitor is sent to log in).
+ * Non-goals: reporting papers, bans (not built yet).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteDeps } from '../app.js';
+import { html, raw } from '../../html/html.js';
+import { notFound } from '../http-error.js';
+import { layout } from '../pages/layout.js';
+import { pageContext, sendHtml } from '../pages/page-context.js';
+import { formatDay, paperPath, plural } from '../pages/format.js';
+import { pageCount, pager } from '../pages/pager.js';
+import { pageParam } from '../params.js';
+import { requireModerator, requirePageUser } from '../auth/current-user.js';
+import { renderCommentMarkdown } from './markdown.js';
+import { profilePath } from './profile-path.js';
+import { MAX_REASON_CHARS } from './comments-view.js';
+import type { LogEntry } from '../../store/moderation-store.js';
+
+/** Reported comments shown at once: a moderator's sitting, oldest-most-reported first. */
+const QUEUE_SIZE = 50;
+/** Log entries per page. */
+const LOG_PAGE = 50;
+
+const ACTION_WORDS: Record<LogEntry['action'], string> = {
+  hide_comment: 'hid a comment',
+  unhide_comment: 'showed a comment again',
+  dismiss_reports: 'dismissed the reports of a comment',
+};
+
+function when(iso: string): string {
+  return `${formatDay(iso)} ${iso.slice(11, 16)} UTC`;
+}
+
+export async function moderationRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { comments, moderation, store, config } = deps;
+
+  app.get('/moderation', async (req, reply) => {
+    requireModerator(requirePageUser(req));
+    const reports = await moderation.openReports(QUEUE_SIZE);
+    const list = (await Promise.all(reports.map(async (r) => ({ r, c: await comments.getComment(r.commentId) })))).filter((x) => x.c);
+    const titles = new Map((await store.getPapers([...new Set(list.map((x) => x.r.paperId))])).map((p) => [p.id, p.title || p.id]));
+    const csrf = reply.generateCsrf();
+    const items = list.map(({ r, c }) => html`<li class="panel" id="${`report-${r.commentId}`}">
+<p class="comment-meta"><strong>${plural(r.count, 'report')}</strong> · comment by ${c!.username ? html`<a href="${profilePath(c!.username)}">${c!.username}</a>` : 'a deleted account'} on <a href="${`${paperPath(r.paperId)}#comment-${r.commentId}`}">${titles.get(r.paperId) ?? r.paperId}</a>${c!.hidden ? html` · <span class="warn">hidden: ${c!.hidden.reason}</span>` : ''}</p>
+<div class="comment-body">${raw(renderCommentMarkdown(c!.body))}</div>
+<ul class="muted">${r.reasons.map((x) => html`<li>${x.by ?? 'a deleted account'} (${when(x.at)}): ${x.reason}</li>`)}</ul>
+<div class="comment-actions">
+${c!.hidden ? '' : html`<form method="post" action="${`${paperPath(r.paperId)}/comments/${r.commentId}/hide`}" class="row">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label class="sr-only" for="${`q-reason-${r.commentId}`}">Reason</label>
+<input id="${`q-reason-${r.commentId}`}" name="reason" required maxlength="${MAX_REASON_CHARS}" value="${r.reasons[0]?.reason ?? ''}">
+<button type="submit">Hide</button></form>`}
+<form method="post" action="${`/moderation/reports/${r.commentId}/dismiss`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Dismiss</button></form>
+</div></li>`);
+    return sendHtml(reply, layout({
+      title: 'Moderation',
+      body: html`<h1>Moderation</h1>
+<p>Reported comments, most reported first. Hiding shows the reason in the comment's place and can be undone on the paper page; every action goes to the <a href="/moderation/log">public moderation log</a>.</p>
+${items.length ? html`<ol class="moderation-queue">${items}</ol>` : html`<p class="empty">No open reports.</p>`}`,
+      ...pageContext(req),
+    }));
+  });
+
+  app.post<{ Params: { id: string } }>('/moderation/reports/:id/dismiss', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const user = requireModerator(requirePageUser(req, '/moderation'));
+    if (!/^[1-9]\d{0,15}$/.test(req.params.id)) throw notFound();
+    const commentId = Number(req.params.id);
+    const closed = await moderation.resolveReports(commentId, user.id, 'dismissed', deps.now());
+    if (closed === 0) throw notFound('This comment has no open reports.');
+    await moderation.log({ actorId: user.id, action: 'dismiss_reports', commentId, reason: `${plural(closed, 'report')} dismissed`, now: deps.now() });
+    return reply.redirect('/moderation', 303);
+  });
+
+  app.get('/moderation/log', async (req: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply) => {
+    const page = pageParam(req.query);
+    const { entries, total } = await moderation.listLog(LOG_PAGE, (page - 1) * LOG_PAGE);
+    const pages = pageCount(total, LOG_PAGE);
+    if (page > 1 && page > pages) throw notFound(`The log has ${pages} page(s); there is no page ${page}.`);
+    const titles = new Map((await store.getPapers([...new Set(entries.map((e) => e.paperId))])).map((p) => [p.id, p.title || p.id]));
+    const rows = entries.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor ?? 'a deleted account'}</td>
+<td>${ACTION_WORDS[e.action]} by ${e.author ?? 'a deleted account'} on <a href="${`${paperPath(e.paperId)}#comment-${e.commentId}`}">${titles.get(e.paperId) ?? e.paperId}</a></td><td>${e.reason}</td></tr>`);
+    return sendHtml(reply, layout({
+      title: 'Moderation log',
+      canonical: `${config.publicUrl}/moderation/log${page > 1 ? `?page=${page}` : ''}`,
+      body: html`<h1>Moderation log</h1>
+<p>Everything the moderators did, newest first: what was hidden, why, and what was shown again.</p>
+${rows.length ? html`<table class="users"><thead><tr><th scope="col">When</th><th scope="col">Moderator</th><th scope="col">What</th><th scope="col">Why</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="empty">Nothing yet.</p>`}
+${pager('/moderation/log', {}, page, pages)}`,
+      ...pageContext(req),
+    }));
+  });
+}

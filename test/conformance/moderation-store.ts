@@ -1,0 +1,86 @@
+/**
+ * The ModerationStore conformance suite: one open report per user per
+ * comment, none on a deleted comment; the queue ordered by how often a
+ * comment was reported; resolving closes a comment's open reports (a later
+ * report opens it again); the log keeps actor, author and paper, outlives
+ * the actor's account, and lists newest first.
+ * `describeModerationStore(name, open)` runs it on one backend.
+ */
+import { describe, test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Backend } from '../../src/store/backend.js';
+import type { Comment } from '../../src/store/comment-store.js';
+import { paper, record } from '../helpers/papers.js';
+
+export interface OpenedModerationBackend {
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+const NOW = new Date('2025-06-02T12:00:00.000Z');
+const later = (m: number) => new Date(NOW.getTime() + m * 60_000);
+
+export function describeModerationStore(name: string, open: () => Promise<OpenedModerationBackend>): void {
+  describe(`ModerationStore conformance: ${name}`, () => {
+    let opened: OpenedModerationBackend;
+    let b: Backend;
+    let ada: number, bob: number, cy: number, mod: number;
+    let c1: Comment, c2: Comment;
+    beforeEach(async () => {
+      opened = await open();
+      b = opened.backend;
+      const mk = async (u: string) => (await b.accounts.createUser({ username: u, email: `${u}@example.org`, passwordHash: 'h', now: NOW })).id;
+      [ada, bob, cy, mod] = [await mk('ada'), await mk('bob'), await mk('cy'), await mk('mod')];
+      await b.store.upsertRecords([record(paper('2506.40001'))]);
+      c1 = await b.comments.addComment({ paperId: '2506.40001', parentId: null, userId: ada, body: 'one', now: NOW, maxDepth: 8 }) as Comment;
+      c2 = await b.comments.addComment({ paperId: '2506.40001', parentId: null, userId: ada, body: 'two', now: NOW, maxDepth: 8 }) as Comment;
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    test('one open report per user per comment; none on a deleted comment', async () => {
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'spam', now: NOW }), true);
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'spam again', now: later(1) }), false);
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: cy, reason: 'rude', now: later(2) }), true);
+      await b.comments.deleteComment(c2.id, NOW);
+      assert.equal(await b.moderation.report({ commentId: c2.id, reporterId: bob, reason: 'x', now: NOW }), false);
+      assert.equal(await b.moderation.report({ commentId: 999_999, reporterId: bob, reason: 'x', now: NOW }), false);
+      const q = await b.moderation.openReports(10);
+      assert.equal(q.length, 1);
+      assert.equal(q[0].count, 2);
+      assert.equal(q[0].paperId, '2506.40001');
+      assert.deepEqual(q[0].reasons.map((r) => [r.by, r.reason]), [['bob', 'spam'], ['cy', 'rude']]);
+      assert.equal(await b.moderation.countOpenReports(), 1);
+    });
+
+    test('the queue puts the most reported first; resolving closes a comment\'s reports, a new report reopens it', async () => {
+      await b.moderation.report({ commentId: c2.id, reporterId: bob, reason: 'a', now: NOW });
+      await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'b', now: later(1) });
+      await b.moderation.report({ commentId: c1.id, reporterId: cy, reason: 'c', now: later(2) });
+      assert.deepEqual((await b.moderation.openReports(10)).map((r) => r.commentId), [c1.id, c2.id]);
+      assert.equal(await b.moderation.resolveReports(c1.id, mod, 'dismissed', later(3)), 2);
+      assert.equal(await b.moderation.resolveReports(c1.id, mod, 'dismissed', later(3)), 0);
+      assert.deepEqual((await b.moderation.openReports(10)).map((r) => r.commentId), [c2.id]);
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'again', now: later(4) }), true, 'a closed report does not block a new one');
+      assert.equal(await b.moderation.countOpenReports(), 2);
+    });
+
+    test('the log keeps who did what to whose comment on which paper, newest first, after the actor is gone', async () => {
+      await b.moderation.log({ actorId: mod, action: 'hide_comment', commentId: c1.id, reason: 'spam', now: NOW });
+      await b.moderation.log({ actorId: mod, action: 'unhide_comment', commentId: c1.id, reason: '', now: later(5) });
+      const { entries, total } = await b.moderation.listLog(10, 0);
+      assert.equal(total, 2);
+      assert.deepEqual(entries.map((e) => [e.action, e.actor, e.author, e.paperId, e.commentId, e.reason]), [
+        ['unhide_comment', 'mod', 'ada', '2506.40001', c1.id, ''],
+        ['hide_comment', 'mod', 'ada', '2506.40001', c1.id, 'spam'],
+      ]);
+      await b.accounts.deleteUser(mod);
+      await b.accounts.deleteUser(ada);
+      const after = await b.moderation.listLog(1, 1);
+      assert.equal(after.entries[0].actor, null, 'the actor\'s account is gone, the entry stays');
+      assert.equal(after.entries[0].author, 'ada', 'the author as they were named at the time');
+      assert.equal(after.total, 2);
+    });
+  });
+}
