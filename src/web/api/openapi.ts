@@ -252,6 +252,23 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           },
         },
       },
+      '/api/papers/{id}/similar': {
+        get: {
+          operationId: 'similarPapers',
+          summary: 'Papers like one paper',
+          description: 'Ranked by BM25 on the paper\'s most telling words (title words count thrice, words too common or found only in this paper left out); the same papers on every search engine.',
+          tags: ['papers'],
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'arXiv id or local id', schema: { type: 'string', example: '2502.08025' } },
+            { name: 'limit', in: 'query', description: 'how many papers (1–50, default 10)', schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } },
+          ],
+          responses: {
+            200: { description: 'Similar papers, best first', content: { 'application/json': { schema: { type: 'array', items: ref('PaperDetail') } } } },
+            400: error,
+            404: notFound,
+          },
+        },
+      },
       '/papers/{id}.md': {
         get: {
           operationId: 'getPaperMarkdown',

@@ -69,4 +69,17 @@ describe('GET /api/papers/{id}', () => {
       assert.ok(res.statusCode === 404 || res.statusCode === 400, `${url} → ${res.statusCode}`);
     }
   });
+
+  it('/similar lists papers like it, in the paper shape, never the paper itself; limit is checked', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/papers/2506.02002/similar?limit=3' });
+    assert.equal(res.statusCode, 200);
+    const list = res.json() as { id: string; title: string }[];
+    assert.ok(list.length > 0 && list.length <= 3, `${list.length} papers`);
+    assert.ok(!list.some((p) => p.id === '2506.02002'));
+    assert.ok(list.every((p) => typeof p.title === 'string'));
+    const viaSearch = await t.app.inject({ method: 'GET', url: '/api/papers/2506.02002/similar' });
+    assert.deepEqual((viaSearch.json() as { id: string }[]).slice(0, list.length).map((p) => p.id), list.map((p) => p.id), 'the limit only cuts the same ranking');
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/papers/2506.02002/similar?limit=51' })).statusCode, 400);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/papers/9999.99999/similar' })).statusCode, 404);
+  });
 });
