@@ -19,6 +19,7 @@ import type { VoteStore } from './vote-store.js';
 import type { CommentStore } from './comment-store.js';
 import type { SubmissionStore } from './submission-store.js';
 import type { ModerationStore } from './moderation-store.js';
+import type { ReadingListStore } from './reading-list-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -59,6 +60,8 @@ export interface Backend {
   readonly submissions: SubmissionStore;
   /** Reports of comments and the public moderation log. */
   readonly moderation: ModerationStore;
+  /** Users' named lists of papers. */
+  readonly readingLists: ReadingListStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

@@ -19,6 +19,7 @@ import type { VoteStore } from '../store/vote-store.js';
 import type { CommentStore } from '../store/comment-store.js';
 import type { SubmissionStore } from '../store/submission-store.js';
 import type { ModerationStore } from '../store/moderation-store.js';
+import type { ReadingListStore } from '../store/reading-list-store.js';
 import type { PoliteFetchOptions } from '../ingest/http-fetch.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
@@ -47,6 +48,7 @@ export interface AppDeps {
   comments: CommentStore;
   submissions: SubmissionStore;
   moderation: ModerationStore;
+  readingLists: ReadingListStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -62,10 +64,10 @@ export interface AppDeps {
 }
 
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions' | 'moderation'> {
+export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions' | 'moderation' | 'readingLists'> {
   return {
     store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments,
-    submissions: b.submissions, moderation: b.moderation,
+    submissions: b.submissions, moderation: b.moderation, readingLists: b.readingLists,
   };
 }
 

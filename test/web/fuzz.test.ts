@@ -202,6 +202,8 @@ const PAGE_TARGETS: Target[] = [
   get('/moderation', '/moderation'),
   get('/moderation', '/moderation', {}, {}, true),
   get('/moderation/log', '/moderation/log', PAGE),
+  get('/users/:name/lists', '/users/{name}/lists', {}, { name: 'nobody' }),
+  get('/users/:name/lists/:file', '/users/{name}/lists/{file}', PAGE, { name: 'nobody', file: 'reading.rss' }),
 ];
 
 /** Every form the site posts, with the fields it reads (signed in, with a valid CSRF token). */
@@ -227,6 +229,11 @@ const FORM_TARGETS: Target[] = [
   post('/settings/profile', '/settings/profile', { public_votes: 'on' }),
   post('/papers/*', '/papers/{id}/comments/{n}/report', { reason: 'spam' }, true, { id: '2405.00001', n: '1' }),
   post('/moderation/reports/:id/dismiss', '/moderation/reports/{id}/dismiss', { x: 'x' }, true, { id: '1' }),
+  post('/papers/*', '/papers/{id}/save', { list: 'new', name: 'Fuzz list', public: 'on' }, true, { id: '2405.00001' }),
+  post('/lists', '/lists', { name: 'Another list', public: 'on' }),
+  post('/users/:name/lists/:slug/remove', '/users/{name}/lists/{slug}/remove', { paper: '2405.00001' }, true, { name: 'nobody', slug: 'x' }),
+  post('/users/:name/lists/:slug/settings', '/users/{name}/lists/{slug}/settings', { name: 'Renamed', public: 'on' }, true, { name: 'nobody', slug: 'x' }),
+  post('/users/:name/lists/:slug/delete', '/users/{name}/lists/{slug}/delete', { x: 'x' }, true, { name: 'nobody', slug: 'x' }),
   post('/submit', '/submit', { paper: '2506.20001' }),
   post('/submit/confirm', '/submit/confirm', { id: '2506.20002' }),
   // Last: it ends the session.

@@ -20,6 +20,7 @@ import { SqliteVoteStore } from './sqlite-vote-store.js';
 import { SqliteCommentStore } from './sqlite-comment-store.js';
 import { SqliteSubmissionStore } from './sqlite-submission-store.js';
 import { SqliteModerationStore } from './sqlite-moderation-store.js';
+import { SqliteReadingListStore } from './sqlite-reading-list-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -40,6 +41,7 @@ export class SqliteBackend implements Backend {
   readonly comments: SqliteCommentStore;
   readonly submissions: SqliteSubmissionStore;
   readonly moderation: SqliteModerationStore;
+  readonly readingLists: SqliteReadingListStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -53,6 +55,7 @@ export class SqliteBackend implements Backend {
     this.comments = new SqliteCommentStore(this.store.db);
     this.submissions = new SqliteSubmissionStore(this.store.db, this.store);
     this.moderation = new SqliteModerationStore(this.store.db);
+    this.readingLists = new SqliteReadingListStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

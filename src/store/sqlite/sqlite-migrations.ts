@@ -346,6 +346,31 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'reading lists',
+    sql: `
+      CREATE TABLE reading_lists (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        public INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (owner_id, slug)
+      );
+      -- A paper is in a list once; it stays when it takes its arXiv id (ON UPDATE CASCADE).
+      CREATE TABLE reading_list_items (
+        list_id INTEGER NOT NULL REFERENCES reading_lists(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (list_id, paper_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX reading_list_items_time ON reading_list_items(list_id, added_at);
+      CREATE INDEX reading_list_items_paper ON reading_list_items(paper_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -67,4 +67,9 @@ ol.profile-comments p{margin:.25rem 0 0;overflow-wrap:anywhere}
 /* moderation */
 ol.moderation-queue{list-style:none;margin:0;padding:0}
 ol.moderation-queue ul{margin:.4rem 0;padding-left:1.2rem;font-size:.9rem}
+/* reading lists */
+ul.in-lists{list-style:none;margin:0 0 .5rem;padding:0;display:grid;gap:.3rem;font-size:.9rem}
+ul.reading-lists{padding-left:1.2rem}
+ol.reading-list{padding-left:1.4rem;display:grid;gap:.5rem}
+ol.reading-list .muted{display:block;font-size:.875rem}
 `;

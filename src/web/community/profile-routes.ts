@@ -54,7 +54,7 @@ export async function profileRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     const more = (total: number, n: number) => (total > n ? html`<p class="muted">The newest ${n} of ${total}.</p>` : '');
     const body = html`<header class="profile-head"><h1>${user.username}</h1>
 <p class="muted">${user.role !== 'user' ? html`<span class="badge">${user.role}</span> ` : ''}Member since ${formatDay(user.createdAt)} · ${plural(submitted.total, 'paper')} submitted · ${plural(said.total, 'comment')}</p>
-${self ? html`<p><a href="/settings">Edit your settings</a></p>` : ''}</header>
+<p><a href="${`${profilePath(user.username)}/lists`}">Reading lists</a>${self ? html` · <a href="/settings">Edit your settings</a>` : ''}</p></header>
 <section aria-labelledby="submitted-h"><h2 id="submitted-h">Submitted papers</h2>
 ${cardList(submitted.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret }, vote: vote(it.paper.id) })), `${user.username} has not submitted a paper yet.`)}
 ${more(submitted.total, submitted.items.length)}

@@ -19,19 +19,20 @@ import { commentForm, type CommentAction } from './comment-routes.js';
 import { submitRoutes } from './submit-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
+import { readingListRoutes, saveForm } from './reading-list-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
-type Action = { kind: 'upvote' } | { kind: 'comment'; action: CommentAction; commentId: number | null };
+type Action = { kind: 'upvote' } | { kind: 'save' } | { kind: 'unsave' } | { kind: 'comment'; action: CommentAction; commentId: number | null };
 
 /**
  * "2405.00001/upvote" → the paper id and the action, for the known actions:
- * `upvote`, `comments` (new), `comments/{n}/edit|delete|hide|unhide|report`.
+ * `upvote`, `save`, `unsave`, `comments` (new), `comments/{n}/edit|delete|hide|unhide|report`.
  */
 function splitAction(rest: string): { id: string; action: Action } | null {
   const path = rest.replace(/\/+$/, '');
-  let m = /^(.+)\/upvote$/.exec(path);
-  if (m) return { id: m[1], action: { kind: 'upvote' } };
+  let m = /^(.+)\/(upvote|save|unsave)$/.exec(path);
+  if (m) return { id: m[1], action: { kind: m[2] } as Action };
   m = /^(.+)\/comments$/.exec(path);
   if (m) return { id: m[1], action: { kind: 'comment', action: 'new', commentId: null } };
   m = /^(.+)\/comments\/([1-9]\d{0,15})\/(edit|delete|hide|unhide|report)$/.exec(path);
@@ -51,6 +52,7 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
   await submitRoutes(app, deps);
   await profileRoutes(app, deps);
   await moderationRoutes(app, deps);
+  await readingListRoutes(app, deps);
 
   app.post('/papers/*', { preHandler: app.csrfProtection, config: { rateLimit: communityRateLimit } }, async (req: Req, reply) => {
     const target = splitAction(req.params['*'] ?? '');
@@ -58,6 +60,7 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
     const detail = await paperOf(deps, target.id);
     const a = target.action;
     if (a.kind === 'upvote') return upvoteForm(deps, req, reply, detail);
+    if (a.kind === 'save' || a.kind === 'unsave') return saveForm(deps, req, reply, detail, a.kind === 'save');
     return commentForm(deps, req, reply, detail, a.action, a.commentId);
   });
 

@@ -93,6 +93,8 @@ export interface PaperPageData {
   vote?: VoteState;
   /** The discussion section (web/community/comments-view.ts), under the abstract. */
   comments?: SafeHtml;
+  /** The visitor's reading-lists box (web/community/reading-list-routes.ts), in the aside. */
+  lists?: SafeHtml | null;
 }
 
 /** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
@@ -140,6 +142,7 @@ ${data.comments ?? ''}
 </div>
 <aside aria-label="About this paper">
 <section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail, images)}</section>
+${data.lists ?? ''}
 <section aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>
 ${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fragment=1'}"><a href="${path + '/similar'}">Show similar papers</a></div>`}
 </section>

@@ -29,6 +29,7 @@ import { SimilarCache } from './similar-cache.js';
 import { voteStates } from '../community/vote-control.js';
 import { commentsSection } from '../community/comments-view.js';
 import { commentViewer } from '../community/comment-viewer.js';
+import { saveBoxFor } from '../community/reading-list-routes.js';
 import { layout } from './layout.js';
 import type { Paper } from '../../domain/paper.js';
 
@@ -121,6 +122,7 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const similar = await cachedSimilar(id);
     const vote = (await voteStates(req, reply, deps.votes, [id]))(id);
     const comments = commentsSection(id, await deps.comments.listComments(id), commentViewer(req, reply), detail.numComments);
-    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote, comments }, pageContext(req)));
+    const lists = await saveBoxFor(deps, req, reply, id);
+    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote, comments, lists }, pageContext(req)));
   });
 }
