@@ -90,6 +90,8 @@ export interface LexicalEngine {
    * picks a paper's telling words with these.
    */
   documentFrequencies(words: string[], cap?: number): Promise<{ docs: number; df: number[] }>;
+  /** Changes the engine has not applied yet (a derived index following the change feed); absent = always current. */
+  lag?(): Promise<number>;
   /** Releases files or timers the engine holds. */
   close?(): Promise<void> | void;
 }

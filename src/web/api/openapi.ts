@@ -252,6 +252,18 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           },
         },
       },
+      '/healthz': {
+        get: {
+          operationId: 'healthz', summary: 'Liveness: 200 while the process answers', tags: ['health'],
+          responses: { 200: { description: '{"status":"ok"}' } },
+        },
+      },
+      '/readyz': {
+        get: {
+          operationId: 'readyz', summary: 'Readiness: the database answers and the search index is current (within 1,000 changes)', tags: ['health'],
+          responses: { 200: { description: '{"status":"ready","lag":N}' }, 503: { description: 'not ready (Retry-After: 5)' } },
+        },
+      },
       '/api/papers/{id}/similar': {
         get: {
           operationId: 'similarPapers',

@@ -2,6 +2,7 @@
  * The JSON API (Hub-compatible papers endpoints and the OpenAPI document).
  * Each route lives in its own file; this one wires them to the deps.
  */
+import { healthRoutes } from './health-routes.js';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { dailyPapersRoute } from './daily-papers-route.js';
@@ -16,6 +17,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: RouteDeps })
   await searchRoute(app, deps);
   await paperRoute(app, deps);
   await whoamiRoute(app, deps);
+  await healthRoutes(app, deps);
   const doc = openApiDocument(deps.config.publicUrl);
   app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(doc));
 }
