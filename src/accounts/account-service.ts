@@ -65,6 +65,8 @@ export type LinkFail = { ok: false; reason: 'invalid' | 'expired' };
 export type LoginResult =
   | { ok: true; user: User }
   | { ok: false; reason: 'invalid' }
+  /** Right password, but an admin barred the account (said only to someone who knows the password). */
+  | { ok: false; reason: 'banned'; why: string }
   | { ok: false; reason: 'locked'; retryAfterS: number };
 
 export class AccountService {
@@ -189,6 +191,7 @@ export class AccountService {
       return { ok: false, reason: 'invalid' };
     }
     if (throttle) await this.accounts.clearLoginThrottle(key);
+    if (user.banned) return { ok: false, reason: 'banned', why: user.banned.reason };
     if (needsRehash(stored, this.prm)) {
       await this.accounts.updateUser(user.id, { passwordHash: await hashPassword(pass, this.prm) }, now);
     }
@@ -214,7 +217,7 @@ export class AccountService {
     const tokenHash = digestSecret(token);
     const now = this.deps.now();
     const s = await this.accounts.sessionUser(tokenHash, now);
-    if (!s) return null;
+    if (!s || s.user.banned) return null;
     if (Date.parse(s.expiresAt) - now.getTime() < SESSION_TTL_MS - SESSION_REFRESH_MS) {
       await this.accounts.extendSession(tokenHash, new Date(now.getTime() + SESSION_TTL_MS));
     }
@@ -340,7 +343,7 @@ export class AccountService {
   async apiTokenUser(token: string): Promise<User | null> {
     if (!isApiTokenShape(token)) return null;
     const r = await this.accounts.apiTokenUser(digestSecret(token), this.deps.now());
-    return r?.user ?? null;
+    return r && !r.user.banned ? r.user : null;
   }
 
   /** An admin gives a user a role. Admins cannot change their own role (the site must keep an admin). */
@@ -348,6 +351,27 @@ export class AccountService {
     if (!isAdmin(actor.role)) return { ok: false, message: 'Only admins grant roles.' };
     if (actor.id === targetId) return { ok: false, message: 'You cannot change your own role; ask another admin.' };
     const user = await this.accounts.updateUser(targetId, { role }, this.deps.now());
+    return user ? { ok: true, user } : { ok: false, message: 'No such user.' };
+  }
+
+  /**
+   * An admin bans a user (a reason is required) or lifts the ban (`reason`
+   * null). A ban ends the user's sessions and revokes their API tokens, so it
+   * takes effect at once; their content stays (moderators hide what needs
+   * hiding). Admins are not banned (demote first), nor oneself.
+   */
+  async setBan(actor: User, targetId: number, reason: string | null): Promise<{ ok: true; user: User } | Fail> {
+    if (!isAdmin(actor.role)) return { ok: false, message: 'Only admins ban users.' };
+    if (actor.id === targetId) return { ok: false, message: 'You cannot ban yourself.' };
+    const target = await this.accounts.getUser(targetId);
+    if (!target) return { ok: false, message: 'No such user.' };
+    if (reason !== null && target.role === 'admin') return { ok: false, message: `${target.username} is an admin: make them a user first.` };
+    const now = this.deps.now();
+    const user = await this.accounts.updateUser(targetId, { banned: reason === null ? null : { at: now.toISOString(), reason } }, now);
+    if (reason !== null) {
+      await this.accounts.deleteUserSessions(targetId);
+      await this.accounts.deleteUserApiTokens(targetId);
+    }
     return user ? { ok: true, user } : { ok: false, message: 'No such user.' };
   }
 

@@ -29,6 +29,8 @@ export interface User {
   createdAt: string;
   /** Whether their profile lists the papers they upvoted (private by default). */
   publicVotes: boolean;
+  /** Set while an admin bars them (no login, no writes), with the admin's reason. */
+  banned: { at: string; reason: string } | null;
 }
 
 export interface NewUser {
@@ -47,6 +49,8 @@ export type UserPatch = Partial<{
   role: Role;
   emailVerifiedAt: string | null;
   publicVotes: boolean;
+  /** A ban (null lifts it). */
+  banned: { at: string; reason: string } | null;
 }>;
 
 /** Thrown by createUser/updateUser when a username or address is taken (the field says which). */
@@ -114,6 +118,8 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Ends every session of a user, except the one under `keepTokenHash`. Returns how many ended. */
   deleteUserSessions(userId: number, keepTokenHash?: string): Promise<number>;
+  /** Revokes every API token of a user (a ban). Returns how many. */
+  deleteUserApiTokens(userId: number): Promise<number>;
   /** Removes expired sessions, spent or expired mailed tokens, and login counters idle for a day; returns rows removed. */
   pruneExpired(now: Date): Promise<number>;
 

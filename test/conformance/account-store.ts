@@ -70,6 +70,9 @@ export function describeAccountStore(name: string, open: () => Promise<OpenedAcc
       assert.equal(await a.passwordHash(u.id), 'h2');
       assert.equal(await a.updateUser(999_999, { role: 'admin' }, at(5)), null);
       assert.equal((await a.updateUser(u.id, { publicVotes: true }, at(6)))?.publicVotes, true);
+      assert.equal(u.banned, null);
+      assert.deepEqual((await a.updateUser(u.id, { banned: { at: at(7).toISOString(), reason: 'spam' } }, at(7)))?.banned, { at: at(7).toISOString(), reason: 'spam' });
+      assert.equal((await a.updateUser(u.id, { banned: null }, at(8)))?.banned, null);
       assert.equal((await a.getUser(u.id))?.publicVotes, true);
       assert.equal(await a.countUsers('admin'), 1);
       assert.equal(await a.countUsers('moderator'), 1);
@@ -187,6 +190,11 @@ export function describeAccountStore(name: string, open: () => Promise<OpenedAcc
       assert.equal(await a.revokeApiToken(u.id, t.id), true);
       assert.equal(await a.apiTokenUser('k1', at(5)), null);
       assert.equal(await a.revokeApiToken(u.id, t.id), false);
+      await a.createApiToken({ userId: u.id, name: 'a', tokenHash: 'k3', prefix: 'pb_a', now: T0 });
+      await a.createApiToken({ userId: u.id, name: 'b', tokenHash: 'k4', prefix: 'pb_b', now: T0 });
+      assert.equal(await a.deleteUserApiTokens(u.id), 2);
+      assert.equal(await a.apiTokenUser('k3', at(6)), null);
+      assert.equal((await a.listApiTokens(v.id)).length, 1, "another user's tokens stay");
     });
 
     test('deleting a user takes their sessions, mailed tokens and API tokens', async () => {

@@ -223,6 +223,8 @@ const FORM_TARGETS: Target[] = [
   post('/settings/tokens/:id/revoke', '/settings/tokens/{id}/revoke', { x: 'x' }, true, { id: '1' }),
   post('/settings/delete', '/settings/delete', { password: 'wrong' }),
   post('/admin/users/:id/role', '/admin/users/{id}/role', { role: 'moderator' }, true, { id: '2' }),
+  post('/admin/users/:id/ban', '/admin/users/{id}/ban', { reason: 'spam' }, true, { id: '999' }),
+  post('/admin/users/:id/unban', '/admin/users/{id}/unban', { x: 'x' }, true, { id: '999' }),
   post('/papers/*', '/papers/{id}/upvote', { vote: '1', back: '/papers' }, true, { id: '2405.00001' }),
   post('/papers/*', '/papers/{id}/comments', { body: 'a comment', parent: '' }, true, { id: '2405.00001' }),
   post('/papers/*', '/papers/{id}/comments/{n}/edit', { body: 'edited' }, true, { id: '2405.00001', n: '1' }),

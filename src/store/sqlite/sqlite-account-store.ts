@@ -21,6 +21,8 @@ interface UserRow {
   email_verified_at: string | null;
   created_at: string;
   public_votes: number;
+  banned_at: string | null;
+  banned_reason: string | null;
 }
 
 interface ApiTokenRow {
@@ -35,12 +37,13 @@ interface ApiTokenRow {
 /** How stale an API token's "last used" may get: one minute (settings shows it to the minute). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const USER_COLUMNS = 'id, username, email, role, email_verified_at, created_at, public_votes';
+const USER_COLUMNS = 'id, username, email, role, email_verified_at, created_at, public_votes, banned_at, banned_reason';
 
 function rowToUser(r: UserRow): User {
   return {
     id: r.id, username: r.username, email: r.email, role: r.role, emailVerifiedAt: r.email_verified_at, createdAt: r.created_at,
     publicVotes: r.public_votes === 1,
+    banned: r.banned_at ? { at: r.banned_at, reason: r.banned_reason ?? '' } : null,
   };
 }
 
@@ -77,7 +80,7 @@ export class SqliteAccountStore implements AccountStore {
       countAll: db.prepare('SELECT COUNT(*) AS n FROM users'),
       countRole: db.prepare('SELECT COUNT(*) AS n FROM users WHERE role = ?'),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-      sessionUser: db.prepare(`SELECT u.id, u.username, u.email, u.role, u.email_verified_at, u.created_at, u.public_votes, s.expires_at AS session_expires
+      sessionUser: db.prepare(`SELECT u.id, u.username, u.email, u.role, u.email_verified_at, u.created_at, u.public_votes, u.banned_at, u.banned_reason, s.expires_at AS session_expires
         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`),
       extendSession: db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
@@ -97,6 +100,7 @@ export class SqliteAccountStore implements AccountStore {
         RETURNING id, user_id, name, prefix, created_at, last_used_at`),
       listApiTokens: db.prepare('SELECT id, user_id, name, prefix, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id'),
       revokeApiToken: db.prepare('DELETE FROM api_tokens WHERE user_id = ? AND id = ?'),
+      revokeAllApiTokens: db.prepare('DELETE FROM api_tokens WHERE user_id = ?'),
       apiToken: db.prepare('SELECT id, user_id, name, prefix, created_at, last_used_at FROM api_tokens WHERE token_hash = ?'),
       apiTokenUsed: db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
       throttle: db.prepare('SELECT failures, locked_until FROM login_throttle WHERE key = ?'),
@@ -147,6 +151,11 @@ export class SqliteAccountStore implements AccountStore {
     if (patch.role !== undefined) { sets.push('role = @role'); params.role = patch.role; }
     if (patch.emailVerifiedAt !== undefined) { sets.push('email_verified_at = @verified'); params.verified = patch.emailVerifiedAt; }
     if (patch.publicVotes !== undefined) { sets.push('public_votes = @public_votes'); params.public_votes = patch.publicVotes ? 1 : 0; }
+    if (patch.banned !== undefined) {
+      sets.push('banned_at = @banned_at', 'banned_reason = @banned_reason');
+      params.banned_at = patch.banned?.at ?? null;
+      params.banned_reason = patch.banned?.reason ?? null;
+    }
     sets.push('updated_at = @now');
     try {
       const r = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id RETURNING ${USER_COLUMNS}`).get(params) as UserRow | undefined;
@@ -230,6 +239,10 @@ export class SqliteAccountStore implements AccountStore {
 
   async listApiTokens(userId: number): Promise<ApiTokenInfo[]> {
     return (this.s.listApiTokens.all(userId) as ApiTokenRow[]).map(rowToToken);
+  }
+
+  async deleteUserApiTokens(userId: number): Promise<number> {
+    return this.s.revokeAllApiTokens.run(userId).changes;
   }
 
   async revokeApiToken(userId: number, tokenId: number): Promise<boolean> {

@@ -371,6 +371,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX reading_list_items_paper ON reading_list_items(paper_id);
     `,
   },
+  {
+    version: 11,
+    name: 'bans: an admin can bar a user from logging in and writing',
+    sql: `
+      ALTER TABLE users ADD COLUMN banned_at TEXT;
+      ALTER TABLE users ADD COLUMN banned_reason TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -125,6 +125,9 @@ async function accountRoutes(app: FastifyInstance, deps: RouteDeps, service: Acc
         return sendHtml(reply, loginPage(ctx, reply.generateCsrf(), login, next,
           `Too many failed attempts for this name. Try again in ${r.retryAfterS} seconds, or reset your password.`), 429);
       }
+      if (r.reason === 'banned') {
+        return sendHtml(reply, loginPage(ctx, reply.generateCsrf(), login, next, `This account is banned by the site's admins: ${r.why}`), 403);
+      }
       return sendHtml(reply, loginPage(ctx, reply.generateCsrf(), login, next, 'Wrong username/email or password.'), 401);
     }
     await logInAs(req, reply, r.user.id);

@@ -126,6 +126,18 @@ function roleForm(csrf: string, u: User, self: boolean): SafeHtml {
 <select id="${`role-${u.id}`}" name="role">${ROLES.map(opt)}</select> <button type="submit">Save</button></form>`;
 }
 
+function banForm(csrf: string, u: User, self: boolean): SafeHtml | string {
+  if (u.banned) {
+    return html`<span class="warn">banned</span> <span class="muted">(${u.banned.reason})</span>
+<form method="post" action="${`/admin/users/${u.id}/unban`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Lift</button></form>`;
+  }
+  if (self || u.role === 'admin') return '';
+  return html`<details><summary>Ban…</summary><form method="post" action="${`/admin/users/${u.id}/ban`}" class="stack">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="${`ban-${u.id}`}">Reason (they see it)</label><input id="${`ban-${u.id}`}" name="reason" required maxlength="300">
+<button type="submit" class="danger">Ban ${u.username}</button></form></details>`;
+}
+
 export function adminUsersPage(ctx: PageContext, csrf: string, selfId: number, v: AdminUsersView): string {
   return accountPage(ctx, 'Users', html`<h1>Users</h1>
 ${statusNote(v.note)}${errorNote(v.error)}
@@ -134,7 +146,7 @@ ${statusNote(v.note)}${errorNote(v.error)}
 <button type="submit">Find</button>
 </form>
 <p class="result-count">${plural(v.total, 'user')}</p>
-<table class="users"><thead><tr><th scope="col">Username</th><th scope="col">Email</th><th scope="col">Verified</th><th scope="col">Joined</th><th scope="col">Role</th></tr></thead>
-<tbody>${v.users.map((u) => html`<tr><td>${u.username}</td><td>${u.email}</td><td>${u.emailVerifiedAt ? 'yes' : 'no'}</td><td>${formatDay(u.createdAt)}</td><td>${roleForm(csrf, u, u.id === selfId)}</td></tr>`)}</tbody></table>
+<table class="users"><thead><tr><th scope="col">Username</th><th scope="col">Email</th><th scope="col">Verified</th><th scope="col">Joined</th><th scope="col">Role</th><th scope="col">Ban</th></tr></thead>
+<tbody>${v.users.map((u) => html`<tr><td>${u.username}</td><td>${u.email}</td><td>${u.emailVerifiedAt ? 'yes' : 'no'}</td><td>${formatDay(u.createdAt)}</td><td>${roleForm(csrf, u, u.id === selfId)}</td><td>${banForm(csrf, u, u.id === selfId)}</td></tr>`)}</tbody></table>
 ${pager('/admin/users', { q: v.query || undefined }, v.page, v.pages)}`);
 }

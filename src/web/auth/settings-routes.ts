@@ -150,6 +150,24 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps, serv
 
   app.get('/admin/users', async (req: Req, reply) => adminList(req, reply));
 
+  for (const action of ['ban', 'unban'] as const) {
+    app.post(`/admin/users/:id/${action}`, { preHandler: app.csrfProtection }, async (req: Req, reply) => {
+      requireAdmin(requirePageUser(req));
+      const actor = await me(req);
+      const id = idParam(req.params.id);
+      let reason: string | null = null;
+      if (action === 'ban') {
+        const raw = bodyOf(req).reason;
+        reason = typeof raw === 'string' ? raw.trim() : '';
+        if (!reason) throw new HttpError(400, 'invalid_parameter', 'Say why the user is banned: they see the reason when they try to log in.');
+        if ([...reason].length > 300) throw new HttpError(400, 'invalid_parameter', 'A reason is at most 300 characters.');
+      }
+      const r = await service.setBan(actor, id, reason);
+      if (!r.ok) return adminList(req, reply, undefined, r.message, 400);
+      return adminList(req, reply, action === 'ban' ? `${r.user.username} is banned.` : `${r.user.username} is no longer banned.`);
+    });
+  }
+
   app.post('/admin/users/:id/role', { preHandler: app.csrfProtection }, async (req: Req, reply) => {
     requireAdmin(requirePageUser(req));
     const actor = await me(req);

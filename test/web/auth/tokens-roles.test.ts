@@ -133,3 +133,43 @@ test('paperboy user create --admin makes a verified admin who logs in and grants
     t.cleanup();
   }
 });
+
+test('an admin bans a user: their sessions and tokens stop at once, login says why (only with the right password); lifting it restores login', async () => {
+  const t = await site();
+  try {
+    const admin = await userClient(t, 'boss', 'admin');
+    const other = await userClient(t, 'boss2', 'admin');
+    const troll = await userClient(t, 'troll');
+    const made = await troll.submit('/settings', '/settings/tokens', { name: 'script' });
+    const token = /<code id="new-token">(pb_[^<]+)<\/code>/.exec(made.body)![1];
+    const target = (await t.backend.accounts.getUserByUsername('troll'))!;
+    const nobody = await userClient(t, 'bystander');
+    await nobody.get('/settings');
+    assert.equal((await nobody.post(`/admin/users/${target.id}/ban`, { reason: 'x' })).statusCode, 403, 'only admins ban');
+
+    await admin.get('/admin/users');
+    assert.equal((await admin.post(`/admin/users/${target.id}/ban`, { reason: '' })).statusCode, 400, 'a reason is required');
+    const ban = await admin.post(`/admin/users/${target.id}/ban`, { reason: 'spam <b>bot</b>' });
+    assert.equal(ban.statusCode, 200);
+    assert.match(ban.body, /troll is banned/);
+    assert.match(ban.body, /spam &lt;b&gt;bot&lt;\/b&gt;/);
+    assert.equal((await troll.get('/settings')).statusCode, 303, 'the session ended');
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/whoami-v2', headers: { authorization: `Bearer ${token}` } })).statusCode, 401, 'the token is revoked');
+    const fresh = new WebClient(t.app);
+    assert.equal((await fresh.submit('/login', '/login', { login: 'troll', password: 'wrong password!' })).statusCode, 401, 'a wrong password learns nothing');
+    const refused = await fresh.submit('/login', '/login', { login: 'troll', password: 'password for tests' });
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /This account is banned by the site&#39;s admins: spam &lt;b&gt;bot&lt;\/b&gt;/);
+
+    const selfBan = await admin.post(`/admin/users/${(await t.backend.accounts.getUserByUsername('boss'))!.id}/ban`, { reason: 'oops' });
+    assert.equal(selfBan.statusCode, 400);
+    assert.equal((await admin.post(`/admin/users/${(await t.backend.accounts.getUserByUsername('boss2'))!.id}/ban`, { reason: 'coup' })).statusCode, 400, 'admins are not banned');
+    void other;
+
+    assert.equal((await admin.post(`/admin/users/${target.id}/unban`, {})).statusCode, 200);
+    assert.equal((await fresh.submit('/login', '/login', { login: 'troll', password: 'password for tests' })).statusCode, 303, 'lifted');
+  } finally {
+    await t.close();
+    t.cleanup();
+  }
+});
