@@ -245,7 +245,10 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
         assert.ok(imgs.every((i) => !i.src.startsWith('http')), 'no remote image host is contacted by the browser');
         assert.ok(imgs.filter((i) => i.w === '1200').every((i) => i.lazy === 'lazy'), 'card pictures are lazy');
       }
-      assert.equal(await evalIn<number>(page, LAYOUT_SHIFT), 0, `${path}: no layout shift`);
+      // Under 0.001: an image without its size shifts a page by ≫ 0.01 (0.1 is Chromium's "good" bound); sub-pixel
+      // settling of text seen once in CI (0.00023 on the search page) is not a layout shift anyone sees.
+      const shift = await evalIn<number>(page, LAYOUT_SHIFT);
+      assert.ok(shift < 0.001, `${path}: no layout shift (${shift})`);
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: shot(`${label}-${name}`), fullPage: true });
     }
