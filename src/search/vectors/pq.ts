@@ -10,6 +10,7 @@
  * enough that the true top 10 lies in its best few hundred (the index
  * re-ranks those with its 8-bit codes). Non-goals: being the final score.
  */
+import { seededUniform } from './seeded-uniform.js';
 
 /** Centroids per subspace: one byte per code. */
 const CENTROIDS = 256;
@@ -31,23 +32,11 @@ export function subspacesFor(dim: number, want: number): number {
   return 1;
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Learns the codebooks from `sample` (Euclidean k-means per piece). */
 export function trainPq(sample: Float32Array[], dim: number, m: number, seed = 1): PqCodebooks {
   const sub = dim / m;
   const centroids = new Float32Array(m * CENTROIDS * sub);
-  const rnd = uniform(seed);
+  const rnd = seededUniform(seed);
   const n = sample.length;
   if (n === 0) return { m, sub, centroids };
   const assign = new Int32Array(n);

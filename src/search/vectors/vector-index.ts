@@ -25,6 +25,7 @@
 import type { LexicalFilters } from '../../store/lexical-engine.js';
 import { dayNumber } from '../index/segment-builder.js';
 import { encodePq, pqTable, subspacesFor, trainPq, type PqCodebooks } from './pq.js';
+import { seededUniform } from './seeded-uniform.js';
 
 /** Product-quantization pieces: 32 (4 dimensions each at 128-d) — 16 re-ranked 0.74 vs 0.98 at 100 candidates on 50,000 generated papers. */
 const PQ_SUBSPACES = 32;
@@ -118,18 +119,6 @@ export function quantizerScale(vectors: Float32Array[], dim: number): Float32Arr
   return scale;
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32), so two builds of the same data are identical. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface IndexParts {
   dim: number;
   scale: Float32Array;
@@ -167,7 +156,7 @@ export class VectorIndex {
   /** Trains the 8-bit quantizer and the PQ codebooks on `sample` (unit vectors). */
   static train(sample: Float32Array[], dim: number, seed = 1): VectorIndex {
     const scale = quantizerScale(sample, dim);
-    const rnd = uniform(seed);
+    const rnd = seededUniform(seed);
     const sub = sample.length <= PQ_SAMPLE ? sample : Array.from({ length: PQ_SAMPLE }, () => sample[Math.floor(rnd() * sample.length)]);
     return new VectorIndex({ dim, scale, pq: trainPq(sub, dim, subspacesFor(dim, PQ_SUBSPACES), seed) });
   }

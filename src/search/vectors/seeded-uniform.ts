@@ -1,0 +1,15 @@
+/**
+ * A seeded uniform [0, 1) generator (mulberry32): the vector index's
+ * training (codebooks, sampling) is random but repeatable, so two builds of
+ * the same data are identical. Non-goals: cryptographic randomness.
+ */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
