@@ -9,8 +9,15 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 
 export interface Config {
-  /** SQLite file path (default ./data/paperboy.db). */
+  /** SQLite file path (default ./data/paperboy.db) or a postgres:// URL. */
   db: string;
+  /**
+   * Where this process keeps its search indexes (`--index-dir`,
+   * PAPERBOY_INDEX_DIR); null: the backend's default (`<db>.idx/` beside a
+   * SQLite file). Processes given the same folder share it (one owns it, the
+   * others follow read-only); a process given its own folder keeps its own replica.
+   */
+  indexDir: string | null;
   port: number;
   host: string;
   /** Public address used in links in mails and feeds (default http://localhost:PORT). */
@@ -113,6 +120,7 @@ export class ConfigError extends Error {}
 
 export interface ConfigFlags {
   db?: string;
+  indexDir?: string;
   port?: string | number;
   host?: string;
   publicUrl?: string;
@@ -210,8 +218,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const harvestTime = env.HARVEST_TIME ?? '06:00';
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(harvestTime)) throw new ConfigError(`HARVEST_TIME must be HH:MM, got "${harvestTime}"`);
   const harvests = parseHarvests(env.HARVEST, env.HARVEST_CATEGORIES, env.HF_ENDPOINT ?? 'https://huggingface.co');
+  const indexDir = flags.indexDir || env.PAPERBOY_INDEX_DIR || null;
   return {
     db,
+    indexDir,
     port,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     publicUrl,
@@ -248,6 +258,7 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 export function redactConfig(c: Config): Record<string, unknown> {
   return {
     ...c,
+    db: c.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
     smtpUrl: c.smtpUrl ? c.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
     secret: c.secret === DEFAULT_SECRET ? '(default: set PAPERBOY_SECRET)' : '***',
   };

@@ -29,7 +29,7 @@ export function registerDemo(program: Command): void {
     .action(async (opts: DemoOptions) => {
       if (opts.remove && opts.load) throw new Error('use either --remove or --load, not both');
       const config = loadConfig({ db: opts.db });
-      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
       const store = backend.store;
       try {
         if (opts.remove) {

@@ -42,7 +42,7 @@ function parsePositive(s: string | undefined, flag: string, fallback: number): n
 }
 
 async function withStore<T>(config: Config, fn: (store: Store, subs: SubscriptionStore) => Promise<T>): Promise<T> {
-  const backend = await openBackend(config.db);
+  const backend = await openBackend(config.db, { indexDir: config.indexDir });
   try {
     return await fn(backend.store, backend.subscriptions);
   } finally {

@@ -80,7 +80,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
   }
   let backend: Backend;
   try {
-    backend = await openBackend(file, { readonly: true, nativeLexical: config.search === 'fts5' });
+    backend = await openBackend(file, { readonly: true, nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
   } catch (err) {
     checks.push({ level: 'fail', name: 'database', message: `${file} cannot be opened (${err instanceof Error ? err.message : String(err)}): is it a paperboy SQLite database?` });
     return checks;
@@ -136,11 +136,11 @@ function diskCheck(config: Config): Check {
 }
 
 /** Runs every check; `env` defaults to the process environment. */
-export async function runDoctor(flags: { db?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+export async function runDoctor(flags: { db?: string; indexDir?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
   const checks: Check[] = [];
   let config: Config;
   try {
-    config = loadConfig({ db: flags.db }, env);
+    config = loadConfig({ db: flags.db, indexDir: flags.indexDir }, env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     checks.push({ level: 'fail', name: 'config', message: `${err.message}` });
@@ -171,8 +171,9 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('check configuration, database, schema, search index, disk and SMTP; exits 1 when a check fails')
     .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
-    .action(async (opts: { db?: string }) => {
-      const checks = await runDoctor({ db: opts.db });
+    .option('--index-dir <dir>', 'the search indexes to check (env PAPERBOY_INDEX_DIR, default <db>.idx/)')
+    .action(async (opts: { db?: string; indexDir?: string }) => {
+      const checks = await runDoctor({ db: opts.db, indexDir: opts.indexDir });
       process.stdout.write(formatChecks(checks));
       const failed = checks.filter((c) => c.level === 'fail').length;
       if (failed > 0) {

@@ -53,7 +53,7 @@ export function registerHarvest(program: Command): void {
       if (delay < 3000 && new URL(baseUrl).hostname.endsWith('arxiv.org')) {
         log(`warning: --delay-ms ${delay} is below the 3000 ms arXiv asks for; it may block this address`);
       }
-      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
       const store = backend.store;
       const client = new PoliteHttpClient({
         minDelayMs: delay,
@@ -89,7 +89,7 @@ export function registerHarvest(program: Command): void {
       const endpoint = opts.endpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
       const config = loadConfig({ db: opts.db });
       const log = (line: string) => process.stdout.write(`harvest hf: ${line}\n`);
-      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
       const client = new PoliteHttpClient({
         minDelayMs: delay,
         onRetry: (r) => log(`${r.reason}; retrying in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt + 1})`),

@@ -153,7 +153,7 @@ export function registerImport(program: Command): void {
               bytesBefore += src.bytesRead();
               continue;
             }
-            backend ??= await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+            backend ??= await openBackend(config.db, { nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
             const s = await importItems(backend.store, prepend(first.value, iter), {
               batchSize,
               maxRejectsKept: showRejects,

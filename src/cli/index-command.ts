@@ -1,5 +1,5 @@
 /**
- * `paperboy index [--lexical] [--fts5] [--vectors] [--db FILE]`: rebuilds the search
+ * `paperboy index [--lexical] [--fts5] [--vectors] [--db FILE] [--index-dir DIR] [--from DIR]`: rebuilds the search
  * indexes from the papers, with a progress bar. With no flag it rebuilds
  * every index the configuration uses: paperboy's block-max lexical index
  * (`<db>.idx/lexical/`, PAPERBOY_SEARCH=engine, the default), or the
@@ -11,6 +11,9 @@
  * (search/index-lock.ts) and keeps it current itself: the command refuses to
  * rebuild under it. `--threads N` builds alternate 250k-paper segments in N
  * worker threads.
+ *
+ * `--from DIR` seeds a new process's replica (its `--index-dir`) from another
+ * process's index folder instead (search/index-copy.ts).
  *
  * Non-goals: choosing the engine (PAPERBOY_SEARCH does).
  */
@@ -24,8 +27,11 @@ import { BlockMaxEngine, lexicalIndexDir } from '../search/block-max-engine.js';
 import { acquireIndexLock, lockOwner } from '../search/index-lock.js';
 import { LexicalIndex } from '../search/index/lexical-index.js';
 import { rebuildVectors } from './index-vectors.js';
+import { copyIndexDir } from '../search/index-copy.js';
+import { IndexedVectorEngine } from '../search/vectors/vector-engine.js';
+import type { Backend } from '../store/backend.js';
 
-interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; progress: boolean; threads?: string }
+interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; indexDir?: string; from?: string; progress: boolean; threads?: string }
 
 export function registerIndex(program: Command): void {
   program
@@ -35,20 +41,26 @@ export function registerIndex(program: Command): void {
     .option('--fts5', 'rebuild the SQLite FTS5 table (used when PAPERBOY_SEARCH=fts5)')
     .option('--vectors', 'retrain the corpus model and rebuild the vector index of semantic/hybrid search (<db>.idx/vectors/; resumes a stopped build)')
     .option('--db <file>', 'SQLite database file (default: PAPERBOY_DB or ./data/paperboy.db)')
+    .option('--index-dir <dir>', 'the folder to build into (env PAPERBOY_INDEX_DIR, default <db>.idx/)')
+    .option('--from <dir>', 'seed the indexes from another process\'s index folder (a copy, then the change feed replayed from the copy\'s position) instead of rebuilding from the database')
     .option('--no-progress', 'no progress bar (logs and CI)')
     .option('--threads <n>', 'worker threads building segments (corpora over 500,000 papers; default 2 when the machine has 2 cores)')
     .action(async (opts: IndexOptions) => {
       const threads = opts.threads === undefined ? Math.min(2, availableParallelism()) : Number(opts.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be a whole number from 1 to 64, not ${opts.threads}`);
-      const config = loadConfig({ db: opts.db });
+      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir });
       if (!isPostgresUrl(config.db) && !existsSync(config.db)) {
         throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
       }
       const both = !opts.lexical && !opts.fts5 && !opts.vectors;
       const lexical = opts.lexical || (both && config.search === 'engine');
       const fts5 = opts.fts5 || (both && config.search === 'fts5');
-      const backend = await openBackend(config.db);
+      const backend = await openBackend(config.db, { indexDir: config.indexDir });
       try {
+        if (opts.from !== undefined) {
+          await seedFrom(opts.from, backend);
+          return;
+        }
         if (fts5) {
           const started = Date.now();
           process.stdout.write(`rebuilding the FTS5 table of ${backend.location}…\n`);
@@ -64,6 +76,33 @@ export function registerIndex(program: Command): void {
         await backend.close();
       }
     });
+}
+
+/** `--from DIR`: copies another process's indexes, then replays the change feed from the copy's position. */
+async function seedFrom(from: string, backend: Backend): Promise<void> {
+  if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
+  if (!existsSync(from)) throw new Error(`--from ${from}: no such folder`);
+  const started = Date.now();
+  const copied = copyIndexDir(from, backend.indexDir);
+  const head = await backend.changes.head();
+  for (const c of copied) {
+    // Opening an engine replays the feed from the copy's position; catchUp() finishes what open left.
+    let reached: number;
+    if (c.name === 'lexical') {
+      const engine = await BlockMaxEngine.open({ changes: backend.changes, upvotes: async () => new Map() }, backend.indexDir);
+      await engine.catchUp();
+      reached = engine.index.changeSeq;
+      await engine.close();
+    } else {
+      const engine = await IndexedVectorEngine.open(backend.changes, backend.indexDir);
+      await engine.catchUp();
+      reached = engine.changeSeq;
+      await engine.close();
+    }
+    process.stdout.write(`copied ${c.name} (${c.files} files, ${(c.bytes / 1e6).toFixed(1)} MB) at change ${c.changeSeq.toLocaleString('en-US')}; ` +
+      `caught up to change ${reached.toLocaleString('en-US')} (the feed's head was ${head.toLocaleString('en-US')})\n`);
+  }
+  process.stdout.write(`seeded ${backend.indexDir} from ${from} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 async function rebuildLexical(indexDir: string, changes: Parameters<typeof BlockMaxEngine.open>[0]['changes'], opts: { threads: number; progress: boolean }): Promise<void> {

@@ -19,6 +19,7 @@ import { ACCOUNT_PRUNE_INTERVAL_MS } from '../accounts/account-health.js';
 
 interface ServeOptions {
   db?: string;
+  indexDir?: string;
   port?: string;
   host?: string;
   publicUrl?: string;
@@ -31,13 +32,14 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve the site and the API (loads the demo corpus into an empty database)')
     .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--index-dir <dir>', 'folder of this process\'s search indexes (env PAPERBOY_INDEX_DIR, default <db>.idx/); processes sharing one folder share the index')
     .option('--port <n>', 'port to listen on (env PORT, default 3000)')
     .option('--host <addr>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--public-url <url>', 'public address used in links (env PUBLIC_URL)')
     .option('--no-demo', 'do not load the demo corpus into an empty database')
     .option('--no-schedule', 'do not run the digest and harvest schedules in this process')
     .action(async (opts: ServeOptions) => {
-      const config = loadConfig({ db: opts.db, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
+      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
       // Before anything is opened: a refused start leaves no database file behind.
       const refusal = secretRefusal(config);
       if (refusal) {
@@ -48,7 +50,7 @@ export function registerServe(program: Command): void {
       if (config.secret === DEFAULT_SECRET) {
         console.log('paperboy: using the public development secret (allowed on loopback without SMTP); set PAPERBOY_SECRET before exposing the site or sending mail');
       }
-      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5' });
+      const backend = await openBackend(config.db, { nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
       const store = backend.store;
       if (config.demo) {
         const loaded = await importDemoIfEmpty(store);

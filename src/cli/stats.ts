@@ -59,7 +59,7 @@ export function registerStats(program: Command): void {
       if (!/^postgres/i.test(config.db) && !existsSync(config.db)) {
         throw new Error(`no database at ${config.db}: pass --db FILE (or PAPERBOY_DB), or create one with paperboy import / serve`);
       }
-      const backend = await openBackend(config.db, { readonly: true });
+      const backend = await openBackend(config.db, { readonly: true, indexDir: config.indexDir });
       const store = backend.store;
       try {
         const s = await store.stats(days);

@@ -87,7 +87,7 @@ export function registerUser(program: Command, passwords: PasswordSource = stdin
         const again = await passwords.readPassword('Again: ');
         if (again !== password) throw new Error('the two passwords differ; nothing was created');
       }
-      const backend = await openBackend(config.db);
+      const backend = await openBackend(config.db, { indexDir: config.indexDir });
       try {
         const service = new AccountService({ accounts: backend.accounts, send: createLogMailer().send, publicUrl: config.publicUrl, now: () => new Date() });
         const r = await service.createUserDirectly({ username, email: opts.email, password, role });
@@ -104,7 +104,7 @@ export function registerUser(program: Command, passwords: PasswordSource = stdin
     .action(async (username: string, role: string, opts: { db?: string }) => {
       if (!(ROLES as readonly string[]).includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}, not "${role}"`);
       const config = loadConfig({ db: opts.db });
-      const backend = await openBackend(config.db);
+      const backend = await openBackend(config.db, { indexDir: config.indexDir });
       try {
         const u = await backend.accounts.getUserByUsername(username);
         if (!u) throw new Error(`no user "${username}"`);
@@ -120,7 +120,7 @@ export function registerUser(program: Command, passwords: PasswordSource = stdin
     .option(...dbOption)
     .action(async (opts: { db?: string }) => {
       const config = loadConfig({ db: opts.db });
-      const backend = await openBackend(config.db);
+      const backend = await openBackend(config.db, { indexDir: config.indexDir });
       try {
         const r = await backend.accounts.listUsers({ limit: 10_000, offset: 0 });
         for (const u of r.users) {

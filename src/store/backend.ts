@@ -32,6 +32,11 @@ export interface BackendOptions {
    * searches: PAPERBOY_SEARCH=fts5. Default false.
    */
   nativeLexical?: boolean;
+  /**
+   * The folder derived indexes live in, instead of the backend's default
+   * (`<file>.idx/` for SQLite): one replica per process, or a shared one.
+   */
+  indexDir?: string | null;
 }
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';

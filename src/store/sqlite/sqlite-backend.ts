@@ -57,7 +57,7 @@ export class SqliteBackend implements Backend {
     this.moderation = new SqliteModerationStore(this.store.db);
     this.readingLists = new SqliteReadingListStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
-    this.indexDir = this.location === ':memory:' ? null : `${this.location}.idx`;
+    this.indexDir = opts.indexDir ?? (this.location === ':memory:' ? null : `${this.location}.idx`);
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;
     if (opts.nativeLexical && !opts.readonly) this.store.ensureFts5Current();
   }
