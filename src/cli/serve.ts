@@ -58,12 +58,13 @@ export function registerServe(program: Command): void {
       }
       if (config.search === 'engine' && backend.indexDir && !existsSync(join(lexicalIndexDir(backend.indexDir), 'manifest.json'))) {
         const n = await store.countPapers();
-        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers (once; \`paperboy index\` does it with a progress bar)…`);
+        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers in the background (searches say so until it is current; /readyz answers 200 then)…`);
       }
-      const search = await openSearch(backend, config.search, { vectors: config.vectors });
+      // Listen first: the lexical index is verified, built and caught up by a worker thread, the vector
+      // index is opened after listening; until they are current, searches answer from what exists and say so.
+      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db });
       // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
-      search.vectors?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
       const schedule = opts.schedule ? startDigestSchedule({ store, subs: backend.subscriptions, config }) : null;
       const harvests = opts.schedule ? startHarvestSchedule({ store, config }) : null;
@@ -71,6 +72,8 @@ export function registerServe(program: Command): void {
       const prune = setInterval(() => { void backend.accounts.pruneExpired(new Date()).catch(() => undefined); }, ACCOUNT_PRUNE_INTERVAL_MS);
       prune.unref();
       const address = await app.listen({ port: config.port, host: config.host });
+      void search.openVectors().then((v) => v?.follow())
+        .catch((err: unknown) => console.error(`paperboy: the vector index could not be opened (searches answer lexically): ${err instanceof Error ? err.message : String(err)}`));
       await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));
       console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
       const stop = async () => {

@@ -36,6 +36,8 @@ import { ParallelSegmentWriter } from './index/parallel-segment-writer.js';
 import { LexicalIndex, type ClauseSpec, type EngineHit, type EngineQuery } from './index/lexical-index.js';
 import { dayNumber, type IndexDoc } from './index/segment-builder.js';
 import { acquireIndexLock, lockOwner, type IndexLock } from './index-lock.js';
+import { needsRepair, repairIndex } from './index-repair.js';
+import { startMaintainer, type IndexMaintainer } from './index-maintainer.js';
 
 /**
  * A rebuild writes a segment every this many papers and keeps them (no
@@ -47,8 +49,35 @@ import { acquireIndexLock, lockOwner, type IndexLock } from './index-lock.js';
  */
 export const REBUILD_SEGMENT_DOCS = 250_000;
 
-/** Change-log entries read per feed call while catching up. Default 5,000; any positive value works. */
-const CATCH_UP_BATCH = 5_000;
+/** Change-log entries read per feed call while catching up. Default 500 (≈ 25 ms of indexing); any positive value works. */
+const CATCH_UP_BATCH = 500;
+
+/**
+ * Catch-up yields to requests after this much indexing work in a row. Default
+ * 20 ms: a request waits at most about this long for index work (the bar is
+ * ≈ 100 ms on a shared 2-core machine); sane range 5–50 ms (smaller = more
+ * yields, slower catch-up).
+ */
+export const CATCH_UP_SLICE_MS = 20;
+
+/**
+ * A follower applies the feed's changes past its owner's manifest in memory
+ * only up to this many; a longer backlog (the owner still building, or far
+ * behind) is left to the owner, and searches meanwhile answer from the index
+ * as it is and say how far behind it is. Default 5,000, the owner's memory
+ * segment (MEMORY_FLUSH_DOCS): the first search after new papers freezes the
+ * follower's memory segment, ≈ 1 ms per 100 papers, so it must stay small;
+ * sane range 1,000–10,000.
+ */
+export const FOLLOWER_CATCH_UP_MAX = 5_000;
+
+/**
+ * The owner writes a partly filled memory segment once it is caught up and
+ * this long has passed since its last write, so followers (the serving
+ * thread) load recent papers from disk instead of indexing them twice.
+ * Default 2 s; sane range 0.5–30 s.
+ */
+export const IDLE_FLUSH_MS = 2_000;
 
 /**
  * Pending changes a search applies before answering: 1,000 papers index in
@@ -108,6 +137,30 @@ export interface BlockMaxSources {
 
 export type IndexRole = 'owner' | 'follower' | 'memory';
 
+export interface OpenEngineOptions {
+  /** Where repair and rebuild messages go (default: stderr). */
+  log?: (line: string) => void;
+  /**
+   * Maintain the index in a worker thread of this process (serve): it
+   * takes the folder's lock, verifies, repairs, builds and catches up,
+   * flushes and merges; this thread follows it read-only and never blocks on
+   * index work. `db` is the database address the worker opens itself.
+   */
+  maintainer?: { db: string };
+}
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A follower's view of the owner's index as it is on disk (empty when there is none yet, or it cannot be read). */
+function openFollowerIndex(dir: string): LexicalIndex {
+  if (!existsSync(join(dir, 'manifest.json'))) return LexicalIndex.inMemory();
+  try {
+    return LexicalIndex.open(dir, undefined, { readonly: true });
+  } catch {
+    return LexicalIndex.inMemory();
+  }
+}
+
 function manifestStamp(dir: string): number {
   try {
     return statSync(join(dir, 'manifest.json')).mtimeMs;
@@ -123,10 +176,15 @@ export class BlockMaxEngine implements LexicalEngine {
   private lock: IndexLock | null = null;
   private dir: string | null = null;
   private stamp = 0;
+  private lastFlush = performance.now();
+  private maintainerWorker: IndexMaintainer | null = null;
+  private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   /** This engine's QUERY_BUDGET_MS (tests that compare exact answers lift it). */
   queryBudgetMs = QUERY_BUDGET_MS;
 
-  constructor(public index: LexicalIndex, private readonly src: BlockMaxSources) {}
+  constructor(public index: LexicalIndex, private readonly src: BlockMaxSources, log?: (line: string) => void) {
+    if (log) this.log = log;
+  }
 
   /** Whether this process writes the index folder, follows another's, or keeps it in memory. */
   get role(): IndexRole {
@@ -135,61 +193,121 @@ export class BlockMaxEngine implements LexicalEngine {
 
   /**
    * Opens the index in `indexDir` (in memory when null) and brings it up to
-   * the feed's head: an index never built is built here (run `paperboy
-   * index` beforehand on large databases: it shows progress). When another
-   * live process owns the folder, this one follows it read-only.
+   * the feed's head. The owner verifies it (checksums, keys indexed twice)
+   * and repairs or rebuilds what is damaged, saying so; an index never built
+   * is built here (`paperboy index` shows progress). When another live
+   * process owns the folder, this one follows it read-only. With
+   * `maintainer` the work runs in a worker thread and open() returns at once
+   * with the index as it is on disk (see OpenEngineOptions).
    */
-  static async open(src: BlockMaxSources, indexDir: string | null): Promise<BlockMaxEngine> {
+  static async open(src: BlockMaxSources, indexDir: string | null, opts: OpenEngineOptions = {}): Promise<BlockMaxEngine> {
     if (indexDir === null) {
-      const engine = new BlockMaxEngine(LexicalIndex.inMemory(), src);
+      const engine = new BlockMaxEngine(LexicalIndex.inMemory(), src, opts.log);
       await engine.rebuild();
       return engine;
     }
     removeLegacyLayout(indexDir);
     const dir = lexicalIndexDir(indexDir);
     mkdirSync(dir, { recursive: true });
-    const lock = acquireIndexLock(dir);
-    const hasManifest = existsSync(join(dir, 'manifest.json'));
-    // A follower with no manifest yet (the owner is still building) builds its own copy in memory.
-    const index = lock ? LexicalIndex.open(dir) : hasManifest ? LexicalIndex.open(dir, undefined, { readonly: true }) : LexicalIndex.inMemory();
-    const engine = new BlockMaxEngine(index, src);
-    engine.lock = lock;
+    if (opts.maintainer) {
+      const engine = new BlockMaxEngine(openFollowerIndex(dir), src, opts.log);
+      engine.dir = dir;
+      engine.stamp = manifestStamp(dir);
+      engine.maintainerWorker = startMaintainer(opts.maintainer.db, indexDir, engine.log, () => { void engine.refresh().catch(() => undefined); });
+      return engine;
+    }
+    const owner = await BlockMaxEngine.openOwner(src, indexDir, opts);
+    if (owner) {
+      await owner.catchUp();
+      return owner;
+    }
+    const engine = new BlockMaxEngine(openFollowerIndex(dir), src, opts.log);
     engine.dir = dir;
     engine.stamp = manifestStamp(dir);
-    if (index.changeSeq === 0 && index.liveDocs === 0) await engine.rebuild();
-    else await engine.catchUp();
+    if (await engine.lag() <= FOLLOWER_CATCH_UP_MAX) await engine.catchUp();
     return engine;
   }
 
   /**
-   * A follower: reloads the owner's segments when its manifest changed, and
-   * becomes the owner when the owner's process is gone. Called by follow().
+   * Takes the folder as its owner — verified, repaired or rebuilt, not yet
+   * caught up — or null when another live process owns it.
+   */
+  static async openOwner(src: BlockMaxSources, indexDir: string, opts: { log?: (line: string) => void } = {}): Promise<BlockMaxEngine | null> {
+    const dir = lexicalIndexDir(indexDir);
+    mkdirSync(dir, { recursive: true });
+    const lock = acquireIndexLock(dir);
+    if (!lock) return null;
+    try {
+      const engine = new BlockMaxEngine(LexicalIndex.open(dir, undefined, { verify: true }), src, opts.log);
+      engine.lock = lock;
+      engine.dir = dir;
+      const head = await src.changes.head();
+      const index = engine.index;
+      const unreadable = index.damage.find((d) => d.startsWith('manifest.json'));
+      if (unreadable || index.changeSeq > head) {
+        engine.log(`paperboy: the search index in ${dir} ${unreadable ? `is damaged (${unreadable})` : `is ahead of the database's change log (${index.changeSeq} > ${head}): it belongs to another database`}; rebuilding it from the database`);
+        index.close();
+        for (const f of readdirSync(dir)) if (f !== 'owner.lock') rmSync(join(dir, f), { force: true });
+        engine.index = LexicalIndex.open(dir);
+      }
+      if (engine.index.changeSeq === 0 && engine.index.liveDocs === 0) await engine.rebuild();
+      else if (needsRepair(engine.index)) {
+        const found = engine.index.damage.length ? engine.index.damage.join('; ') : 'keys indexed more than once';
+        engine.log(`paperboy: the search index in ${dir} is damaged (${found}); repairing it from the database`);
+        const r = await repairIndex(engine.index, src.changes, indexDocOf);
+        engine.log(`paperboy: search index repaired: ${r.reindexed} papers indexed again, ${r.duplicated} keys were indexed twice, ${r.removed} removed`);
+      }
+      engine.stamp = manifestStamp(dir);
+      return engine;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /**
+   * A follower: reloads the owner's segments when its manifest changed
+   * (reading only new segment files), and becomes the owner when the
+   * owner's process is gone (unless a maintainer thread of this process
+   * takes over instead). Called by follow().
    */
   private async refresh(): Promise<void> {
     if (!this.dir || this.lock) return;
-    if (!lockOwner(this.dir)) {
+    if (!this.maintainerWorker && !lockOwner(this.dir)) {
       const lock = acquireIndexLock(this.dir);
       if (lock) {
-        const next = LexicalIndex.open(this.dir);
-        await this.swap(next);
+        const next = LexicalIndex.open(this.dir, undefined, { verify: true });
         this.lock = lock;
-        if (next.changeSeq === 0 && next.liveDocs === 0) await this.rebuild();
+        if (next.changeSeq === 0 && next.liveDocs === 0) {
+          await this.swap(next);
+          await this.rebuild();
+        } else {
+          if (needsRepair(next)) await repairIndex(next, this.src.changes, indexDocOf);
+          await this.swap(next);
+        }
         return;
       }
     }
     const stamp = manifestStamp(this.dir);
     if (stamp !== 0 && stamp !== this.stamp) {
+      let next: LexicalIndex;
+      try {
+        next = LexicalIndex.open(this.dir, undefined, { readonly: true, reuse: this.index });
+      } catch {
+        return; // caught mid-write or damaged: the owner rewrites it; try again on the next tick
+      }
       this.stamp = stamp;
-      await this.swap(LexicalIndex.open(this.dir, undefined, { readonly: true }));
+      await this.swap(next);
     }
   }
 
-  /** Replaces the index by `next`, brought up to the feed first; the old one is closed. */
+  /** Replaces the index by `next` (a follower brings it up to the feed first, in slices); the old one is closed. */
   private async swap(next: LexicalIndex): Promise<void> {
+    while (this.catchingUp) await this.catchingUp;
     const old = this.index;
     this.index = next;
-    await this.catchUp();
     old.close();
+    if (this.lock || (await this.lag()) <= FOLLOWER_CATCH_UP_MAX) await this.catchUp();
   }
 
   /**
@@ -250,18 +368,23 @@ export class BlockMaxEngine implements LexicalEngine {
 
   private async applyChanges(max: number): Promise<number> {
     let applied = 0;
+    let slice = performance.now();
     while (applied < max) {
-      const { changes, next } = await this.src.changes.read(this.index.changeSeq, Math.min(CATCH_UP_BATCH, max - applied));
-      if (next === this.index.changeSeq) break;
+      const index = this.index;
+      const { changes, next } = await this.src.changes.read(index.changeSeq, Math.min(CATCH_UP_BATCH, max - applied));
+      if (next === index.changeSeq) break;
       for (const c of changes) {
-        if (c.paper) this.index.add(indexDocOf(c.paper));
-        else this.index.delete(c.key);
+        if (c.paper) index.add(indexDocOf(c.paper));
+        else index.delete(c.key);
         applied++;
       }
-      this.index.changeSeq = next;
+      index.changeSeq = next;
       this.maintain();
-      // Let requests in between batches.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let requests in between slices of work.
+      if (performance.now() - slice > CATCH_UP_SLICE_MS) {
+        await yieldToRequests();
+        slice = performance.now();
+      }
     }
     return applied;
   }
@@ -278,22 +401,38 @@ export class BlockMaxEngine implements LexicalEngine {
     this.timer = setInterval(() => {
       if (busy || this.catchingUp) return;
       busy = true;
-      this.refresh().then(() => this.catchUp(CATCH_UP_BATCH))
+      this.refresh()
+        .then(async () => (this.lock || (await this.lag()) <= FOLLOWER_CATCH_UP_MAX ? this.catchUp() : 0))
+        .then(() => this.flushWhenIdle())
         .catch((err) => console.error(`paperboy: search index catch-up failed: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => { busy = false; });
     }, intervalMs);
     this.timer.unref();
   }
 
-  /** Flushes a full memory segment and runs a tiered merge when one is due. */
+  /** Flushes a full memory segment and runs a tiered merge when one is due (the owner; a follower writes nothing). */
   maintain(): void {
-    if (this.index.shouldFlush) this.index.flush();
+    if (this.index.readOnly) return;
+    if (this.index.shouldFlush) {
+      this.index.flush();
+      this.lastFlush = performance.now();
+    }
+    while (this.index.merge()) { /* merge until nothing is due */ }
+  }
+
+  /** The owner, caught up: writes a partly filled memory segment IDLE_FLUSH_MS after its last write (followers then read it). */
+  flushWhenIdle(): void {
+    if (this.index.readOnly || this.index.pendingDocs === 0 || performance.now() - this.lastFlush < IDLE_FLUSH_MS) return;
+    this.index.flush();
+    this.lastFlush = performance.now();
     while (this.index.merge()) { /* merge until nothing is due */ }
   }
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.maintainerWorker?.stop();
+    this.maintainerWorker = null;
     while (this.catchingUp) await this.catchingUp;
     this.index.close();
     this.lock?.release();
@@ -315,7 +454,10 @@ export class BlockMaxEngine implements LexicalEngine {
   }
 
   async search(req: LexicalRequest): Promise<LexicalResult> {
-    if (INLINE_CATCH_UP > 0 && !this.catchingUp && (await this.lag()) > 0) await this.catchUp(INLINE_CATCH_UP);
+    // A short backlog is applied before answering (an edit shows at once); a longer one is the background's.
+    const behind = await this.lag();
+    // (A catch-up already running has at most that much left too: it is waited for.)
+    if (behind > 0 && behind <= INLINE_CATCH_UP) await this.catchUp(INLINE_CATCH_UP);
     const q = this.engineQuery(req);
     if (q.must.length === 0) return { hits: [], total: 0, totalIsEstimate: false };
     this.index.prepare(); // freezing newly applied papers is index work, not the query's budget

@@ -4,7 +4,8 @@
  * the change feed — how far behind it is, whether it holds every paper once,
  * no key twice.
  *
- * Non-goals: repairing (`paperboy index` rebuilds; serve catches up by itself).
+ * Every file is checked against the size and CRC-32 its manifest records.
+ * Non-goals: repairing (the owner repairs at open: serve at start; `paperboy index` rebuilds).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ export async function lexicalIndexChecks(backend: Backend): Promise<HealthCheck[
   }
   let index: LexicalIndex;
   try {
-    index = LexicalIndex.open(dir, undefined, { readonly: true });
+    index = LexicalIndex.open(dir, undefined, { readonly: true, verify: true });
   } catch (err) {
     return [{ level: 'fail', name: 'search index', message: `${dir} cannot be read (${err instanceof Error ? err.message : String(err)}): rebuild it with paperboy index` }];
   }
@@ -39,6 +40,9 @@ export async function lexicalIndexChecks(backend: Backend): Promise<HealthCheck[
     const live = index.liveDocs;
     const owner = lockOwner(dir);
     const where = `${n(live)} papers in ${index.segmentCount} segment${index.segmentCount === 1 ? '' : 's'}${owner ? ` (written by pid ${owner.pid})` : ''}`;
+    if (index.damage.length > 0) {
+      return [{ level: 'fail', name: 'search index', message: `${where}, damaged: ${index.damage.join('; ')}: paperboy serve repairs it from the database when it starts, or rebuild it now with paperboy index` }];
+    }
     if (dup > 0) {
       return [{ level: 'fail', name: 'search index', message: `${where}, ${n(dup)} indexed twice: rebuild it with paperboy index` }];
     }

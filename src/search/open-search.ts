@@ -27,8 +27,10 @@ export interface OpenedSearch {
   engine: LexicalEngine;
   /** The block-max engine when it is the one in use (index commands, background catch-up). */
   blockMax: BlockMaxEngine | null;
-  /** The vector index (semantic and hybrid modes), unless turned off. */
+  /** The vector index (semantic and hybrid modes), unless turned off or not opened yet (`deferVectors`). */
   vectors: IndexedVectorEngine | null;
+  /** With `deferVectors`: opens the vector index and hands it to the service (until then searches answer lexically). */
+  openVectors(): Promise<IndexedVectorEngine | null>;
   close(): Promise<void>;
 }
 
@@ -37,19 +39,44 @@ export interface OpenSearchOptions {
   vectors?: boolean;
   /** The model of the vector index; default the built-in corpus model. */
   embedder?: Embedder;
+  /** Do not open the vector index now; openVectors() does (serve: after it listens). */
+  deferVectors?: boolean;
+  /**
+   * The block-max index is maintained by a worker thread that opens this
+   * database address itself (serve): opening returns at once, the index is
+   * built, verified and caught up in the background (block-max-engine.ts).
+   */
+  maintainerDb?: string;
 }
 
 export async function openSearch(backend: Backend, engine: SearchEngineName = 'engine', opts: OpenSearchOptions = {}): Promise<OpenedSearch> {
-  const vectors = opts.vectors === false ? null : await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
+  const wantVectors = opts.vectors !== false;
+  let vectors = !wantVectors || opts.deferVectors ? null : await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
+  let closed = false;
+  const later = (service: SearchService, opened: { vectors: IndexedVectorEngine | null }) => async () => {
+    if (!wantVectors || vectors || closed) return vectors;
+    const v = await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
+    if (closed) {
+      await v.close();
+      return null;
+    }
+    vectors = v;
+    opened.vectors = v;
+    service.vectors = v;
+    return v;
+  };
   if (engine === 'fts5') {
     if (!backend.nativeLexical) {
       throw new Error(`the ${backend.kind} backend was opened without its own lexical index: open it with nativeLexical for PAPERBOY_SEARCH=fts5`);
     }
     const lexical = backend.nativeLexical;
-    return {
-      service: new SearchService(backend.store, lexical, vectors), engine: lexical, blockMax: null, vectors,
-      close: async () => { await vectors?.close(); await lexical.close?.(); },
+    const service = new SearchService(backend.store, lexical, vectors);
+    const opened: OpenedSearch = {
+      service, engine: lexical, blockMax: null, vectors, openVectors: async () => null,
+      close: async () => { closed = true; await vectors?.close(); await lexical.close?.(); },
     };
+    opened.openVectors = later(service, opened);
+    return opened;
   }
   let cached: { at: number; map: Promise<Map<number, number>> } | null = null;
   const upvotes = () => {
@@ -57,9 +84,13 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     if (!cached || now - cached.at > UPVOTES_TTL_MS) cached = { at: now, map: backend.store.upvotesByKey() };
     return cached.map;
   };
-  const blockMax = await BlockMaxEngine.open({ changes: backend.changes, upvotes }, backend.indexDir);
-  return {
-    service: new SearchService(backend.store, blockMax, vectors), engine: blockMax, blockMax, vectors,
-    close: async () => { await vectors?.close(); await blockMax.close(); },
+  const blockMax = await BlockMaxEngine.open({ changes: backend.changes, upvotes }, backend.indexDir,
+    opts.maintainerDb !== undefined && backend.indexDir ? { maintainer: { db: opts.maintainerDb } } : {});
+  const service = new SearchService(backend.store, blockMax, vectors);
+  const opened: OpenedSearch = {
+    service, engine: blockMax, blockMax, vectors, openVectors: async () => null,
+    close: async () => { closed = true; await vectors?.close(); await blockMax.close(); },
   };
+  opened.openVectors = later(service, opened);
+  return opened;
 }

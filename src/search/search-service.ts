@@ -114,6 +114,12 @@ export interface SearchResult {
   suggestion?: string;
   /** The engine stopped at its time budget: these are the best hits found in it. */
   partial?: boolean;
+  /**
+   * Changes the search index had not applied when it answered (it is being
+   * built or catching up in the background, never on a request): papers
+   * changed since may be missing. Absent when current.
+   */
+  indexBehind?: number;
 }
 
 /**
@@ -168,7 +174,8 @@ function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
 export class SearchService {
   private inFlight = 0;
 
-  constructor(private readonly store: Store, readonly engine: LexicalEngine, readonly vectors: VectorEngine | null = null) {}
+  /** `vectors` may arrive later (serve opens the vector index after it listens); until then every mode answers lexically. */
+  constructor(private readonly store: Store, readonly engine: LexicalEngine, public vectors: VectorEngine | null = null) {}
 
   async search(req: SearchRequest): Promise<SearchResult> {
     if (this.inFlight >= MAX_SEARCHES_IN_FLIGHT) throw new SearchBusyError();
@@ -219,7 +226,11 @@ export class SearchService {
       return { hits: [], total: 0, totalIsEstimate: false, highlightTerms: terms };
     }
     const suggestion = req.count !== false && hasWords(parsed) ? await this.suggest(text, parsed) : null;
-    return { hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms, ...(suggestion ? { suggestion } : {}), ...(partial ? { partial } : {}) };
+    const behind = hasWords(parsed) ? (await this.engine.lag?.()) ?? 0 : 0;
+    return {
+      hits: await this.load(hits, terms), total, totalIsEstimate, highlightTerms: terms,
+      ...(suggestion ? { suggestion } : {}), ...(partial ? { partial } : {}), ...(behind > 0 ? { indexBehind: behind } : {}),
+    };
   }
 
   /** The newest papers, loaded like hits (what the Hub's search answers without a query). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { importItems } from '../../src/ingest/importer.js';
+import { MAX_TRANSACTION_CHARS, MAX_TRANSACTION_RECORDS, importItems } from '../../src/ingest/importer.js';
 import { readSnapshotJsonl } from '../../src/ingest/snapshot-jsonl.js';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
 import { parseSeedListing } from '../../src/ingest/seed-listing.js';
@@ -90,6 +90,30 @@ test('importer: writes in batches of batchSize (one upsertRecords call each) and
     assert.equal(s.added, 7);
     assert.equal(s.rejected, 1);
     assert.deepEqual(progress, [3, 7, 8, 8]);
+  });
+});
+
+test('importer: a transaction holds at most MAX_TRANSACTION_RECORDS records and MAX_TRANSACTION_CHARS of text, however large batchSize is', async () => {
+  await withStore(async (store) => {
+    const calls: number[] = [];
+    const orig = store.upsertRecords.bind(store);
+    store.upsertRecords = async (recs) => {
+      calls.push(recs.length);
+      return orig(recs);
+    };
+    const n = MAX_TRANSACTION_RECORDS * 2 + 500;
+    const items = Array.from({ length: n }, (_, i): ParsedItem => ({ ok: true, at: `line ${i + 1}`, record: record(paper(`2401.${String(10000 + i)}`)) }));
+    const s = await importItems(store, items, { batchSize: 100_000 });
+    assert.equal(s.added, n);
+    assert.deepEqual(calls, [MAX_TRANSACTION_RECORDS, MAX_TRANSACTION_RECORDS, 500]);
+    // Long records: the text bound cuts batches short of the record bound.
+    calls.length = 0;
+    const abstract = 'long '.repeat(3_000); // 15,000 characters, within ABSTRACT_MAX
+    const perBatch = Math.ceil(MAX_TRANSACTION_CHARS / (abstract.length + 200 + 'Paper 2402.10000'.length));
+    const long = Array.from({ length: 800 }, (_, i): ParsedItem => ({ ok: true, at: `line ${i + 1}`, record: record(paper(`2402.${String(10000 + i)}`, { abstract })) }));
+    assert.equal((await importItems(store, long, { batchSize: 100_000 })).added, 800);
+    assert.ok(calls.length >= Math.floor(800 / perBatch), `${calls.length} transactions for 800 long records`);
+    assert.ok(Math.max(...calls) <= perBatch, `at most ${perBatch} long records per transaction (got ${Math.max(...calls)})`);
   });
 });
 

@@ -70,7 +70,7 @@ test('papers imported, updated and deleted after the build are followed at once 
   }
 });
 
-test('a search applies at most INLINE_CATCH_UP changes; the rest is left to the background', async () => {
+test('a search applies a backlog of up to INLINE_CATCH_UP changes; a longer one is left to the background and the answer says so', async () => {
   const { file, cleanup } = tempDbPath();
   const backend = new SqliteBackend(file);
   try {
@@ -82,12 +82,18 @@ test('a search applies at most INLINE_CATCH_UP changes; the rest is left to the 
     }))));
     assert.equal(await engine.lag(), backlog);
     const first = await search.search({ ...base, text: 'quasars', sort: 'relevance' });
-    assert.equal(first.total, INLINE_CATCH_UP, 'the request indexed a bounded batch only');
-    assert.equal(await engine.lag(), 500);
+    assert.equal(first.total, 0, 'the request indexed nothing: it answered from the index as it is');
+    assert.equal(first.indexBehind, backlog, 'and said how far behind the index is');
+    assert.equal(await engine.lag(), backlog);
     engine.follow(10);
     for (let i = 0; i < 2000 && (await engine.lag()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await engine.lag(), 0, 'the background loop caught up');
-    assert.equal((await search.search({ ...base, text: 'quasars', sort: 'relevance' })).total, backlog);
+    const caughtUp = await search.search({ ...base, text: 'quasars', sort: 'relevance' });
+    assert.equal(caughtUp.total, backlog);
+    assert.equal(caughtUp.indexBehind, undefined);
+    // A short backlog is applied by the search itself: an edit shows at once.
+    await backend.store.upsertRecords([record(paper('2403.00001', { title: 'Late quasars', publishedAt: '2024-03-01T00:00:00Z' }))]);
+    assert.equal((await search.search({ ...base, text: 'quasars', sort: 'relevance' })).total, backlog + 1);
     await engine.close();
   } finally {
     await backend.close();

@@ -26,7 +26,7 @@ import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
 import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
-import { readSegmentFile, writeFileAtomic, writeSegmentFile } from './segment-file.js';
+import { chunksSum, fileSum, readSegmentFile, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
 
@@ -72,6 +72,20 @@ interface LiveSegment {
   delGen: number;
   dirtyDeletes: boolean;
   filterCache: Map<string, Uint32Array>;
+  /** Size and CRC-32 of the segment file and of its current deleted-docs file (null: not recorded). */
+  sum?: FileSum | null;
+  delSum?: FileSum | null;
+}
+
+/** A manifest's entry for one segment; the sums are absent in manifests written before they were recorded. */
+interface ManifestSegment {
+  name: string;
+  numDocs: number;
+  delGen: number;
+  bytes?: number;
+  crc?: number;
+  delBytes?: number;
+  delCrc?: number;
 }
 
 interface Manifest {
@@ -80,8 +94,13 @@ interface Manifest {
   nextId: number;
   /** The caller's change-log position that the committed state reflects (see changeSeq). */
   changeSeq: number;
-  segments: { name: string; numDocs: number; delGen: number }[];
+  segments: ManifestSegment[];
+  /** Written while a repair runs (index-repair.ts): an index opened with it set is repaired again. */
+  repairing?: boolean;
 }
+
+const sameSum = (a: FileSum, bytes: number | undefined, crc: number | undefined): boolean =>
+  bytes === undefined || crc === undefined || (a.bytes === bytes && a.crc === crc);
 
 /**
  * The memory segment is written to disk past this many documents. Default
@@ -206,6 +225,17 @@ export class LexicalIndex {
   private deadline = Infinity;
   truncated = false;
 
+  /**
+   * What open() found damaged and left out (`verify`): an unreadable
+   * manifest, or a segment whose file is missing, truncated, or fails its
+   * checksum. The owner repairs it from the store (block-max-engine.ts).
+   */
+  damage: string[] = [];
+  /** A repair is under way: commits say so, so one cut short is redone (index-repair.ts). */
+  repairing = false;
+  /** Segments handed over to an index reopened from this one (close() leaves their files open). */
+  private handedOver = new Set<Segment>();
+
   /** Freezes pending in-memory documents into a searchable view now (index work a query budget should not pay for). */
   prepare(): void {
     this.allSegments();
@@ -229,57 +259,119 @@ export class LexicalIndex {
   /**
    * Opens (or creates) the index folder; segments not in the manifest are
    * removed. `readonly` (doctor, a process that does not own the folder)
-   * creates and removes nothing.
+   * creates and removes nothing. `verify` checks every file against the
+   * size and CRC-32 the manifest records and leaves damaged segments out,
+   * listed in `damage` (without it a damaged file throws). `reuse`: an index
+   * of the same folder opened before, whose segments still listed with the
+   * same checksum are taken over instead of read again (a follower reloading
+   * its owner's manifest reads only what changed).
    */
-  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: { readonly?: boolean } = {}): LexicalIndex {
+  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: { readonly?: boolean; verify?: boolean; reuse?: LexicalIndex } = {}): LexicalIndex {
     if (!opts.readonly) mkdirSync(dir, { recursive: true });
     const mf = join(dir, 'manifest.json');
     let manifest: Manifest | null = null;
-    if (existsSync(mf)) manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+    const damage: string[] = [];
+    if (existsSync(mf)) {
+      try {
+        manifest = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+        if (!manifest || !Array.isArray(manifest.segments) || !Number.isInteger(manifest.changeSeq)) throw new Error('not an index manifest');
+      } catch (err) {
+        if (!opts.verify) throw new Error(`${mf} cannot be read (${err instanceof Error ? err.message : String(err)}): rebuild the index with \`paperboy index --lexical\``, { cause: err });
+        damage.push(`manifest.json cannot be read (${err instanceof Error ? err.message : String(err)})`);
+        manifest = null;
+      }
+    }
     if (manifest && manifest.format !== 2) {
       throw new Error(`${dir} holds an index of an older format: rebuild it with \`paperboy index --lexical\``);
     }
     const idx = new LexicalIndex(dir, manifest ? manifest.weights : weights);
     idx.readOnly = opts.readonly ?? false;
+    idx.damage = damage;
+    const reusable = new Map<string, LiveSegment>();
+    for (const s of opts.reuse?.segments ?? []) if (s.sum) reusable.set(s.seg.name, s);
     if (manifest) {
       idx.nextId = manifest.nextId;
       idx.changeSeq = idx.durableSeq = manifest.changeSeq;
+      if (manifest.repairing && opts.verify) damage.push('a repair was cut short');
       for (const s of manifest.segments) {
-        const seg = new Segment(readSegmentFile(join(dir, `${s.name}.seg`)), s.name);
-        let deleted = newBitset(seg.numDocs);
-        let delCount = 0;
-        if (s.delGen > 0) {
-          const raw = readFileSync(join(dir, `${s.name}.del-${s.delGen}`));
-          deleted = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-          for (let i = 0; i < seg.numDocs; i++) if (hasBit(deleted, i)) delCount++;
+        try {
+          idx.segments.push(idx.openSegment(s, reusable.get(s.name), opts.verify ?? false, opts.reuse));
+        } catch (err) {
+          if (!opts.verify) throw err;
+          damage.push(`${s.name}: ${err instanceof Error ? err.message : String(err)}`);
         }
-        idx.segments.push({ seg, deleted, delCount, delGen: s.delGen, dirtyDeletes: false, filterCache: new Map() });
       }
     }
     const live = new Set<string>(['manifest.json', 'owner.lock']);
-    for (const s of idx.segments) {
-      live.add(`${s.seg.name}.seg`);
-      if (s.delGen > 0) live.add(`${s.seg.name}.del-${s.delGen}`);
+    for (const s of manifest?.segments ?? []) {
+      live.add(`${s.name}.seg`);
+      if (s.delGen > 0) live.add(`${s.name}.del-${s.delGen}`);
     }
     // The owner opening the folder removes crash leftovers (temp files too: no one else writes here).
     if (!opts.readonly) for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
     return idx;
   }
 
+  private openSegment(s: ManifestSegment, prev: LiveSegment | undefined, verify: boolean, from: LexicalIndex | undefined): LiveSegment {
+    const dir = this.dir!;
+    const path = join(dir, `${s.name}.seg`);
+    let seg: Segment;
+    let sum: FileSum | null = s.bytes !== undefined && s.crc !== undefined ? { bytes: s.bytes, crc: s.crc } : null;
+    if (prev && sum && prev.sum && sameSum(prev.sum, sum.bytes, sum.crc)) {
+      seg = prev.seg;
+      from!.handedOver.add(seg);
+    } else {
+      if (verify && sum) {
+        const got = fileSum(path);
+        if (!sameSum(got, sum.bytes, sum.crc)) throw new Error(`segment file fails its checksum (${got.bytes} bytes, expected ${sum.bytes})`);
+      }
+      seg = new Segment(readSegmentFile(path), s.name);
+      if (seg.numDocs !== s.numDocs) throw new Error(`segment holds ${seg.numDocs} documents, the manifest says ${s.numDocs}`);
+      if (!sum && verify) sum = fileSum(path);
+    }
+    let deleted = newBitset(seg.numDocs);
+    let delCount = 0;
+    let delSum: FileSum | null = null;
+    if (s.delGen > 0) {
+      const raw = readFileSync(join(dir, `${s.name}.del-${s.delGen}`));
+      delSum = chunksSum([raw]);
+      if (verify && !sameSum(delSum, s.delBytes, s.delCrc)) throw new Error(`deleted-docs file ${s.name}.del-${s.delGen} fails its checksum`);
+      if (raw.byteLength !== deleted.byteLength) throw new Error(`deleted-docs file ${s.name}.del-${s.delGen} has the wrong size`);
+      deleted = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      for (let i = 0; i < seg.numDocs; i++) if (hasBit(deleted, i)) delCount++;
+    }
+    return { seg, deleted, delCount, delGen: s.delGen, dirtyDeletes: false, filterCache: new Map(), sum, delSum };
+  }
+
   /** Keys indexed more than once among live documents (0 in a healthy index; doctor checks it). */
   duplicateKeys(): number {
-    const seen = new Set<number>();
+    return this.keyCensus().dup;
+  }
+
+  /** The keys of live documents, and those indexed more than once. */
+  keyCensus(): { live: Set<number>; duplicated: Set<number>; dup: number } {
+    const live = new Set<number>();
+    const duplicated = new Set<number>();
     let dup = 0;
+    const see = (k: number) => {
+      if (live.has(k)) {
+        dup++;
+        duplicated.add(k);
+      } else live.add(k);
+    };
     for (const s of this.segments) {
       const keys = s.seg.d.docKey;
-      for (let d = 0; d < s.seg.numDocs; d++) {
-        if (hasBit(s.deleted, d)) continue;
-        if (seen.has(keys[d])) dup++;
-        else seen.add(keys[d]);
-      }
+      for (let d = 0; d < s.seg.numDocs; d++) if (!hasBit(s.deleted, d)) see(keys[d]);
     }
-    for (const k of this.memoryKeys.keys()) if (seen.has(k)) dup++;
-    return dup;
+    for (const k of this.memoryKeys.keys()) see(k);
+    return { live, duplicated, dup };
+  }
+
+  /** Removes every indexed copy of `key`; returns how many there were. */
+  purge(key: number): number {
+    let n = 0;
+    while (this.deleteKey(key)) n++;
+    return n;
   }
 
   /** Documents indexed, deleted ones excluded. */
@@ -347,6 +439,11 @@ export class LexicalIndex {
     return this.deleteKey(key);
   }
 
+  /** Documents in the memory segment (not yet in a segment file). */
+  get pendingDocs(): number {
+    return this.memory.n;
+  }
+
   /** Whether the memory segment has grown past its flush size. */
   get shouldFlush(): boolean {
     return this.memory.n >= MEMORY_FLUSH_DOCS;
@@ -401,15 +498,16 @@ export class LexicalIndex {
   adoptSegment(name: string): void {
     if (!this.dir) throw new Error('an in-memory index has no segment files');
     if (this.memory.n > 0) throw new Error('adoptSegment after add(): flush() the memory segment first, so doc ids keep their order');
-    const seg = new Segment(readSegmentFile(join(this.dir, `${name}.seg`)), name);
-    this.segments.push({ seg, deleted: newBitset(seg.numDocs), delCount: 0, delGen: 0, dirtyDeletes: false, filterCache: new Map() });
+    const path = join(this.dir, `${name}.seg`);
+    const seg = new Segment(readSegmentFile(path), name);
+    this.segments.push({ seg, deleted: newBitset(seg.numDocs), delCount: 0, delGen: 0, dirtyDeletes: false, filterCache: new Map(), sum: fileSum(path) });
   }
 
   private persist(data: SegmentData, name: string, deleted: Uint32Array, delCount: number): LiveSegment {
     if (!this.dir) return { seg: new Segment(data, name), deleted, delCount, delGen: 0, dirtyDeletes: delCount > 0, filterCache: new Map() };
-    writeSegmentFile(join(this.dir, `${name}.seg`), data);
+    const sum = writeSegmentFile(join(this.dir, `${name}.seg`), data);
     const seg = new Segment(readSegmentFile(join(this.dir, `${name}.seg`)), name);
-    return { seg, deleted, delCount, delGen: 0, dirtyDeletes: delCount > 0, filterCache: new Map() };
+    return { seg, deleted, delCount, delGen: 0, dirtyDeletes: delCount > 0, filterCache: new Map(), sum };
   }
 
   /** Writes changed deleted-docs bitsets and the manifest (atomically). */
@@ -418,12 +516,19 @@ export class LexicalIndex {
     for (const s of this.segments) {
       if (!s.dirtyDeletes) continue;
       s.delGen++;
-      writeFileAtomic(join(this.dir, `${s.seg.name}.del-${s.delGen}`), [new Uint8Array(s.deleted.buffer, s.deleted.byteOffset, s.deleted.byteLength)]);
+      const bits = [new Uint8Array(s.deleted.buffer, s.deleted.byteOffset, s.deleted.byteLength)];
+      writeFileAtomic(join(this.dir, `${s.seg.name}.del-${s.delGen}`), bits);
+      s.delSum = chunksSum(bits);
       s.dirtyDeletes = false;
     }
     const manifest: Manifest = {
       format: 2, weights: [...this.weights] as [number, number, number], nextId: this.nextId, changeSeq: this.durableSeq,
-      segments: this.segments.map((s) => ({ name: s.seg.name, numDocs: s.seg.numDocs, delGen: s.delGen })),
+      segments: this.segments.map((s) => ({
+        name: s.seg.name, numDocs: s.seg.numDocs, delGen: s.delGen,
+        ...(s.sum ? { bytes: s.sum.bytes, crc: s.sum.crc } : {}),
+        ...(s.delGen > 0 && s.delSum ? { delBytes: s.delSum.bytes, delCrc: s.delSum.crc } : {}),
+      })),
+      ...(this.repairing ? { repairing: true } : {}),
     };
     writeFileAtomic(join(this.dir, 'manifest.json'), [Buffer.from(JSON.stringify(manifest, null, 1))]);
     // Old deleted-docs generations and merged-away segments are no longer listed: remove them.
@@ -908,7 +1013,7 @@ export class LexicalIndex {
   }
 
   close(): void {
-    for (const s of this.segments) s.seg.d.positions.close?.();
+    for (const s of this.segments) if (!this.handedOver.has(s.seg)) s.seg.d.positions.close?.();
   }
 }
 

@@ -14,6 +14,7 @@
  */
 import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, fstatSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { PositionSource, SegmentData } from './segment.js';
 
 const MAGIC = 'PBSEG1\n';
@@ -36,6 +37,42 @@ interface Header {
   tier2Impact?: number;
   sections: Record<string, [number, number]>;
   positions: [number, number];
+}
+
+/** A file's size and CRC-32, recorded in the manifest and checked when the index is opened. */
+export interface FileSum {
+  bytes: number;
+  crc: number;
+}
+
+/** Size and CRC-32 of in-memory chunks (what writeFileAtomic writes). */
+export function chunksSum(chunks: Uint8Array[]): FileSum {
+  let crc = 0;
+  let bytes = 0;
+  for (const c of chunks) {
+    crc = crc32(c, crc);
+    bytes += c.length;
+  }
+  return { bytes, crc };
+}
+
+/** Size and CRC-32 of a file, read in 8 MB chunks. */
+export function fileSum(path: string): FileSum {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(8 << 20);
+    let crc = 0;
+    let bytes = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, bytes);
+      if (n === 0) break;
+      crc = crc32(buf.subarray(0, n), crc);
+      bytes += n;
+    }
+    return { bytes, crc };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes `chunks` to `path` atomically (temp, fsync, rename, fsync of the folder). */
@@ -62,7 +99,8 @@ export function writeFileAtomic(path: string, chunks: Uint8Array[]): void {
 
 const asBytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-export function writeSegmentFile(path: string, d: SegmentData): number {
+/** Writes a segment file atomically; returns its size and CRC-32 (for the manifest). */
+export function writeSegmentFile(path: string, d: SegmentData): FileSum {
   const sections: Record<string, [number, number]> = {};
   const bodies: Uint8Array[] = [];
   let off = 0;
@@ -100,8 +138,9 @@ export function writeSegmentFile(path: string, d: SegmentData): number {
   head.writeUInt32LE(json.length, MAGIC.length);
   json = Buffer.from(json);
   head.set(json, prefix);
-  writeFileAtomic(path, [head, ...bodies]);
-  return bodyStart + off;
+  const chunks = [head, ...bodies];
+  writeFileAtomic(path, chunks);
+  return chunksSum(chunks);
 }
 
 class FilePositions implements PositionSource {

@@ -49,6 +49,10 @@ export async function searchRoute(app: FastifyInstance, deps: RouteDeps): Promis
     const q = textParam(query, 'q', SEARCH_QUERY_MAX);
     const limit = intParam(query, 'limit', 1, SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT);
     const mode = modeParam(query);
-    return reply.type('application/json; charset=utf-8').send(await searchPapers(deps, q, limit, mode));
+    const items = await searchPapers(deps, q, limit, mode);
+    // The Hub's shape has no room for it: a header says the index is still catching up (papers may be missing).
+    const behind = q ? (await deps.search.engine.lag?.()) ?? 0 : 0;
+    if (behind > 0) reply.header('x-search-index-behind', String(behind));
+    return reply.type('application/json; charset=utf-8').send(items);
   });
 }

@@ -31,6 +31,8 @@ export interface SearchView {
   suggestion?: string;
   /** The search stopped at its time budget. */
   partial?: boolean;
+  /** Changes the search index has not applied yet (it catches up in the background). */
+  indexBehind?: number;
 }
 
 const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
@@ -75,6 +77,7 @@ ${searchForm(p)}
 ${v.blank
     ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
     : html`<p class="result-count" role="status">${countText}</p>
+${v.indexBehind ? html`<p class="muted">The search index is catching up with the database (${v.indexBehind.toLocaleString('en-US')} changes to go): recently added or changed papers may be missing for a moment.</p>` : ''}
 ${v.partial ? html`<p class="muted">This search took too long and stopped early: these are the best matches found so far. Fewer or more specific words search everything.</p>` : ''}
 ${v.suggestion ? html`<p class="suggestion">Did you mean <a href="${pageHref('/papers', searchQueryParams({ ...p, q: v.suggestion }), 1)}">${v.suggestion}</a>?</p>` : ''}
 ${cardList(v.cards, 'Try fewer or different words, or remove a filter.')}

@@ -43,6 +43,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
     let totalIsEstimate = false;
     let suggestion: string | undefined;
     let partial = false;
+    let indexBehind = 0;
     if (!blank) {
       const res = await search.search({
         text: params.q,
@@ -56,6 +57,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       totalIsEstimate = res.totalIsEstimate ?? false;
       suggestion = res.suggestion;
       partial = res.partial ?? false;
+      indexBehind = res.indexBehind ?? 0;
       const vote = await voteStates(req, reply, deps.votes, res.hits.map((h) => h.detail.paper.id));
       cards = res.hits.map((h) => paperCard(
         { paper: h.detail.paper, entry: h.detail.daily[0] ?? null, org: h.detail.org, counts: h.detail },
@@ -72,6 +74,7 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps, lists:
       blank,
       suggestion,
       partial,
+      indexBehind,
     }, pageContext(req));
     return sendHtml(reply, page);
   });
