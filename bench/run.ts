@@ -57,7 +57,18 @@ export function formatTable(r: BenchResult): string {
   return out.join('\n') + '\n';
 }
 
+const USAGE = `usage: npm run bench -- [NAME…] [--quick] [bench flags]
+
+Runs the named benches (default: all) and prints a table per bench.
+Benches: NAMES. Each bench's flags are in its file's header (bench/<name>-bench.ts)
+and in bench/README.md.
+`;
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE.replace('NAMES', Object.keys(BENCHES).join(', ')));
+    return;
+  }
   const quick = argv.includes('--quick');
   const rest = argv.filter((a) => a !== '--quick');
   const named = rest.filter((a) => a in BENCHES);
