@@ -8,7 +8,7 @@ export function tempDir(prefix = 'paperboy-test-'): { dir: string; cleanup: () =
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function tempDbPath(): { file: string; cleanup: () => void } {
+export function tempDbPath(): { file: string; dir: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir();
-  return { file: join(dir, 'paperboy.db'), cleanup };
+  return { file: join(dir, 'paperboy.db'), dir, cleanup };
 }
