@@ -15,6 +15,7 @@ import { registerDigest } from './digest.js';
 import { registerIndex } from './index-command.js';
 import { registerDemo } from './demo.js';
 import { registerUser } from './user.js';
+import { registerMigrateDb } from './migrate-db.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerIndex(program);
   registerDemo(program);
   registerUser(program);
+  registerMigrateDb(program);
   return program;
 }
 
