@@ -71,7 +71,7 @@ export interface DeliverReport {
   paused: number;
   /** Set when the batch stopped because the server was unreachable. */
   stoppedBy: string | null;
-  /** Claims of dead processes released at the start. */
+  /** Claims of dead processes on this host released (at the start, or when one died during the run). */
   released: number;
 }
 
@@ -178,7 +178,15 @@ export async function deliverDue(deps: OutboxDeps, opts: DeliverOptions = {}): P
       const now = clock();
       const want = Math.min(opts.claimBatch ?? CLAIM_BATCH, opts.maxMessages === undefined ? Infinity : opts.maxMessages - report.sent);
       const claimed = await deps.subs.claimDue(owner, now, new Date(now.getTime() + (opts.leaseMs ?? LEASE_MS)), want);
-      if (claimed.length === 0) break;
+      if (claimed.length === 0) {
+        // Before stopping: claims of a process on this host that died during this run go back to
+        // 'ready' and are sent now, not at the next sweep (other hosts' claims wait for their lease).
+        const gone = (await deps.subs.listClaimOwners()).filter(isDeadLocalOwner);
+        const released = gone.length ? await deps.subs.releaseOwners(gone) : 0;
+        report.released += released;
+        if (released > 0) continue;
+        break;
+      }
       let next = 0;
       const worker = async () => {
         while (next < claimed.length) {

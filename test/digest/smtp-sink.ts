@@ -21,6 +21,8 @@ export interface SmtpSink {
   stallAfter: number | null;
   /** DATA commands that arrived while stalled. */
   stalled: number;
+  /** Wait this long before answering each DATA (a slow server; keeps several senders busy at once). */
+  acceptDelayMs: number;
   /** Server errors other than a client resetting its connection. */
   serverErrors: Error[];
   to(address: string): ParsedMail[];
@@ -37,6 +39,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     reject: new Map(),
     stallAfter: null,
     stalled: 0,
+    acceptDelayMs: 0,
     serverErrors: [],
     to: (address) => sink.messages.filter((m) => addressesOf(m).includes(address.toLowerCase())),
     waitFor: (count, timeoutMs) => sink.waitUntil(() => sink.messages.length >= count, timeoutMs),
@@ -49,6 +52,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     },
     close: async () => {},
   };
+  const closedSessions = new Set<string>();
   let admitted = 0; // DATA commands let through (counted at the start, so parallel connections cannot overshoot stallAfter)
   const server = new SMTPServer({
     authOptional: true,
@@ -56,6 +60,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     logger: false,
     closeTimeout: 200,
     size: 10 * 1024 * 1024,
+    onClose(session) {
+      closedSessions.add(session.id);
+    },
     onRcptTo(address, _session, cb) {
       const code = sink.reject.get(address.address.toLowerCase());
       if (code) {
@@ -65,7 +72,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       }
       cb();
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
       if (sink.stallAfter !== null && admitted >= sink.stallAfter) {
         sink.stalled++;
         stream.on('error', () => {}); // the sender may be killed while we hold its message
@@ -73,7 +80,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         return;
       }
       admitted++;
-      simpleParser(stream).then((mail) => {
+      simpleParser(stream).then(async (mail) => {
+        if (sink.acceptDelayMs > 0) await new Promise((ok) => setTimeout(ok, sink.acceptDelayMs));
+        // A server takes responsibility when its 250 goes out: a message whose sender hung up before
+        // that is dropped, as a real server does; one answered on a live connection counts, even if its
+        // sender dies before reading the answer.
+        if (closedSessions.has(session.id)) return cb();
         sink.messages.push(mail);
         cb();
       }, (err: Error) => cb(err));
