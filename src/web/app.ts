@@ -13,6 +13,7 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../store/database-unavailable.js';
 import type { SubscriptionStore } from '../store/subscription-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { VoteStore } from '../store/vote-store.js';
@@ -131,6 +132,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       // Overload, not a fault: the client is told when to come back.
       reply.header('retry-after', '1');
       return sendError(req, reply, 503, 'busy', err.message);
+    }
+    if (isDatabaseUnavailable(err)) {
+      // The database is down, restarting or locked: nothing was written; the client is told when to come back.
+      req.log.warn({ req, reason: err.message }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return sendError(req, reply, 503, 'database_unavailable',
+        'The database is not answering right now (it may be restarting). Nothing was changed; try again in a few seconds.');
     }
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ req, status: err.status, code: err.code, reason: err.message }, 'request failed');
