@@ -16,6 +16,7 @@ import { registerIndex } from './index-command.js';
 import { registerDemo } from './demo.js';
 import { registerUser } from './user.js';
 import { registerMigrateDb } from './migrate-db.js';
+import { registerBackup } from './backup.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerUser(program);
   registerMigrateDb(program);
+  registerBackup(program);
   return program;
 }
 

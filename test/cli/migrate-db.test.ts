@@ -17,6 +17,7 @@ import { copyDatabase } from '../../src/store/copy-database.js';
 import { TRANSFER_PROGRESS_KEY, TRANSFER_TABLES, type TransferProgress } from '../../src/store/transfer.js';
 import { populateEveryTable } from '../helpers/every-table.js';
 import { tempDir } from '../helpers/temp-db.js';
+import { dumpAll } from '../helpers/dump-tables.js';
 import { FIXTURES_DIR } from '../helpers/fixture-server.js';
 
 const ROOT = resolve(FIXTURES_DIR, '..', '..');
@@ -26,18 +27,6 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(process.execPath, ['dist/src/cli/main.js', ...args], { cwd: ROOT, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
-}
-
-/** Every transferred table, row by row in key order, as the transfer role reads it. */
-export async function dumpAll(db: string): Promise<Record<string, unknown[][]>> {
-  const t = await openTransfer(db);
-  try {
-    const out: Record<string, unknown[][]> = {};
-    for (const table of TRANSFER_TABLES) out[table.name] = await t.endpoint.readBatch(table, null, 1_000_000);
-    return out;
-  } finally {
-    await t.close();
-  }
 }
 
 async function makeSource(file: string, papers?: number) {
