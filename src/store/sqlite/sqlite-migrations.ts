@@ -383,23 +383,31 @@ export const MIGRATIONS: Migration[] = [
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-/** Applies pending migrations; throws when the database is newer than this code. */
+/**
+ * Applies pending migrations; throws when the database is newer than this code.
+ * Each migration runs in an IMMEDIATE transaction that reads the version again
+ * first: processes opening one file at the same moment (several `serve`s after
+ * an upgrade) take turns, and each migration is applied once — the others find
+ * it recorded and move on (test/store/sqlite-migrate-race.test.ts).
+ */
 export function migrate(db: Database.Database): { from: number; to: number } {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const current = currentVersion(db);
-  if (current > LATEST_VERSION) {
-    throw new Error(`database schema version ${current} is newer than this paperboy (${LATEST_VERSION}); upgrade paperboy`);
-  }
+  const from = currentVersion(db);
+  const tooNew = (v: number) => new Error(`database schema version ${v} is newer than this paperboy (${LATEST_VERSION}); upgrade paperboy`);
+  if (from > LATEST_VERSION) throw tooNew(from);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
-  }
-  return { from: current, to: LATEST_VERSION };
+  const step = db.transaction((): boolean => {
+    const current = currentVersion(db);
+    if (current > LATEST_VERSION) throw tooNew(current);
+    const next = MIGRATIONS.find((m) => m.version > current);
+    if (!next) return false;
+    db.exec(next.sql);
+    record.run(next.version, next.name, new Date().toISOString());
+    return true;
+  });
+  while (step.immediate()) { /* one migration per transaction, until none is pending */ }
+  return { from, to: LATEST_VERSION };
 }
 
 export function currentVersion(db: Database.Database): number {
