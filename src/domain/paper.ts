@@ -62,6 +62,12 @@ export interface Paper {
   organization: string | null;
   aiSummary: string | null;
   aiKeywords: string[];
+  /**
+   * Set when `aiSummary` / `aiKeywords` were extracted from the paper's own
+   * text by paperboy (search/paper-notes.ts) because the source gave none;
+   * absent on what the store holds (extracted notes are never stored).
+   */
+  extracted?: { summary: boolean; keywords: boolean };
   /** The paper's figure / social thumbnail (an absolute http(s) URL), when a source has one (the Hub's daily JSON). */
   thumbnail: string | null;
   sources: SourceName[];

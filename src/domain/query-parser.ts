@@ -9,6 +9,8 @@
  *   author:name, author:"First Last"   a filter on the authors field
  *   category:cs.LG (cat:)  papers listed in that arXiv category
  *   org:Name (organization:)           papers of that organization
+ *   keyword:"a phrase" (kw:)           the phrase, as "a phrase" finds it: every paper the
+ *                          phrase is an extracted keyword of (search/keywords.ts)
  *   the last bare word     a prefix ("diff" finds "diffusion") when `prefixLast` is set and
  *                          the input does not end in a space (the user is still typing it)
  *
@@ -69,8 +71,10 @@ export const MAX_CLAUSES = 32;
  */
 export const MIN_PREFIX_CHARS = 2;
 
-const FIELD_ALIASES: Record<string, 'author' | 'category' | 'org'> = {
+const FIELD_ALIASES: Record<string, 'author' | 'category' | 'org' | 'keyword'> = {
   author: 'author',
+  keyword: 'keyword',
+  kw: 'keyword',
   authors: 'author',
   category: 'category',
   cat: 'category',
@@ -82,7 +86,7 @@ interface Lexeme {
   text: string;
   quoted: boolean;
   negated: boolean;
-  field: 'author' | 'category' | 'org' | null;
+  field: 'author' | 'category' | 'org' | 'keyword' | null;
 }
 
 function isSpace(c: string): boolean {
@@ -141,7 +145,8 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
       if (!lx.negated) q.authors.push(tokens);
       continue;
     }
-    const clause: QueryClause = lx.quoted ? { kind: 'phrase', tokens } : { kind: 'term', tokens, prefix: false };
+    // keyword:"a phrase" is the phrase: a paper's extracted keywords are phrases of its text (search/keywords.ts).
+    const clause: QueryClause = lx.quoted || lx.field === 'keyword' ? { kind: 'phrase', tokens } : { kind: 'term', tokens, prefix: false };
     (lx.negated ? q.exclude : q.include).push(clause);
     if (!lx.quoted && !lx.negated && clause.kind === 'term') lastBare = clause;
   }

@@ -7,7 +7,8 @@
  * their stored spelling), asks the configured engine for keys, loads the
  * hits with one batched Store call, highlights them, and returns the result
  * pages and API render. Filter-only requests (no words) are a store listing.
- * `similar()` lives here once, for every engine. Hybrid ranking (a vector
+ * `similar()` (search/similar.ts) and the extracted paper notes
+ * (search/paper-notes.ts) live here once, for every engine. Hybrid ranking (a vector
  * engine fused with the lexical one) goes here too.
  *
  * Non-goals: ranking inside an engine, rendering HTML/JSON (web/).
@@ -16,49 +17,17 @@ import type { PaperDetail, Store } from '../store/store.js';
 import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
-import { tokenize } from '../domain/tokenize.js';
 import { highlightHtml, snippetHtml } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
 import { hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
+import { DfCounter, similarPapers } from './similar.js';
+import { PaperNoter, withPaperNotes } from './paper-notes.js';
 
 /** Exact result counts stop here ("10,000+" beyond): counting walks every match. Default 10,000; sane range 1,000–100,000. */
 export const COUNT_CAP = 10_000;
 /** Characters of abstract around the best match on a result card (two to three lines on a desktop card). */
 export const SNIPPET_CHARS = 280;
-
-/**
- * similar(): how many of a paper's most telling words form the OR query.
- * More words find more related papers but cost more posting walks. Default
- * 12; sane range 6–20.
- */
-export const SIMILAR_TERMS = 12;
-/** similar(): a title word counts as this many abstract words when picking words. Default 3; sane range 1–5. */
-const SIMILAR_TITLE_BOOST = 3;
-/**
- * similar(): words in more than this share of papers say nothing about the
- * topic ("model", "results"). Default 0.05; sane range 0.02–0.2.
- */
-const SIMILAR_MAX_DF_SHARE = 0.05;
-/**
- * similar(): and never words in more than this many papers, so the OR query
- * walks at most SIMILAR_TERMS × 5,000 postings whatever the corpus size
- * (a word in 0.5% of a million papers is still distinctive). Default 5,000.
- */
-const SIMILAR_MAX_DF = 5_000;
-/** similar(): in a small corpus (under 1,000 papers) the share rule would leave no words; allow up to 50 papers. */
-const SIMILAR_MIN_DF_CAP = 50;
-/**
- * similar(): the paper's words with the highest in-paper weight (title boost ×
- * frequency) whose document frequency is looked up. Default 24; sane range 16–60.
- */
-const SIMILAR_CANDIDATES = 24;
-/**
- * similar(): extra hits fetched so that papers with equal scores are cut in
- * key order on every engine (each engine breaks ties its own way inside its
- * top-k). Default 20; a tie group longer than this at the cut is rare.
- */
-const SIMILAR_TIE_SLACK = 20;
 
 /** "Did you mean": words shorter than this are never corrected (too many neighbours). Default 4. */
 const SUGGEST_MIN_CHARS = 4;
@@ -173,9 +142,18 @@ function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
 
 export class SearchService {
   private inFlight = 0;
+  /** Document frequencies remembered for similar() and the notes. */
+  private readonly df: DfCounter;
+  /** Extracted keywords and TL;DRs, filled into every paper this service loads. */
+  readonly notes: PaperNoter;
+  private readonly store: Store;
 
   /** `vectors` may arrive later (serve opens the vector index after it listens); until then every mode answers lexically. */
-  constructor(private readonly store: Store, readonly engine: LexicalEngine, public vectors: VectorEngine | null = null) {}
+  constructor(store: Store, readonly engine: LexicalEngine, public vectors: VectorEngine | null = null) {
+    this.df = new DfCounter(engine);
+    this.notes = new PaperNoter(this.df);
+    this.store = withPaperNotes(store, this.notes);
+  }
 
   async search(req: SearchRequest): Promise<SearchResult> {
     if (this.inFlight >= MAX_SEARCHES_IN_FLIGHT) throw new SearchBusyError();
@@ -307,57 +285,15 @@ export class SearchService {
     return Math.min(cap, Math.round(docs * (1 - missing)));
   }
 
-  /**
-   * Papers like `paperId`: its most telling words (in-paper weight × idf, the
-   * title counting SIMILAR_TITLE_BOOST times, words too common or found only
-   * in this paper left out) as one OR query, ranked by BM25. The same words
-   * and the same ranking on every engine.
-   */
+  /** Papers like `paperId`, best first (search/similar.ts: TF-IDF cosine, with the vector index's cosine when there is one). */
   async similar(paperId: string, limit: number): Promise<PaperDetail[]> {
     const n = clampInt(limit, 0, 100);
-    if (n === 0) return [];
-    const detail = await this.store.getPaper(paperId);
-    if (!detail) return [];
-    const { title, abstract } = detail.paper;
-    const tf = new Map<string, { surface: string; weight: number }>();
-    const add = (text: string, w: number) => {
-      for (const t of tokenize(text)) {
-        if (t.stem.length < 3 || /^\d+$/.test(t.stem)) continue;
-        const e = tf.get(t.stem);
-        if (e) e.weight += w;
-        else tf.set(t.stem, { surface: t.folded, weight: w });
-      }
-    };
-    add(title, SIMILAR_TITLE_BOOST);
-    add(abstract, 1);
-    const docs = await this.store.countPapers();
-    const maxDf = Math.min(SIMILAR_MAX_DF, Math.max(SIMILAR_MIN_DF_CAP, Math.floor(docs * SIMILAR_MAX_DF_SHARE)));
-    const candidates = [...tf.values()].sort((a, b) => b.weight - a.weight || a.surface.localeCompare(b.surface)).slice(0, SIMILAR_CANDIDATES);
-    if (candidates.length === 0) return [];
-    const { df } = await this.engine.documentFrequencies(candidates.map((c) => c.surface), maxDf + 1);
-    const scored: { surface: string; score: number }[] = [];
-    candidates.forEach((c, i) => {
-      if (df[i] <= 1 || df[i] > maxDf) return; // only this paper, or too common to say anything about its topic
-      scored.push({ surface: c.surface, score: c.weight * Math.log(docs / df[i]) });
-    });
-    scored.sort((a, b) => b.score - a.score || a.surface.localeCompare(b.surface));
-    const picked = scored.slice(0, SIMILAR_TERMS);
-    if (picked.length === 0) return [];
-    const query: ParsedQuery = {
-      include: picked.map((p) => ({ kind: 'term', tokens: [p.surface], prefix: false })),
-      exclude: [], authors: [], categories: [], organizations: [],
-    };
-    const res = await this.engine.search({
-      query, mode: 'any', filters: { categories: [], organizations: [] }, sort: 'relevance', limit: n + 1 + SIMILAR_TIE_SLACK, offset: 0, countCap: 0,
-    });
-    // Equal scores (to 10 significant digits: engines agree to ~1e-12) in key order, whichever way the engine breaks ties.
-    const rounded = (x: number) => Number(x.toPrecision(10));
-    const hits = [...res.hits].sort((a, b) => rounded(b.score) - rounded(a.score) || a.key - b.key).slice(0, n + 1);
-    const loaded = await this.store.getPaperDetailsByKeys(hits.map((h) => h.key));
-    return hits.flatMap((h) => {
-      const d = loaded.get(h.key);
-      return d && d.paper.id !== paperId ? [d] : [];
-    }).slice(0, n);
+    return similarPapers({ store: this.store, engine: this.engine, vectors: this.vectors, df: this.df }, paperId, n);
+  }
+
+  /** `store` with extracted keywords and TL;DRs filled into the papers it reads (search/paper-notes.ts). */
+  withNotes(store: Store): Store {
+    return withPaperNotes(store, this.notes);
   }
 
   /** Request filters and the query's category:/org: filters, all of which must hold; bad dates are dropped. */

@@ -112,7 +112,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendError(req, reply, status, 'bad_request', err.message);
     },
   });
-  const routeDeps: RouteDeps = { ...deps, now: deps.now ?? (() => new Date()) };
+  // Every paper a route reads carries extracted keywords and a TL;DR where its source gave none (search/paper-notes.ts).
+  const routeDeps: RouteDeps = { ...deps, store: deps.search.withNotes(deps.store), now: deps.now ?? (() => new Date()) };
   // Every page says when the demo corpus is what it shows (pages/demo-notice.ts).
   app.decorateRequest('demoPapers', 0);
   app.addHook('onRequest', demoNoticeHook(deps.store));

@@ -116,6 +116,28 @@ test('home shows cards; search highlights; a paper opens; day/week/month switch'
   await page.close();
 });
 
+test('cards and the paper page show keyword tags and a TL;DR; a tag searches keyword:', { skip: missing ?? false }, async () => {
+  for (const width of [1280, 360]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(base + '/');
+    const card = page.locator('li.card', { hasText: 'Sparse Attention Transformers for Long Documents' });
+    assert.ok((await card.locator('ul.tags li').count()) > 0, `${width}px: the card has tags`);
+    assert.match(await card.locator('p.tldr').innerText(), /^TL;DR\s+We present sparse attention transformers/);
+    // Tags wrap inside the card: nothing wider than the page.
+    assert.ok(await evalIn<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth'), `${width}px: no horizontal scroll`);
+    await page.screenshot({ path: shot(`tags-home-${width}`), fullPage: true });
+    const tag = (await card.locator('ul.tags a').first().innerText()).trim();
+    await card.locator('ul.tags a').first().click();
+    await page.waitForURL(/\/papers\?q=keyword/);
+    assert.ok(await page.locator('li.card h2', { hasText: 'Sparse Attention Transformers for Long Documents' }).count() === 1, `${width}px: keyword:"${tag}" finds the paper`);
+    await page.goto(base + '/papers/2405.00001');
+    assert.equal(await page.locator('#summary-h').innerText(), 'TL;DR');
+    assert.ok((await page.locator('section[aria-labelledby=keywords-h] ul.tags li').count()) > 0, `${width}px: the paper page lists its keywords`);
+    await page.screenshot({ path: shot(`tags-paper-${width}`), fullPage: true });
+    await page.close();
+  }
+});
+
 test('dark theme: from the OS setting, and from the switch with and without JavaScript', { skip: missing ?? false }, async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   const page = await ctx.newPage();

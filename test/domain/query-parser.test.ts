@@ -35,6 +35,17 @@ test('author:, category:, org: and exclusions', () => {
   assert.deepEqual(highlightTerms(q), ['reasoning']);
 });
 
+test('keyword: and kw: are phrases, never a prefix; negated they exclude the phrase', () => {
+  const q = parseQuery('keyword:"Reward Modeling" kw:RLHF -keyword:"survey paper" kw:diff', { prefixLast: true });
+  assert.deepEqual(q.include, [
+    { kind: 'phrase', tokens: ['reward', 'modeling'] },
+    { kind: 'phrase', tokens: ['rlhf'] },
+    { kind: 'phrase', tokens: ['diff'] },
+  ]);
+  assert.deepEqual(q.exclude, [{ kind: 'phrase', tokens: ['survey', 'paper'] }]);
+  assert.equal(buildMatch(q), '(("reward modeling") AND ("rlhf") AND ("diff")) NOT ("survey paper")');
+});
+
 test('nothing positive to match gives no MATCH expression', () => {
   assert.equal(buildMatch(parseQuery('')), null);
   assert.equal(buildMatch(parseQuery('   ')), null);

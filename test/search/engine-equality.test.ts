@@ -1,8 +1,8 @@
 /**
  * The two lexical engines rank alike, checked at random: one SQLite database
  * with FTS5 rows and a block-max index built from its change feed; random
- * queries of every syntax (words, phrases, a prefix last word, exclusions,
- * author:, category:, org:, date ranges; every-word and any-word modes;
+ * queries of every syntax (words, phrases, keyword: phrases, a prefix last
+ * word, exclusions, author:, category:, org:, date ranges; every-word and any-word modes;
  * relevance, newest and upvote sorts, pages). The block-max engine must
  * return the same keys, in the same order, with scores equal to FTS5's
  * bm25(papers_fts, 10, 5, 1) to 1e-9 relative, and the same totals.
@@ -58,6 +58,8 @@ function randomQuery(rand: () => number): { text: string; prefixLast: boolean } 
     const r = rand();
     if (r < 0.55) parts.push(pick(WORDS));
     else if (r < 0.7) parts.push(`"${pick(WORDS)} ${pick(WORDS)}"`);
+    else if (r < 0.73) parts.push(`keyword:"${pick(WORDS)} ${pick(WORDS)}"`);
+    else if (r < 0.75) parts.push(`${rand() < 0.5 ? '-' : ''}kw:${pick(WORDS)}`);
     else if (r < 0.8) parts.push(`author:"${pick(NAMES)}"`);
     else if (r < 0.88) parts.push(`-${pick(WORDS)}`);
     else if (r < 0.94) parts.push(`category:${pick(CATS).toLowerCase()}`);

@@ -94,6 +94,13 @@ img.avatar{display:inline-block;vertical-align:-3px;border-radius:50%;margin-rig
 .card .authors,.card .meta{font-size:.875rem;color:var(--muted);margin:.15rem 0;overflow-wrap:anywhere}
 .card .meta{display:flex;flex-wrap:wrap;gap:.2rem .9rem}
 .card .snippet{font-size:.9rem;margin:.35rem 0 0;overflow-wrap:anywhere}
+.tldr{font-size:.9rem;margin:.35rem 0 0;overflow-wrap:anywhere}
+.card .tldr{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.tldr-label{font-size:.7rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);text-decoration:none;margin-right:.2rem}
+.tags{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem;margin:.45rem 0 0;padding:0}
+.tags a{display:inline-block;font-size:.75rem;line-height:1.5;padding:0 .5rem;border-radius:999px;background:var(--surface);border:1px solid var(--border);color:var(--muted);text-decoration:none;overflow-wrap:anywhere}
+.tags a:hover{color:var(--accent);border-color:var(--accent)}
+.small{font-size:.8rem}
 .badge{display:inline-block;font-size:.8rem;padding:.05rem .5rem;border-radius:999px;background:var(--badge-bg);color:var(--text);text-decoration:none;border:1px solid var(--border)}
 a.badge:hover{color:var(--accent)}
 .pager{display:flex;justify-content:space-between;align-items:center;gap:1rem;margin:1.5rem 0 0}

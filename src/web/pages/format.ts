@@ -67,6 +67,11 @@ export function paperPath(id: string): string {
   return '/papers/' + id.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The search for papers with a keyword (the query parser's keyword:"…"). */
+export function keywordPath(keyword: string): string {
+  return `/papers?q=${encodeURIComponent(`keyword:"${keyword.replace(/"/g, ' ')}"`)}`;
+}
+
 export function orgPath(name: string): string {
   return '/orgs/' + encodeURIComponent(name);
 }

@@ -7,13 +7,16 @@
  * upvotes, title (link), authors (names, or "N authors" when only the
  * count is known), organization badge, comment count, submitter, date,
  * GitHub link and stars; for search results, the title and an abstract
- * snippet with matches marked; with `vote`, the upvote control (a form for
- * a signed-in visitor, a log-in link otherwise: web/community/vote-control.ts).
+ * snippet with matches marked, elsewhere the paper's one-line summary (the
+ * source's ai_summary, or a TL;DR sentence of the abstract); its first
+ * keywords as tags linking to a keyword: search; with `vote`, the upvote
+ * control (a form for a signed-in visitor, a log-in link otherwise:
+ * web/community/vote-control.ts).
  */
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import { imageSrc, placeholderPath, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
-import { authorLine, compactNumber, formatDay, githubUrl, orgPath, paperPath, plural } from './format.js';
+import { authorLine, compactNumber, formatDay, githubUrl, keywordPath, orgPath, paperPath, plural } from './format.js';
 import { voteControl, type VoteState } from '../community/vote-control.js';
 
 export interface CardInput {
@@ -48,6 +51,25 @@ export function avatar(src: string | null, size: number): SafeHtml | '' {
   return src ? html`<img class="avatar" src="${src}" alt="" width="${size}" height="${size}" loading="lazy" decoding="async">` : '';
 }
 
+/** Keyword tags shown on a card (the paper page shows all). */
+export const CARD_TAGS = 5;
+
+/** Keywords as tags, each a link to the papers with that keyword; extracted ones say so in their title. */
+export function keywordTags(paper: Paper, max = Infinity): SafeHtml | '' {
+  const kws = paper.aiKeywords.slice(0, max);
+  if (kws.length === 0) return '';
+  const how = paper.extracted?.keywords ? 'Keywords extracted from the abstract' : 'Keywords';
+  return html`<ul class="tags" aria-label="${how}">${kws.map((k) => html`<li><a href="${keywordPath(k)}">${k}</a></li>`)}</ul>`;
+}
+
+/** The one-line summary: the source's AI summary, or the TL;DR sentence chosen from the abstract (labelled as such). */
+export function summaryLine(paper: Paper): SafeHtml | '' {
+  if (!paper.aiSummary) return '';
+  const label = paper.extracted?.summary ? 'TL;DR' : 'AI summary';
+  const title = paper.extracted?.summary ? 'A sentence of the abstract' : 'Written by the source\'s model';
+  return html`<p class="tldr"><abbr class="tldr-label" title="${title}">${label}</abbr> ${paper.aiSummary}</p>`;
+}
+
 export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
   const { paper, entry, org } = item;
   const upvotes = entry?.upvotes ?? item.counts?.upvotes ?? 0;
@@ -71,7 +93,8 @@ ${thumb}${o.vote ? voteControl(paper.id, upvotes, o.vote) : html`<div class="vot
 <h2 class="card-title"><a href="${paperPath(paper.id)}">${o.titleHtml ?? paper.title}</a></h2>
 ${authors ? html`<p class="authors">${authors}</p>` : ''}
 <p class="meta">${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${orgAvatar}${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>${subAvatar}Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
-${o.snippetHtml ? html`<p class="snippet">${o.snippetHtml}</p>` : ''}
+${o.snippetHtml ? html`<p class="snippet">${o.snippetHtml}</p>` : summaryLine(paper)}
+${keywordTags(paper, CARD_TAGS)}
 </div>
 </li>`;
 }

@@ -12,7 +12,7 @@
  * The upvote control and the discussion are web/community/'s.
  */
 import { imageSrc, THUMB_HEIGHT, THUMB_WIDTH, type ImagePolicy } from '../images.js';
-import { avatar, thumbnailSrc } from './paper-card.js';
+import { avatar, keywordTags, thumbnailSrc } from './paper-card.js';
 import { paperLinks, type Paper } from '../../domain/paper.js';
 import type { PaperDetail } from '../../store/store.js';
 import { html, raw, type SafeHtml } from '../../html/html.js';
@@ -130,8 +130,8 @@ ${images ? html`<figure class="paper-thumb"><img src="${thumbnailSrc(p, images)}
 <h2 id="abstract-h">Abstract</h2>
 <p class="abstract">${p.abstract || 'No abstract available.'}</p>
 </section>
-${p.aiSummary ? html`<section aria-labelledby="summary-h"><h2 id="summary-h">AI summary</h2><p>${p.aiSummary}</p></section>` : ''}
-${p.aiKeywords.length ? html`<p class="muted">Keywords: ${p.aiKeywords.join(', ')}</p>` : ''}
+${p.aiSummary ? html`<section aria-labelledby="summary-h"><h2 id="summary-h">${p.extracted?.summary ? 'TL;DR' : 'AI summary'}</h2><p>${p.aiSummary}</p>${p.extracted?.summary ? html`<p class="muted small">A sentence chosen from the abstract.</p>` : ''}</section>` : ''}
+${p.aiKeywords.length ? html`<section aria-labelledby="keywords-h"><h2 id="keywords-h">Keywords</h2>${keywordTags(p)}${p.extracted?.keywords ? html`<p class="muted small">Extracted from the title and abstract.</p>` : ''}</section>` : ''}
 <details class="cite">
 <summary>Cite this paper (BibTeX)</summary>
 <pre id="bibtex"><code>${cite}</code></pre>

@@ -75,7 +75,7 @@ export function renderSearchPage(v: SearchView, ctx: PageContext): string {
   const body = html`<h1>${p.q ? html`Search: “${p.q}”` : 'Search papers'}</h1>
 ${searchForm(p)}
 ${v.blank
-    ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
+    ? html`<p class="muted">Type words to search titles, authors and abstracts; quote a phrase; filter with author:, category:, keyword: or the fields above. Paste an arXiv id or an arXiv / Hugging Face paper link to open that paper.</p>`
     : html`<p class="result-count" role="status">${countText}</p>
 ${v.indexBehind ? html`<p class="muted">The search index is catching up with the database (${v.indexBehind.toLocaleString('en-US')} changes to go): recently added or changed papers may be missing for a moment.</p>` : ''}
 ${v.partial ? html`<p class="muted">This search took too long and stopped early: these are the best matches found so far. Fewer or more specific words search everything.</p>` : ''}

@@ -23,6 +23,14 @@ describe('GET /api/papers/{id}', () => {
     assert.equal(p.discussionId, '2506.02002');
   });
 
+  it('serves extracted ai_keywords and a TL;DR ai_summary where the source gave none', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/papers/2401.09999' });
+    const p = res.json() as { ai_summary?: string; ai_keywords?: string[] };
+    assert.equal(p.ai_summary, 'We revisit quantum error correction codes with new decoders.');
+    assert.ok(Array.isArray(p.ai_keywords) && p.ai_keywords.length > 0, JSON.stringify(p.ai_keywords));
+    assert.ok(p.ai_keywords.some((k) => /quantum error correction codes/i.test(k)), JSON.stringify(p.ai_keywords));
+  });
+
   it('accepts old-style ids with a slash, also percent-encoded', async () => {
     for (const url of ['/api/papers/hep-th/9901001', '/api/papers/hep-th%2F9901001']) {
       const res = await t.app.inject({ method: 'GET', url });

@@ -1,0 +1,112 @@
+/**
+ * Paper notes: the keywords (search/keywords.ts) and one-sentence TL;DR
+ * (search/tldr.ts) a paper shows where its source gave no `ai_keywords` /
+ * `ai_summary`, filled into the papers a Store read returns, so every page,
+ * feed, API answer and digest sees them through one wrapper
+ * (`withPaperNotes`).
+ *
+ * Extracted notes are marked (`paper.extracted`) and never stored: they
+ * follow the corpus (a keyword's rarity changes as papers arrive) and are
+ * computed when read, remembered per paper in a bounded map.
+ *
+ * Non-goals: replacing notes a source gave; writing anything.
+ */
+import type { Paper } from '../domain/paper.js';
+import type { DailyItem, PaperDetail, Store } from '../store/store.js';
+import { extractKeywords, keywordWords } from './keywords.js';
+import { extractTldr } from './tldr.js';
+import type { DfCounter } from './similar.js';
+
+/** Papers whose notes are remembered (≈ 1 KB each). Default 20,000. */
+const REMEMBERED = 20_000;
+
+export interface Notes {
+  keywords: string[];
+  tldr: string | null;
+}
+
+export class PaperNoter {
+  private readonly memo = new Map<string, Notes>();
+
+  constructor(private readonly df: DfCounter) {}
+
+  /** Notes of these papers (extracted whatever the source gave), by paper id. */
+  async notesOf(papers: Paper[]): Promise<Map<string, Notes>> {
+    const out = new Map<string, Notes>();
+    const todo: Paper[] = [];
+    for (const p of papers) {
+      const m = this.memo.get(memoKey(p));
+      if (m) out.set(p.id, m);
+      else todo.push(p);
+    }
+    if (todo.length === 0) return out;
+    const words = new Map<string, string>();
+    for (const p of todo) for (const [stem, surface] of keywordWords(p.title, p.abstract)) if (!words.has(stem)) words.set(stem, surface);
+    const { docs, df } = await this.df.lookup(words);
+    for (const p of todo) {
+      const notes = { keywords: extractKeywords(p.title, p.abstract, { docs, df }), tldr: extractTldr(p.title, p.abstract) };
+      if (this.memo.size >= REMEMBERED) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(memoKey(p), notes);
+      out.set(p.id, notes);
+    }
+    return out;
+  }
+
+  /** Fills missing aiKeywords / aiSummary of these papers in place (marking them extracted); returns them. */
+  async fill<T extends Paper>(papers: T[]): Promise<T[]> {
+    const need = papers.filter((p) => !p.extracted && (p.aiKeywords.length === 0 || !p.aiSummary) && (p.abstract || p.title));
+    if (need.length === 0) return papers;
+    const notes = await this.notesOf(need);
+    for (const p of need) {
+      const n = notes.get(p.id);
+      if (!n) continue;
+      const keywords = p.aiKeywords.length === 0 && n.keywords.length > 0;
+      const summary = !p.aiSummary && !!n.tldr;
+      if (keywords) p.aiKeywords = n.keywords;
+      if (summary) p.aiSummary = n.tldr;
+      if (keywords || summary) p.extracted = { keywords, summary };
+    }
+    return papers;
+  }
+}
+
+/** A paper's notes change with its text: the memo is keyed by id and the text's length and ends. */
+function memoKey(p: Paper): string {
+  return `${p.id}\u0000${p.title.length}:${p.abstract.length}:${p.abstract.slice(-16)}`;
+}
+
+/**
+ * The store with notes filled into every paper it reads (getPaper,
+ * getPapers, getPaperDetailsByKeys, listDaily); writes and everything else
+ * pass through unchanged.
+ */
+export function withPaperNotes(store: Store, noter: PaperNoter): Store {
+  const details = async (ds: PaperDetail[]) => { await noter.fill(ds.map((d) => d.paper)); };
+  const wrapped: Partial<Store> = {
+    async getPaper(id: string) {
+      const d = await store.getPaper(id);
+      if (d) await details([d]);
+      return d;
+    },
+    async getPapers(ids: string[]) {
+      return noter.fill(await store.getPapers(ids));
+    },
+    async getPaperDetailsByKeys(keys: number[]) {
+      const m = await store.getPaperDetailsByKeys(keys);
+      await details([...m.values()]);
+      return m;
+    },
+    async listDaily(q) {
+      const page = await store.listDaily(q);
+      await noter.fill(page.items.map((it: DailyItem) => it.paper));
+      return page;
+    },
+  };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (Object.prototype.hasOwnProperty.call(wrapped, prop)) return wrapped[prop as keyof Store];
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

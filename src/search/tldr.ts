@@ -1,0 +1,74 @@
+/**
+ * A one-sentence TL;DR of a paper, chosen from its abstract (extractive: the
+ * sentence as the authors wrote it), for cards of papers whose source gave
+ * no summary (the Hub's `ai_summary` is written by a language model; arXiv
+ * has none). Served as `ai_summary` where that is missing (docs/API.md says
+ * it is extracted).
+ *
+ * The abstract's opening sentence is usually background ("Large language
+ * models have shown…"); the sentence that says what the paper does ("we
+ * propose X, a…", "This paper presents…") shares the title's words. Each
+ * sentence scores by the share of the title's words it uses, a bonus for
+ * a contribution cue, and a small preference for early sentences; sentences
+ * too short or too long to stand alone are passed over.
+ *
+ * Measured against the Hub's ai_summary (ROUGE-1, bench/eval-notes.ts,
+ * beside the first sentence as the baseline); the constants' comments carry
+ * the figures.
+ *
+ * Non-goals: writing new sentences (abstractive), more than one sentence.
+ */
+import { tokenize } from '../domain/tokenize.js';
+
+/** Bonus for a sentence that says what the paper contributes ("we propose", "this paper introduces"). Sane range 0–1. */
+export const CUE_BONUS = 0.5;
+/** Score lost per sentence of distance from the start (later sentences are results and details). Sane range 0–0.1. */
+export const POSITION_PENALTY = 0.03;
+/** Sentences with fewer words than this say too little to stand alone. */
+const MIN_WORDS = 8;
+/** Sentences with more words than this are cut to it (with "…"), so a card stays a card. */
+export const MAX_WORDS = 60;
+
+const CUE = /\b(we|this (paper|work|study|report)|here|our (method|approach|framework|model|work))\b[^.]{0,60}?\b(propose|present|introduce|develop|design|build|describe|release|show|demonstrate|find|construct|curate)/i;
+
+/** Abbreviations after which a period does not end a sentence. */
+const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|fig|figs|eq|eqs|sec|no|approx|resp|incl|al|Dr|Mr|Ms|Prof|St)\.|\b[A-Z]\.)$/i;
+
+/** The sentences of a text: split after . ! ? followed by a space and an upper-case letter, digit or bracket, not after an abbreviation. */
+export function sentences(text: string): string[] {
+  const t = text.replace(/\s+/g, ' ').trim();
+  const out: string[] = [];
+  let start = 0;
+  const re = /[.!?](?=\s+["'(\[]?[A-Z0-9])/g;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    const upTo = t.slice(start, m.index + 1);
+    if (ABBREVIATIONS.test(upTo)) continue;
+    out.push(upTo.trim());
+    start = m.index + 1;
+  }
+  const rest = t.slice(start).trim();
+  if (rest) out.push(rest);
+  return out.filter(Boolean);
+}
+
+const CONTENT = (w: string) => w.length > 2 && !/^\d+$/.test(w);
+
+/** The abstract's sentence that best says what the paper is (null for an empty abstract). */
+export function extractTldr(title: string, abstract: string): string | null {
+  const all = sentences(abstract);
+  if (all.length === 0) return null;
+  const titleStems = new Set(tokenize(title).map((t) => t.stem).filter(CONTENT));
+  let best = -1;
+  let bestScore = -Infinity;
+  all.forEach((s, i) => {
+    const words = tokenize(s);
+    if (words.length < MIN_WORDS && all.length > 1) return;
+    const stems = new Set(words.map((t) => t.stem));
+    const overlap = titleStems.size ? [...titleStems].filter((x) => stems.has(x)).length / titleStems.size : 0;
+    const score = overlap + (CUE.test(s) ? CUE_BONUS : 0) - POSITION_PENALTY * i;
+    if (score > bestScore) { bestScore = score; best = i; }
+  });
+  const chosen = all[best < 0 ? 0 : best];
+  const words = chosen.split(' ');
+  return words.length > MAX_WORDS ? `${words.slice(0, MAX_WORDS).join(' ')}…` : chosen;
+}

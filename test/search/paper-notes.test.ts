@@ -1,0 +1,127 @@
+/**
+ * Extracted paper notes: keywords (search/keywords.ts), the TL;DR sentence
+ * (search/tldr.ts), and the store wrapper that fills them where a source
+ * gave none (search/paper-notes.ts), on a real SQLite database with the
+ * configured engine's document frequencies.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractKeywords, candidatePhrases } from '../../src/search/keywords.js';
+import { extractTldr, sentences } from '../../src/search/tldr.js';
+import { paper, record } from '../helpers/papers.js';
+import { tempDbPath } from '../helpers/temp-db.js';
+import { openTestBackend, type TestBackend } from '../helpers/test-app.js';
+
+const stats = (df: Record<string, number>, docs = 1000) => ({ docs, df: new Map(Object.entries(df)) });
+
+describe('extractKeywords', () => {
+  const title = 'Reward Model Ensembles Reduce Overoptimization';
+  const abstract = 'Reward models are used to align language models. We study reward model ensembles, which reduce reward model '
+    + 'overoptimization in reinforcement learning from human feedback. Ensembles of reward models help, e.g. on summarization.';
+
+  it('prefers a repeated phrase of rare words to the common words around it', () => {
+    const kws = extractKeywords(title, abstract, stats({ reward: 20, model: 400, ensembl: 10, overoptim: 3, languag: 300, align: 80, reinforc: 60, learn: 500, human: 200, feedback: 90, summar: 40, reduc: 150, help: 300 }));
+    assert.ok(kws.length > 0 && kws.length <= 8, JSON.stringify(kws));
+    assert.ok(kws.some((k) => /^reward model ensembles$/i.test(k)), JSON.stringify(kws));
+    // A phrase taken is not repeated by its parts.
+    const lower = kws.map((k) => k.toLowerCase());
+    assert.equal(new Set(lower).size, lower.length);
+    assert.ok(!lower.includes('ensembles') || !lower.includes('reward model ensembles'));
+  });
+
+  it('never starts or ends a keyword with a stop word, and keeps acronyms as written', () => {
+    const kws = extractKeywords('Prolonged RL Training', 'We show that prolonged RL training with KL divergence control helps. Prolonged RL training works.', stats({ prolong: 2, rl: 30, train: 400, kl: 20, diverg: 15, control: 100, help: 300, work: 500 }));
+    assert.ok(kws.includes('Prolonged RL Training') || kws.includes('prolonged RL training'), JSON.stringify(kws));
+    for (const k of kws) assert.doesNotMatch(k, /^(we|that|with|the)\b|\b(we|that|with|the)$/i);
+  });
+
+  it('splits phrases at punctuation', () => {
+    const keys = [...candidatePhrases('', 'graph networks, diffusion models').keys()];
+    assert.ok(keys.includes('graph network') && keys.includes('diffus model'));
+    assert.ok(!keys.includes('network diffus'));
+  });
+
+  it('gives nothing for an empty paper', () => {
+    assert.deepEqual(extractKeywords('', '', stats({})), []);
+  });
+});
+
+describe('extractTldr', () => {
+  it('splits sentences but not after abbreviations or initials', () => {
+    assert.deepEqual(sentences('Models work, e.g. Transformers do. As shown by J. Smith et al. Results hold. 3 tasks pass.'),
+      ['Models work, e.g. Transformers do.', 'As shown by J. Smith et al. Results hold.', '3 tasks pass.']);
+  });
+
+  it('chooses the sentence that says what the paper contributes over the opening background', () => {
+    const abstract = 'Large language models have shown remarkable abilities across many tasks in recent years. However, their reasoning remains brittle under distribution shift. '
+      + 'In this work, we propose ProbeRL, a prolonged reinforcement learning recipe that expands reasoning boundaries. Experiments on math show gains of 12 points.';
+    assert.equal(extractTldr('ProbeRL: Prolonged Reinforcement Learning Expands Reasoning', abstract),
+      'In this work, we propose ProbeRL, a prolonged reinforcement learning recipe that expands reasoning boundaries.');
+  });
+
+  it('answers a one-sentence abstract with it, and null for none', () => {
+    assert.equal(extractTldr('T', 'Short.'), 'Short.');
+    assert.equal(extractTldr('T', '  '), null);
+  });
+
+  it('cuts a run-on sentence to a card-sized one', () => {
+    const long = `We propose ${Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ')}.`;
+    const out = extractTldr('Title words', long)!;
+    assert.ok(out.endsWith('…') && out.split(' ').length === 60);
+  });
+});
+
+describe('withPaperNotes (the search service\'s store)', () => {
+  let t: TestBackend;
+  let cleanup: () => void;
+  before(async () => {
+    const tmp = tempDbPath();
+    cleanup = tmp.cleanup;
+    const filler = Array.from({ length: 30 }, (_, i) => record(paper(`2401.${String(10000 + i)}`, {
+      title: `Filler study ${i}`, abstract: `We study language models and their evaluation on benchmark ${i}. Results improve.`,
+    })));
+    t = await openTestBackend(tmp.file, {
+      records: [
+        record(paper('2501.00001', {
+          title: 'Sparse Mixture Routing for Speech Recognition',
+          abstract: 'Speech recognition systems are widely used. We propose sparse mixture routing, which routes audio frames to experts. Sparse mixture routing cuts word error rate on speech recognition benchmarks.',
+        })),
+        record(paper('2501.00002', { title: 'Given Notes', abstract: 'An abstract. We propose a thing with many words in it here.', aiSummary: 'The source summary.', aiKeywords: ['source keyword'] })),
+        ...filler,
+      ],
+    });
+  });
+  after(async () => { await t.close(); cleanup(); });
+
+  it('fills keywords and a TL;DR where the source gave none, marked as extracted', async () => {
+    const store = t.search.service.withNotes(t.store);
+    const d = (await store.getPaper('2501.00001'))!;
+    assert.deepEqual(d.paper.extracted, { keywords: true, summary: true });
+    assert.ok(d.paper.aiKeywords.some((k) => /sparse mixture routing/i.test(k)), JSON.stringify(d.paper.aiKeywords));
+    assert.equal(d.paper.aiSummary, 'We propose sparse mixture routing, which routes audio frames to experts.');
+    // Every read path fills them.
+    const [viaIds] = await store.getPapers(['2501.00001']);
+    assert.deepEqual(viaIds.aiKeywords, d.paper.aiKeywords);
+  });
+
+  it('keeps what the source gave and stores nothing', async () => {
+    const store = t.search.service.withNotes(t.store);
+    const given = (await store.getPaper('2501.00002'))!.paper;
+    assert.equal(given.aiSummary, 'The source summary.');
+    assert.deepEqual(given.aiKeywords, ['source keyword']);
+    assert.equal(given.extracted, undefined);
+    const raw = (await t.store.getPaper('2501.00001'))!.paper;
+    assert.deepEqual(raw.aiKeywords, []);
+    assert.equal(raw.aiSummary, null);
+    assert.equal(raw.extracted, undefined);
+  });
+
+  it('finds a paper by its extracted keyword with keyword:', async () => {
+    const store = t.search.service.withNotes(t.store);
+    const kw = (await store.getPaper('2501.00001'))!.paper.aiKeywords[0];
+    const res = await t.search.service.search({ text: `keyword:"${kw}"`, filters: {}, sort: 'relevance', limit: 5, offset: 0 });
+    assert.equal(res.hits[0]?.detail.paper.id, '2501.00001');
+    // Search hits carry the notes too.
+    assert.deepEqual(res.hits[0].detail.paper.extracted, { keywords: true, summary: true });
+  });
+});
