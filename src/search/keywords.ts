@@ -12,7 +12,8 @@
  * are in the corpus (mean idf from the lexical engine's document
  * frequencies), with a bonus per extra word: a repeated phrase of rare words
  * is what a paper is about. The best are taken greedily, skipping one that
- * is part of (or contains) a phrase already taken.
+ * is part of (or contains) a phrase already taken, or shares half its words
+ * with those taken.
  *
  * Measured against the Hub's own ai_keywords (bench/eval-notes.ts); the
  * constants' comments carry the figures that chose them.
@@ -175,6 +176,9 @@ export function extractKeywords(title: string, abstract: string, stats: CorpusSt
   for (const { c } of scored) {
     if (taken.length >= max) break;
     if (taken.some((t) => contains(t.stems, c.stems) || contains(c.stems, t.stems))) continue;
+    // Half its words in phrases already taken ("read long" beside "long documents"): a fragment, not a new topic.
+    // Exact / overlapping F1 on the dev half: 0.164 / 0.373 without this rule, 0.167 / 0.385 with it.
+    if (c.stems.length > 1 && c.stems.filter((s) => taken.some((t) => t.stems.includes(s))).length * 2 >= c.stems.length) continue;
     taken.push(c);
   }
   return taken.map((c) => c.surface);

@@ -1,7 +1,9 @@
 /** Topic parsing and the due-period rules of the schedule (weekday dailies, Monday weeklies, time zones). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTopicList, parseTopicFields, formatTopicList, TopicError } from '../../src/digest/topics.js';
+import { parseTopicList, parseTopicFields, formatTopicList, TopicError, countKeywordMatches } from '../../src/digest/topics.js';
+import { extractKeywords } from '../../src/search/keywords.js';
+import { paper } from '../helpers/papers.js';
 import { duePeriods, localDay } from '../../src/digest/run-digest.js';
 import { retryDelayMs, RETRY_BASE_MS, RETRY_MAX_MS } from '../../src/digest/outbox.js';
 import { startDigestSchedule } from '../../src/digest/schedule.js';
@@ -17,6 +19,17 @@ test('topics: prefixes, bare categories, keywords, dedupe, limits', () => {
     { categories: ['cs.CV'], keywords: ['large language models'], organizations: [] });
   assert.throws(() => parseTopicList(['category:not valid']), TopicError);
   assert.throws(() => parseTopicList(Array.from({ length: 21 }, (_, i) => `k${i}`)), /at most 20/);
+});
+
+test('an extracted keyword is a digest topic that matches its paper', () => {
+  const p = paper('2501.00001', {
+    title: 'Sparse Mixture Routing for Speech Recognition',
+    abstract: 'We propose sparse mixture routing, which routes audio frames to experts. Sparse mixture routing cuts word error rate.',
+  });
+  const kws = extractKeywords(p.title, p.abstract, { docs: 100, df: new Map([['spars', 3], ['mixtur', 2], ['rout', 2], ['speech', 5], ['recognit', 5]]) });
+  assert.ok(kws.length > 0);
+  const topics = parseTopicFields({ keywords: kws.slice(0, 3).join(', ') });
+  assert.equal(countKeywordMatches(p, topics.keywords), topics.keywords.length);
 });
 
 test('due periods: yesterday when it was a weekday, last ISO week on Mondays, in the configured zone', () => {

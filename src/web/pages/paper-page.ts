@@ -103,6 +103,9 @@ export function similarList(similar: Paper[]): SafeHtml {
   return html`<ul class="similar">${similar.map((s) => html`<li><a href="${paperPath(s.id)}">${s.title || s.id}</a>${s.publishedAt ? html` <span class="muted">· ${formatDay(s.publishedAt)}</span>` : raw('')}</li>`)}</ul>`;
 }
 
+/** Keywords a paper page offers as digest topics (the subscribe form's keyword field, prefilled). */
+const DIGEST_KEYWORDS = 3;
+
 export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
   const { detail, similar, publicUrl, images } = data;
   const p = detail.paper;
@@ -131,7 +134,7 @@ ${images ? html`<figure class="paper-thumb"><img src="${thumbnailSrc(p, images)}
 <p class="abstract">${p.abstract || 'No abstract available.'}</p>
 </section>
 ${p.aiSummary ? html`<section aria-labelledby="summary-h"><h2 id="summary-h">${p.extracted?.summary ? 'TL;DR' : 'AI summary'}</h2><p>${p.aiSummary}</p>${p.extracted?.summary ? html`<p class="muted small">A sentence chosen from the abstract.</p>` : ''}</section>` : ''}
-${p.aiKeywords.length ? html`<section aria-labelledby="keywords-h"><h2 id="keywords-h">Keywords</h2>${keywordTags(p)}${p.extracted?.keywords ? html`<p class="muted small">Extracted from the title and abstract.</p>` : ''}</section>` : ''}
+${p.aiKeywords.length ? html`<section aria-labelledby="keywords-h"><h2 id="keywords-h">Keywords</h2>${keywordTags(p)}<p class="muted small">${p.extracted?.keywords ? 'Extracted from the title and abstract. ' : ''}<a href="${`/subscribe?keywords=${encodeURIComponent(p.aiKeywords.slice(0, DIGEST_KEYWORDS).join(', '))}`}">Get papers on these topics by email</a></p></section>` : ''}
 <details class="cite">
 <summary>Cite this paper (BibTeX)</summary>
 <pre id="bibtex"><code>${cite}</code></pre>
