@@ -82,7 +82,8 @@ export function renderPaperMarkdown(detail: PaperDetail, publicUrl: string): str
   lines.push('');
 
   lines.push('## Abstract', '', escapeMarkdown(paper.abstract) || '_No abstract available._', '');
-  if (paper.aiSummary) lines.push('## AI summary', '', escapeMarkdown(paper.aiSummary), '');
-  if (paper.aiKeywords.length > 0) lines.push('## Keywords', '', paper.aiKeywords.map(escapeMarkdown).join(', '), '');
+  // Extracted notes (search/paper-notes.ts) say so: they are the paper's own words, not a model's.
+  if (paper.aiSummary) lines.push(paper.extracted?.summary ? '## TL;DR (a sentence of the abstract)' : '## AI summary', '', escapeMarkdown(paper.aiSummary), '');
+  if (paper.aiKeywords.length > 0) lines.push(paper.extracted?.keywords ? '## Keywords (extracted)' : '## Keywords', '', paper.aiKeywords.map(escapeMarkdown).join(', '), '');
   return lines.join('\n');
 }

@@ -25,6 +25,13 @@ describe('renderPaperMarkdown', () => {
     assert.match(md, /## Keywords\n\ndiffusion, sparse attention/);
   });
 
+  it('labels an extracted TL;DR and keywords as such (the Markdown route reads through the notes)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/papers/2401.09999.md' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /## TL;DR \(a sentence of the abstract\)\n\nWe revisit quantum error correction codes with new decoders\./);
+    assert.match(res.body, /## Keywords \(extracted\)\n\n.*quantum error correction codes/i);
+  });
+
   it('says how many authors when only the count is known, and keeps slashed ids in links', async () => {
     const md = renderPaperMarkdown((await t.store.getPaper('hep-th/9901001'))!, PUBLIC_URL);
     assert.match(md, /- \*\*Authors:\*\* 4 authors \(names not known\)/);
