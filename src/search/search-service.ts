@@ -147,11 +147,14 @@ export class SearchService {
   /** Extracted keywords and TL;DRs, filled into every paper this service loads. */
   readonly notes: PaperNoter;
   private readonly store: Store;
+  /** The store as given: similar() scores its candidates' text without the notes, and fills the notes of the answer only. */
+  private readonly raw: Store;
 
   /** `vectors` may arrive later (serve opens the vector index after it listens); until then every mode answers lexically. */
   constructor(store: Store, readonly engine: LexicalEngine, public vectors: VectorEngine | null = null) {
     this.df = new DfCounter(engine);
     this.notes = new PaperNoter(this.df);
+    this.raw = store;
     this.store = withPaperNotes(store, this.notes);
   }
 
@@ -288,7 +291,9 @@ export class SearchService {
   /** Papers like `paperId`, best first (search/similar.ts: TF-IDF cosine, with the vector index's cosine when there is one). */
   async similar(paperId: string, limit: number): Promise<PaperDetail[]> {
     const n = clampInt(limit, 0, 100);
-    return similarPapers({ store: this.store, engine: this.engine, vectors: this.vectors, df: this.df }, paperId, n);
+    const found = await similarPapers({ store: this.raw, engine: this.engine, vectors: this.vectors, df: this.df }, paperId, n);
+    await this.notes.fill(found.map((d) => d.paper));
+    return found;
   }
 
   /** `store` with extracted keywords and TL;DRs filled into the papers it reads (search/paper-notes.ts). */

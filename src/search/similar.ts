@@ -209,16 +209,20 @@ export async function similarPapers(deps: SimilarDeps, paperId: string, n: numbe
     for (const h of [...res.hits].sort((a, b) => rounded(b.score) - rounded(a.score) || a.key - b.key).slice(0, LEXICAL_CANDIDATES)) candidates.add(h.key);
   }
   const weight = deps.vectors ? opts.vectorWeight ?? VECTOR_WEIGHT : 0;
+  const loaded = await deps.store.getPaperDetailsByKeys([...candidates].sort((a, b) => a - b));
   let own: Float32Array | null = null;
   if (deps.vectors && weight > 0) {
-    // The paper's own text embedded as the index embeds papers (the same vector it stores, found without its key).
-    [own] = await deps.vectors.embedder.embed([paperText(detail.paper)], 'document');
-    for (const h of await deps.vectors.search(own, VECTOR_CANDIDATES + 1, { categories: [], organizations: [] })) candidates.add(h.key);
+    // The paper's stored vector when it is among its own lexical candidates (it nearly always is: it holds all
+    // its telling words), else its text embedded as the index embeds papers — a neural model's inference saved.
+    const selfKey = [...loaded].find(([, d]) => d.paper.id === paperId)?.[0];
+    if (selfKey !== undefined) [own] = await deps.vectors.vectorsOf([selfKey]);
+    own ??= (await deps.vectors.embedder.embed([paperText(detail.paper)], 'document'))[0];
+    const more = (await deps.vectors.search(own, VECTOR_CANDIDATES + 1, { categories: [], organizations: [] }))
+      .map((h) => h.key).filter((k) => !loaded.has(k));
+    if (more.length > 0) for (const [k, d] of await deps.store.getPaperDetailsByKeys(more.sort((a, b) => a - b))) loaded.set(k, d);
   }
-  if (candidates.size === 0) return [];
+  if (loaded.size === 0) return [];
 
-  const keys = [...candidates].sort((a, b) => a - b);
-  const loaded = await deps.store.getPaperDetailsByKeys(keys);
   const theirCounts = new Map<number, Map<string, { stem: string; tf: number }>>();
   const words = new Map<string, string>();
   for (const [key, d] of loaded) {
