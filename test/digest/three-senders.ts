@@ -62,15 +62,17 @@ export async function threeSendersOneKilled(db: string): Promise<ThreeSendersRes
     const senders = [digestRun(db, env), digestRun(db, env), digestRun(db, env)];
     const victim = senders[0];
     await sink.waitUntil(() => sink.messages.length >= SUBSCRIBERS * 0.3, 180_000);
-    victim.child.kill('SIGKILL');
-    const killed = await victim.exited;
-    assert.equal(killed.signal, 'SIGKILL', `the first sender ended before the kill: ${killed.stdout}${killed.stderr}`);
-
     const watch = await openBackend(db);
     let heldByVictim = 0;
     try {
-      const owners = await watch.subscriptions.listClaimOwners();
-      heldByVictim = owners.filter((o) => o.split(':')[1] === String(victim.child.pid)).length;
+      const victimClaims = async () => (await watch.subscriptions.listClaimOwners()).filter((o) => o.split(':')[1] === String(victim.child.pid)).length;
+      // Kill it while it holds claimed rows (a slow machine may still have it rendering when the others are sending).
+      const deadline = Date.now() + 120_000;
+      while ((await victimClaims()) === 0 && victim.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      victim.child.kill('SIGKILL');
+      const killed = await victim.exited;
+      assert.equal(killed.signal, 'SIGKILL', `the first sender ended before the kill: ${killed.stdout}${killed.stderr}`);
+      heldByVictim = await victimClaims();
     } finally {
       await watch.close();
     }
