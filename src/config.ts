@@ -233,7 +233,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     demo: flags.demo ?? env.PAPERBOY_DEMO !== '0',
     search,
     images,
-    imageCache: env.PAPERBOY_IMAGE_CACHE || join(dirname(db), 'images'),
+    // A SQLite file's images sit beside it; a PostgreSQL database has no folder, so they go under ./data.
+    imageCache: env.PAPERBOY_IMAGE_CACHE || join(isPostgresDb(db) ? 'data' : dirname(db), 'images'),
     vectors: env.PAPERBOY_VECTORS !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     arxivApiUrl: env.ARXIV_API_URL || 'https://export.arxiv.org/api/query',
@@ -258,8 +259,25 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 export function redactConfig(c: Config): Record<string, unknown> {
   return {
     ...c,
-    db: c.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
+    db: displayDb(c.db),
     smtpUrl: c.smtpUrl ? c.smtpUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null,
     secret: c.secret === DEFAULT_SECRET ? '(default: set PAPERBOY_SECRET)' : '***',
   };
+}
+
+/** Whether a --db / PAPERBOY_DB value is a PostgreSQL URL (else a SQLite file path). */
+export function isPostgresDb(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The database address for messages: a PostgreSQL URL without its password. */
+export function displayDb(db: string): string {
+  if (!isPostgresDb(db)) return db;
+  try {
+    const u = new URL(db);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
 }

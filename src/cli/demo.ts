@@ -23,7 +23,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('show whether the demo corpus is loaded; --remove takes it out, --load puts it into an empty database')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--remove', 'remove the demo papers, their daily entries and organizations (real papers are kept)')
     .option('--load', 'load the demo into an empty database (also after an earlier --remove)')
     .action(async (opts: DemoOptions) => {

@@ -73,7 +73,7 @@ export function registerDigest(program: Command): void {
   digest
     .command('preview')
     .description('render the digest one subscriber would get, without sending it')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB)')
     .option('--email <address>', 'use this subscriber\'s frequency and topics (default: everything, daily)')
     .option('--date <YYYY-MM-DD>', 'a day of the period (default: the latest day with papers)')
     .option('--frequency <daily|weekly>', 'override the frequency')
@@ -113,7 +113,7 @@ export function registerDigest(program: Command): void {
   digest
     .command('run')
     .description('enqueue, render and send the digests due now (or for the period holding --date); safe to re-run')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB)')
     .option('--date <YYYY-MM-DD>', 'send the day / ISO week holding this date instead of what is due now')
     .option('--frequency <daily|weekly>', 'only this frequency')
     .option('--dry-run', 'print what would be enqueued; change and send nothing')
@@ -158,7 +158,7 @@ export function registerDigest(program: Command): void {
   digest
     .command('status')
     .description('sent / pending / failed digests per period, and subscribers per state')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB)')
     .option('--limit <n>', 'periods to show (default 14)')
     .option('--period <key>', 'list every row of one period (YYYY-MM-DD or YYYY-Www)')
     .action(async (opts: CommonOptions & { limit?: string; period?: string }) => {

@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Config, ConfigError, loadConfig, redactConfig } from '../config.js';
+import { type Config, ConfigError, displayDb, loadConfig, redactConfig } from '../config.js';
 import type { Backend, CheckLevel, HealthCheck } from '../store/backend.js';
 import { isPostgresUrl, openBackend } from '../store/open-backend.js';
 import { lexicalIndexChecks } from '../search/index-health.js';
@@ -67,8 +67,14 @@ function writable(p: string): boolean {
 async function databaseChecks(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   if (isPostgresUrl(config.db)) {
-    checks.push({ level: 'fail', name: 'database', message: 'PostgreSQL is not supported yet: use a SQLite file path for --db / PAPERBOY_DB' });
-    return checks;
+    let backend: Backend;
+    try {
+      backend = await openBackend(config.db, { readonly: true, nativeLexical: config.search === 'fts5', indexDir: config.indexDir });
+    } catch (err) {
+      checks.push({ level: 'fail', name: 'database', message: `${err instanceof Error ? err.message : String(err)}: is the server running, and the URL right?` });
+      return checks;
+    }
+    return withBackend(backend, config, checks);
   }
   const file = resolve(config.db);
   const dir = existingDir(dirname(file));
@@ -85,10 +91,16 @@ async function databaseChecks(config: Config): Promise<Check[]> {
     checks.push({ level: 'fail', name: 'database', message: `${file} cannot be opened (${err instanceof Error ? err.message : String(err)}): is it a paperboy SQLite database?` });
     return checks;
   }
+  return withBackend(backend, config, checks);
+}
+
+/** The checks of an opened database: its own, then the indexes, server, harvests and accounts over it. */
+async function withBackend(backend: Backend, config: Config, checks: Check[]): Promise<Check[]> {
   try {
     const db = await backend.doctorChecks();
     checks.push(...db);
-    const schemaOk = db.some((c) => c.name === 'schema' && c.level !== 'fail');
+    // A database without a paperboy schema yet (a new PostgreSQL database) has nothing more to check.
+    const schemaOk = db.some((c) => c.name === 'schema' && c.level !== 'fail') && (await backend.store.schemaVersion()).current > 0;
     if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
     if (schemaOk) checks.push(...await serverAndHarvestChecks(backend, config));
     if (schemaOk && config.vectors) checks.push(...await vectorIndexChecks(backend));
@@ -147,7 +159,7 @@ export async function runDoctor(flags: { db?: string; indexDir?: string }, env: 
     return checks;
   }
   const shown = redactConfig(config);
-  checks.push({ level: 'ok', name: 'config', message: `valid (db ${config.db}, configured address ${config.host}:${config.port}, public URL ${config.publicUrl}, digest ${config.digestTime} ${config.timezone}${config.harvests.length ? `, harvests ${config.harvests.map(harvestJobName).join(', ')} at ${config.harvestTime}` : ''})` });
+  checks.push({ level: 'ok', name: 'config', message: `valid (db ${displayDb(config.db)}, configured address ${config.host}:${config.port}, public URL ${config.publicUrl}, digest ${config.digestTime} ${config.timezone}${config.harvests.length ? `, harvests ${config.harvests.map(harvestJobName).join(', ')} at ${config.harvestTime}` : ''})` });
   if (shown.secret !== '***') {
     checks.push({ level: 'warn', name: 'secret', message: 'PAPERBOY_SECRET is the built-in default: set it to a long random value before going public (signed links depend on it)' });
   } else {
@@ -170,8 +182,8 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check configuration, database, schema, search index, disk and SMTP; exits 1 when a check fails')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
-    .option('--index-dir <dir>', 'the search indexes to check (env PAPERBOY_INDEX_DIR, default <db>.idx/)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--index-dir <dir>', 'the search indexes to check (env PAPERBOY_INDEX_DIR, default <db>.idx/, or data/pg-<database>.idx/ on PostgreSQL)')
     .action(async (opts: { db?: string; indexDir?: string }) => {
       const checks = await runDoctor({ db: opts.db, indexDir: opts.indexDir });
       process.stdout.write(formatChecks(checks));

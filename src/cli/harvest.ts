@@ -35,7 +35,7 @@ export function registerHarvest(program: Command): void {
     .requiredOption('--category <cat>', 'arXiv category, e.g. cs.LG, math.AG, hep-th')
     .option('--from <date>', 'first datestamp YYYY-MM-DD (default: where the last harvest of the category ended, else 7 days ago)')
     .option('--until <date>', 'last datestamp YYYY-MM-DD (default: none, up to the newest)')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--delay-ms <n>', 'pause between requests in ms (arXiv asks for ≥ 3000)', '3000')
     .option('--oai-url <url>', `OAI-PMH base URL (env ARXIV_OAI_URL, default ${DEFAULT_OAI_URL})`)
     .option('--restart', 'ignore a saved unfinished harvest and start over')
@@ -81,7 +81,7 @@ export function registerHarvest(program: Command): void {
     .option('--endpoint <url>', `Hub-compatible endpoint (the Hub, or another paperboy; env HF_ENDPOINT, default ${DEFAULT_HF_ENDPOINT})`)
     .option('--from <day>', 'first day YYYY-MM-DD (default: the last day harvested, else 7 days ago)')
     .option('--to <day>', 'last day YYYY-MM-DD (default: today, UTC)')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--delay-ms <n>', 'pause between requests in ms', '1000')
     .action(async (opts: { endpoint?: string; from?: string; to?: string; db?: string; delayMs: string }) => {
       const delay = Number(opts.delayMs);

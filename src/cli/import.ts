@@ -83,7 +83,7 @@ export function registerImport(program: Command): void {
     .description('import papers from files or URLs: arXiv API Atom, arXiv OAI-PMH, arXiv snapshot JSONL, HF daily_papers JSON, the seed listing')
     .argument('<sources...>', 'files, folders, globs (quoted or not) or http(s) URLs; .gz, .bz2 and .zst files are read as they are; several give one total summary')
     .option('--format <format>', `source format, detected from the content when omitted: ${SOURCE_FORMATS.join(' | ')}`)
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--batch-size <n>', 'records per transaction, at most 1,000 (a crash loses at most one batch)', String(DEFAULT_BATCH_SIZE))
     .option('--show-rejects <n>', 'how many rejected records to list', '20')
     .option('--delay-ms <n>', 'pause between pages when following an OAI-PMH URL\'s resumptionTokens or an arXiv API URL\'s start/max_results (arXiv asks for ≥ 3000)', '3000')

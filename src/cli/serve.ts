@@ -31,8 +31,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the site and the API (loads the demo corpus into an empty database)')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
-    .option('--index-dir <dir>', 'folder of this process\'s search indexes (env PAPERBOY_INDEX_DIR, default <db>.idx/); processes sharing one folder share the index')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--index-dir <dir>', 'folder of this process\'s search indexes (env PAPERBOY_INDEX_DIR, default <db>.idx/, or data/pg-<database>.idx/ on PostgreSQL); processes sharing one folder share the index')
     .option('--port <n>', 'port to listen on (env PORT, default 3000)')
     .option('--host <addr>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--public-url <url>', 'public address used in links (env PUBLIC_URL)')
@@ -75,7 +75,7 @@ export function registerServe(program: Command): void {
       void search.openVectors().then((v) => v?.follow())
         .catch((err: unknown) => console.error(`paperboy: the vector index could not be opened (searches answer lexically): ${err instanceof Error ? err.message : String(err)}`));
       await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));
-      console.log(`paperboy: serving ${config.db} at ${address} (public URL ${config.publicUrl})`);
+      console.log(`paperboy: serving ${backend.location} at ${address} (public URL ${config.publicUrl})`);
       const stop = async () => {
         schedule?.stop();
         harvests?.stop();

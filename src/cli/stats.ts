@@ -48,7 +48,7 @@ export function registerStats(program: Command): void {
   program
     .command('stats')
     .description('counts of papers, daily-list entries and organizations, by source, by day and by category')
-    .option('--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)')
+    .option('--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)')
     .option('--days <n>', 'how many recent days of the daily list to show', '14')
     .option('--categories <n>', 'how many categories to show', '20')
     .option('--json', 'print the figures as JSON')

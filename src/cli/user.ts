@@ -70,7 +70,7 @@ interface CreateOptions {
 
 export function registerUser(program: Command, passwords: PasswordSource = stdinPasswords): void {
   const user = program.command('user').description('create users (the first admin), change roles, list users');
-  const dbOption = ['--db <file>', 'SQLite database file (env PAPERBOY_DB, default ./data/paperboy.db)'] as const;
+  const dbOption = ['--db <file>', 'SQLite database file or postgres:// URL (env PAPERBOY_DB, default ./data/paperboy.db)'] as const;
 
   user.command('create <username>')
     .description('create a user with a verified address; --admin for the first admin (the password is asked, or read from stdin)')

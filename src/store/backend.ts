@@ -34,7 +34,8 @@ export interface BackendOptions {
   nativeLexical?: boolean;
   /**
    * The folder derived indexes live in, instead of the backend's default
-   * (`<file>.idx/` for SQLite): one replica per process, or a shared one.
+   * (`<file>.idx/` for SQLite, `data/pg-<database>.idx/` for PostgreSQL):
+   * one replica per process, or a shared one.
    */
   indexDir?: string | null;
 }

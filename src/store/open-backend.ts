@@ -1,20 +1,19 @@
 /**
- * openBackend(url): the Backend for a database address. A file path (or
- * ':memory:') is SQLite; a `postgres://` URL is recognised and refused with
- * a clear message until that backend lands.
+ * openBackend(url): the Backend for a database address. A `postgres://` (or
+ * `postgresql://`) URL is PostgreSQL; anything else is a SQLite file path (or
+ * ':memory:').
  *
  * Non-goals: creating databases on a server, reading configuration (config.ts).
  */
 import type { Backend, BackendOptions } from './backend.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+import { PostgresBackend } from './postgres/postgres-backend.js';
 
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//i.test(db);
 }
 
 export async function openBackend(db: string, opts: BackendOptions = {}): Promise<Backend> {
-  if (isPostgresUrl(db)) {
-    throw new Error('PostgreSQL is not supported yet: use a SQLite file path for --db / PAPERBOY_DB');
-  }
+  if (isPostgresUrl(db)) return PostgresBackend.open(db, opts);
   return new SqliteBackend(db, opts);
 }

@@ -1,0 +1,91 @@
+/**
+ * The ModerationStore on PostgreSQL: reports keyed by a partial unique index
+ * (one open report per user per comment), the log with the comment's paper
+ * and author copied in at the time (the log outlives accounts and comments).
+ */
+import type pg from 'pg';
+import type { LogEntry, ModerationAction, ModerationStore, OpenReport } from '../moderation-store.js';
+import { withTransaction } from './postgres-pool.js';
+
+interface ReportRow {
+  comment_id: number;
+  paper_id: string;
+  reason: string;
+  created_at: string;
+  reporter: string | null;
+}
+
+interface LogRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: ModerationAction;
+  comment_id: number;
+  paper_id: string;
+  author: string | null;
+  reason: string;
+}
+
+export class PostgresModerationStore implements ModerationStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async report(r: { commentId: number; reporterId: number; reason: string; now: Date }): Promise<boolean> {
+    return withTransaction(this.pool, async (c) => {
+      if ((await c.query('SELECT 1 FROM comments WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [r.commentId])).rowCount === 0) return false;
+      const ins = await c.query(`INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT DO NOTHING`, [r.commentId, r.reporterId, r.reason, r.now.toISOString()]);
+      return (ins.rowCount ?? 0) > 0;
+    });
+  }
+
+  async openReports(limit: number): Promise<OpenReport[]> {
+    const top = (await this.pool.query<{ comment_id: number; n: number; first: string }>(`SELECT comment_id, COUNT(*) AS n,
+      MIN(created_at) AS first FROM comment_reports WHERE resolved_at IS NULL GROUP BY comment_id ORDER BY n DESC, first LIMIT $1`, [limit])).rows;
+    if (top.length === 0) return [];
+    const byComment = new Map<number, ReportRow[]>();
+    const reasons = await this.pool.query<ReportRow>(`SELECT r.comment_id, c.paper_id, r.reason, r.created_at, u.username AS reporter
+      FROM comment_reports r JOIN comments c ON c.id = r.comment_id LEFT JOIN users u ON u.id = r.reporter_id
+      WHERE r.resolved_at IS NULL AND r.comment_id = ANY($1::bigint[]) ORDER BY r.id`, [top.map((t) => t.comment_id)]);
+    for (const r of reasons.rows) {
+      const list = byComment.get(r.comment_id);
+      if (list) list.push(r);
+      else byComment.set(r.comment_id, [r]);
+    }
+    return top.map((t) => {
+      const rows = byComment.get(t.comment_id) ?? [];
+      return {
+        commentId: t.comment_id,
+        paperId: rows[0]?.paper_id ?? '',
+        count: t.n,
+        reasons: rows.map((r) => ({ by: r.reporter, reason: r.reason, at: r.created_at })),
+        firstAt: t.first,
+      };
+    });
+  }
+
+  async countOpenReports(): Promise<number> {
+    return (await this.pool.query<{ n: number }>('SELECT COUNT(DISTINCT comment_id) AS n FROM comment_reports WHERE resolved_at IS NULL')).rows[0].n;
+  }
+
+  async resolveReports(commentId: number, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number> {
+    const r = await this.pool.query(`UPDATE comment_reports SET resolved_at = $1, resolved_by = $2, resolution = $3
+      WHERE comment_id = $4 AND resolved_at IS NULL`, [now.toISOString(), by, resolution, commentId]);
+    return r.rowCount ?? 0;
+  }
+
+  async log(e: { actorId: number; action: ModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
+    await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
+      SELECT $1, $2, $3, c.id, c.paper_id, u.username, $4 FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = $5`,
+    [e.now.toISOString(), e.actorId, e.action, e.reason, e.commentId]);
+  }
+
+  async listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }> {
+    const rows = (await this.pool.query<LogRow>(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author, l.reason
+      FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT $1 OFFSET $2`, [limit, offset])).rows;
+    const total = (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM moderation_log')).rows[0].n;
+    return {
+      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason })),
+      total,
+    };
+  }
+}

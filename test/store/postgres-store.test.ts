@@ -1,0 +1,119 @@
+/**
+ * The PostgreSQL backend: the Store and ChangeFeed conformance suites on a
+ * real server (a throwaway one, test/helpers/postgres-server.ts; a fresh
+ * database per test), and what only PostgreSQL has: migrations under an
+ * advisory lock when several processes start at once, a location without
+ * the password, and its doctor checks.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PostgresBackend } from '../../src/store/postgres/postgres-backend.js';
+import { openBackend } from '../../src/store/open-backend.js';
+import { LATEST_VERSION } from '../../src/store/postgres/postgres-migrations.js';
+import { paper, record } from '../helpers/papers.js';
+import { describeStore } from '../conformance/store.js';
+import { describeChangeFeed } from '../conformance/change-feed.js';
+import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
+import { tempDir } from '../helpers/temp-db.js';
+
+if (requirePostgres()) {
+  describeStore('postgres', async () => {
+    const url = await freshDatabase();
+    let backend = await PostgresBackend.open(url);
+    return {
+      store: backend.store,
+      async reopen() {
+        await backend.close();
+        backend = await PostgresBackend.open(url);
+        return backend.store;
+      },
+      async close() {
+        await backend.close();
+      },
+    };
+  });
+
+  describeChangeFeed('postgres', async () => {
+    const url = await freshDatabase();
+    let backend = await PostgresBackend.open(url);
+    return {
+      backend,
+      async deletePaper(id) {
+        await backend.pool.query('DELETE FROM papers WHERE id = $1', [id]);
+      },
+      async reopen() {
+        await backend.close();
+        backend = await PostgresBackend.open(url);
+        return backend;
+      },
+      async close() {
+        await backend.close();
+      },
+    };
+  });
+
+  test('eight processes opening one new database together migrate it once', async () => {
+    const url = await freshDatabase();
+    const backends = await Promise.all(Array.from({ length: 8 }, () => PostgresBackend.open(url)));
+    try {
+      const applied = await backends[0].pool.query<{ version: number; n: number }>(
+        'SELECT version, COUNT(*) AS n FROM schema_migrations GROUP BY version ORDER BY version');
+      assert.deepEqual(applied.rows.map((r) => r.version), Array.from({ length: LATEST_VERSION }, (_, i) => i + 1));
+      assert.ok(applied.rows.every((r) => r.n === 1), 'each migration recorded once');
+      for (const b of backends) assert.deepEqual(await b.store.schemaVersion(), { current: LATEST_VERSION, latest: LATEST_VERSION });
+      // All of them work on the one schema.
+      await Promise.all(backends.map((b, i) => b.store.upsertRecords([record(paper(`2601.0000${i}`, { title: `Paper ${i}` }))])));
+      assert.equal(await backends[7].store.countPapers(), 8);
+    } finally {
+      await Promise.all(backends.map((b) => b.close()));
+    }
+  });
+
+  test('openBackend picks PostgreSQL for a postgres:// URL; the location and errors never show the password', async () => {
+    const url = await freshDatabase();
+    const withPassword = url.replace('postgres@', 'postgres:s3cret-pw@');
+    const { dir, cleanup } = tempDir();
+    const backend = await openBackend(withPassword, { indexDir: dir });
+    try {
+      assert.equal(backend.kind, 'postgres');
+      assert.ok(!backend.location.includes('s3cret-pw'), backend.location);
+      assert.equal(backend.store.location, backend.location);
+      assert.equal(backend.indexDir, dir);
+      const checks = await backend.doctorChecks();
+      assert.deepEqual(checks.map((c) => [c.name, c.level]), [['database', 'ok'], ['schema', 'ok'], ['full-text fallback', 'ok']]);
+      assert.ok(checks.every((c) => !c.message.includes('s3cret-pw')));
+    } finally {
+      await backend.close();
+      cleanup();
+    }
+    const unreachable = withPassword.replace(/:\d+\//, ':1/');
+    await assert.rejects(openBackend(unreachable), (err: Error) => {
+      assert.match(err.message, /PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\//);
+      assert.ok(!err.message.includes('s3cret-pw'), err.message);
+      return true;
+    });
+  });
+
+  test('the default index folder is named after the database, under the data folder', async () => {
+    const url = await freshDatabase();
+    const backend = await PostgresBackend.open(url, { dataDir: '/srv/paperboy' });
+    try {
+      const name = new URL(url).pathname.slice(1);
+      assert.equal(backend.indexDir, `/srv/paperboy/pg-${name}.idx`);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  test('a read-only backend migrates nothing: doctor on an empty database says the schema is missing', async () => {
+    const url = await freshDatabase();
+    const backend = await openBackend(url, { readonly: true });
+    try {
+      const checks = await backend.doctorChecks();
+      assert.deepEqual(checks.map((c) => [c.name, c.level]), [['database', 'ok'], ['schema', 'warn']]);
+      assert.equal((await backend.store.schemaVersion()).current, 0);
+    } finally {
+      await backend.close();
+    }
+  });
+}
