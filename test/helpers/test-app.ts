@@ -29,10 +29,10 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-/** A backend with the search layer of `engine` over `file` (records imported first). */
-export async function openTestBackend(file: string, opts: { records?: PaperRecord[]; engine?: SearchEngineName } = {}): Promise<TestBackend> {
+/** A backend with the search layer of `engine` over `file` (a SQLite path or a postgres:// URL; records imported first). */
+export async function openTestBackend(file: string, opts: { records?: PaperRecord[]; engine?: SearchEngineName; indexDir?: string } = {}): Promise<TestBackend> {
   const engine = opts.engine ?? TEST_ENGINE;
-  const backend = await openBackend(file, { nativeLexical: engine === 'fts5' });
+  const backend = await openBackend(file, { nativeLexical: engine === 'fts5', indexDir: opts.indexDir });
   if (opts.records?.length) await backend.store.upsertRecords(opts.records);
   const search = await openSearch(backend, engine);
   // Tests assert exact answers; a shared, loaded machine must not cut a query at the production budget.
@@ -53,6 +53,8 @@ export interface TestApp extends TestBackend {
 export async function openTestApp(file: string, opts: {
   records?: PaperRecord[];
   engine?: SearchEngineName;
+  /** Where the indexes go (a PostgreSQL database has no file to put them beside). */
+  indexDir?: string;
   config?: ConfigFlags;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
@@ -60,7 +62,7 @@ export async function openTestApp(file: string, opts: {
   arxivFetch?: AppDeps['arxivFetch'];
 } = {}): Promise<TestApp> {
   const t = await openTestBackend(file, opts);
-  const config = loadConfig({ db: file, port: 0, ...opts.config }, opts.env ?? {});
+  const config = loadConfig({ db: file, port: 0, indexDir: opts.indexDir, ...opts.config }, opts.env ?? {});
   const app = await createApp({ ...backendDeps(t.backend), search: t.search.service, config, now: opts.now, scrypt: TEST_SCRYPT, arxivFetch: opts.arxivFetch });
   return {
     ...t, app,

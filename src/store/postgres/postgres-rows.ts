@@ -150,11 +150,14 @@ export function authorNames(p: Paper): string {
 /**
  * The weighted search vector of a paper, as SQL over three text parameters:
  * title A, author names B, abstract C ('english': Snowball stemming and stop
- * words, the closest of PostgreSQL's configurations to paperboy's Porter tokenizer).
+ * words, the closest of PostgreSQL's configurations to paperboy's Porter
+ * tokenizer). `<`, `>` and `&` become spaces first: PostgreSQL's parser
+ * reads `<script>` as a markup tag and `&amp;` as an entity and indexes
+ * neither word, where paperboy's tokenizer sees the words.
  */
 export function tsvectorSql(title: string, authors: string, abstract: string): string {
-  return `setweight(to_tsvector('english', ${title}), 'A') || setweight(to_tsvector('english', ${authors}), 'B') || ` +
-    `setweight(to_tsvector('english', ${abstract}), 'C')`;
+  const field = (x: string, w: string) => `setweight(to_tsvector('english', translate(${x}, '<>&', '   ')), '${w}')`;
+  return `${field(title, 'A')} || ${field(authors, 'B')} || ${field(abstract, 'C')}`;
 }
 
 /**

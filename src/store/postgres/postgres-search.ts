@@ -21,7 +21,7 @@
  * Non-goals: the query syntax (domain/query-parser.ts), highlighting.
  */
 import type pg from 'pg';
-import type { QueryClause, ParsedQuery } from '../../domain/query-parser.js';
+import { AUTHOR_NEAR, type QueryClause, type ParsedQuery } from '../../domain/query-parser.js';
 import { FIELD_WEIGHTS, type LexicalEngine, type LexicalRequest, type LexicalResult } from '../lexical-engine.js';
 import { filterSql, Params, sortSql, upvotesColumn } from './postgres-filters.js';
 
@@ -43,11 +43,23 @@ function clauseSql(c: QueryClause, p: Params): string | null {
   return tokens.length === 1 ? `plainto_tsquery('english', ${p.add(tokens[0])})` : `phraseto_tsquery('english', ${p.add(tokens.join(' '))})`;
 }
 
-/** author: a name whose every token is in the authors field (weight B). */
+/**
+ * author: a name in the authors field (weight B). One token: that word. Several: each next token
+ * within AUTHOR_NEAR words of the one before, in either order — FTS5's NEAR, so "Richard Pang"
+ * finds "Richard Yuanzhe Pang" and "Pang Richard" but not a Richard and a Pang far apart in a list.
+ */
 function authorSql(tokens: string[], p: Params): string | null {
   const safe = tokens.filter((t) => SAFE_TOKEN.test(t));
   if (safe.length === 0) return null;
-  return `to_tsquery('english', ${p.add(safe.map((t) => `${t}:B`).join(' & '))})`;
+  if (safe.length === 1) return `to_tsquery('english', ${p.add(`${safe[0]}:B`)})`;
+  const pairs: string[] = [];
+  for (let i = 1; i < safe.length; i++) {
+    const [a, b] = [`${safe[i - 1]}:B`, `${safe[i]}:B`];
+    const near: string[] = [];
+    for (let d = 1; d <= AUTHOR_NEAR + 1; d++) near.push(`${a} <${d}> ${b}`, `${b} <${d}> ${a}`);
+    pairs.push(`(${near.join(' | ')})`);
+  }
+  return `to_tsquery('english', ${p.add(pairs.join(' & '))})`;
 }
 
 /** The whole query as one tsquery expression, or null when nothing positive is left. */
@@ -72,8 +84,8 @@ export class PostgresTsvectorEngine implements LexicalEngine {
     const where = `p.search_tsv @@ q.tsq AND ${filterSql(req.filters, p)}`;
     const from = `FROM papers p, (SELECT ${tsq} AS tsq) q`;
     const cap = req.countCap > 0 ? req.countCap : 100_000;
-    const counted = (await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} WHERE ${where} LIMIT ${p.add(cap + 1)}) m`,
-      p.values)).rows[0].n;
+    const counted = (await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} WHERE ${where}
+      LIMIT $${p.values.length + 1}) m`, [...p.values, cap + 1])).rows[0].n;
     const total = Math.min(counted, cap);
     if (req.limit === 0 || req.offset >= total) return { hits: [], total, totalIsEstimate: counted > cap };
     const limit = p.add(req.limit), offset = p.add(req.offset);
