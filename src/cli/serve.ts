@@ -58,11 +58,16 @@ export function registerServe(program: Command): void {
       }
       if (config.search === 'engine' && backend.indexDir && !existsSync(join(lexicalIndexDir(backend.indexDir), 'manifest.json'))) {
         const n = await store.countPapers();
-        if (n > 10_000) console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers in the background (searches say so until it is current; /readyz answers 200 then)…`);
+        if (n > 10_000) {
+          console.log(`paperboy: building the search index for ${n.toLocaleString('en-US')} papers in the background ${backend.nativeLexical
+            ? `(${backend.nativeLexical.name} answers searches until it is built; /readyz answers 200 once it is current)…`
+            : '(searches say so until it is current; /readyz answers 200 then)…'}`);
+        }
       }
       // Listen first: the lexical index is verified, built and caught up by a worker thread, the vector
       // index is opened after listening; until they are current, searches answer from what exists and say so.
-      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db });
+      // interim: a backend that keeps its own full-text index current (PostgreSQL) answers until a never-built index is built.
+      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db, interim: true });
       // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });

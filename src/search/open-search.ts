@@ -8,7 +8,10 @@
  */
 import type { Backend } from '../store/backend.js';
 import type { LexicalEngine } from '../store/lexical-engine.js';
-import { BlockMaxEngine } from './block-max-engine.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BlockMaxEngine, INLINE_CATCH_UP, lexicalIndexDir } from './block-max-engine.js';
+import { InterimEngine } from './interim-engine.js';
 import { SearchService } from './search-service.js';
 import { IndexedVectorEngine } from './vectors/vector-engine.js';
 import type { Embedder } from './embed/embedder.js';
@@ -47,6 +50,12 @@ export interface OpenSearchOptions {
    * built, verified and caught up in the background (block-max-engine.ts).
    */
   maintainerDb?: string;
+  /**
+   * When the block-max index was never built in this process's folder and the backend keeps its
+   * own full-text index current anyway (PostgreSQL), that answers until the index is built and
+   * nearly current (interim-engine.ts; serve). Default false.
+   */
+  interim?: boolean;
 }
 
 export async function openSearch(backend: Backend, engine: SearchEngineName = 'engine', opts: OpenSearchOptions = {}): Promise<OpenedSearch> {
@@ -84,12 +93,18 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     if (!cached || now - cached.at > UPVOTES_TTL_MS) cached = { at: now, map: backend.store.upvotesByKey() };
     return cached.map;
   };
+  const manifest = backend.indexDir ? join(lexicalIndexDir(backend.indexDir), 'manifest.json') : null;
+  const fallback = opts.interim && manifest && !existsSync(manifest) ? backend.nativeLexical : null;
   const blockMax = await BlockMaxEngine.open({ changes: backend.changes, upvotes }, backend.indexDir,
     opts.maintainerDb !== undefined && backend.indexDir ? { maintainer: { db: opts.maintainerDb } } : {});
-  const service = new SearchService(backend.store, blockMax, vectors);
+  // The index answers once it was written (a manifest) and this process has nearly caught up with it.
+  const lexical = fallback && manifest
+    ? new InterimEngine(fallback, blockMax, async () => existsSync(manifest) && (await blockMax.lag()) <= INLINE_CATCH_UP)
+    : blockMax;
+  const service = new SearchService(backend.store, lexical, vectors);
   const opened: OpenedSearch = {
-    service, engine: blockMax, blockMax, vectors, openVectors: async () => null,
-    close: async () => { closed = true; await vectors?.close(); await blockMax.close(); },
+    service, engine: lexical, blockMax, vectors, openVectors: async () => null,
+    close: async () => { closed = true; await vectors?.close(); await lexical.close?.(); },
   };
   opened.openVectors = later(service, opened);
   return opened;

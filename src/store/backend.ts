@@ -75,7 +75,11 @@ export interface Backend {
    * stay in memory.
    */
   readonly indexDir: string | null;
-  /** The backend's own lexical engine, or null unless it was opened with `nativeLexical`. */
+  /**
+   * The backend's own lexical engine, or null when it keeps none current:
+   * SQLite's FTS5 only when opened with `nativeLexical`; PostgreSQL's
+   * full-text search always (its search vector is written with every paper).
+   */
   readonly nativeLexical: LexicalEngine | null;
   /** Database checks for `paperboy doctor`: reachable, writable, schema version. */
   doctorChecks(): Promise<HealthCheck[]>;

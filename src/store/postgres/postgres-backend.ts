@@ -68,7 +68,8 @@ export class PostgresBackend implements Backend {
     this.readingLists = new PostgresReadingListStore(pool);
     this.changes = new PostgresChangeFeed(pool, opts.readonly ?? false);
     this.indexDir = opts.indexDir ? resolve(opts.indexDir) : defaultIndexDir(url, opts.dataDir);
-    this.nativeLexical = opts.nativeLexical ? new PostgresTsvectorEngine(pool) : null;
+    // Always: the search vector is written with every paper, so the engine costs nothing until asked.
+    this.nativeLexical = new PostgresTsvectorEngine(pool);
   }
 
   /** Connects and migrates (unless read-only); a server that cannot be reached fails here with the address, not the password. */
