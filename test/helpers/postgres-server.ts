@@ -93,6 +93,8 @@ function freePort(): Promise<number> {
 
 export interface PostgresServer {
   port: number;
+  /** The postmaster's process id. */
+  pid: number | null;
   /** A URL for database `db` on this server (user postgres; any password is accepted). */
   url(db: string, password?: string): string;
   /** Creates a fresh, empty database and returns its URL. */
@@ -103,8 +105,22 @@ export interface PostgresServer {
 
 let dbCounter = 0;
 
+export interface StartOptions {
+  /**
+   * Server settings over the throwaway defaults (`fsync: 'on'` for a bench that compares with a
+   * durable SQLite file, a larger `shared_buffers`, …).
+   */
+  settings?: Record<string, string>;
+}
+
+/** The throwaway defaults: durability off (fsync, full-page writes), so creating databases and committing are cheap on a loaded machine. */
+const TEST_SETTINGS: Record<string, string> = {
+  fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', shared_buffers: '64MB', log_min_messages: 'warning',
+};
+
 /** Starts a server in a new temporary folder; retries on another port when the chosen one was taken meanwhile. */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(opts: StartOptions = {}): Promise<PostgresServer> {
+  const settings = { ...TEST_SETTINGS, ...opts.settings };
   const bin = postgresBinDir();
   if (!bin) throw new Error(postgresSkipReason() ?? 'no PostgreSQL');
   const owner = process.getuid?.() === 0 ? postgresUser() : null;
@@ -123,10 +139,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     const port = await freePort();
     const child = spawn(join(bin, 'postgres'), [
       '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      // A throwaway server: durability off (fsync, full-page writes), so creating databases and
-      // committing are cheap on a loaded machine.
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200', '-c', 'shared_buffers=64MB', '-c', 'log_min_messages=warning',
+      ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ], { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
@@ -137,6 +150,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     if (ready) {
       const server: PostgresServer = {
         port,
+        pid: child.pid ?? null,
         url: (db, password) => `postgres://postgres${password ? ':' + encodeURIComponent(password) : ''}@127.0.0.1:${port}/${db}`,
         async createDatabase(prefix = 'test') {
           const name = `${prefix}_${process.pid}_${++dbCounter}`;
