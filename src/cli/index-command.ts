@@ -63,9 +63,9 @@ export function registerIndex(program: Command): void {
         }
         if (fts5) {
           const started = Date.now();
-          process.stdout.write(`rebuilding the FTS5 table of ${backend.location}…\n`);
+          process.stdout.write(`rebuilding ${backend.kind === 'sqlite' ? 'the FTS5 table' : 'the full-text search vectors'} of ${backend.location}…\n`);
           const n = await backend.rebuildNativeLexical();
-          process.stdout.write(`indexed ${n.toLocaleString('en-US')} papers into FTS5 in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+          process.stdout.write(`indexed ${n.toLocaleString('en-US')} papers for full-text search in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         }
         if (lexical) {
           if (!backend.indexDir) throw new Error('an in-memory database has no index folder');

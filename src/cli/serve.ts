@@ -75,6 +75,8 @@ export function registerServe(program: Command): void {
       const harvests = opts.schedule ? startHarvestSchedule({ store, config }) : null;
       // Expired sessions, spent mail links and stale login counters go hourly, off the request path.
       const prune = setInterval(() => { void backend.accounts.pruneExpired(new Date()).catch(() => undefined); }, ACCOUNT_PRUNE_INTERVAL_MS);
+      // The backend's own lexical index, where it is kept in the background (PostgreSQL's search vectors).
+      const upkeep = backend.maintainNativeLexical ? startUpkeep(() => backend.maintainNativeLexical!()) : null;
       prune.unref();
       const address = await app.listen({ port: config.port, host: config.host });
       void search.openVectors().then((v) => v?.follow())
@@ -85,6 +87,7 @@ export function registerServe(program: Command): void {
         schedule?.stop();
         harvests?.stop();
         clearInterval(prune);
+        upkeep?.stop();
         await app.close();
         await search.close();
         await backend.close();
@@ -93,4 +96,26 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/**
+ * Pause of the native-lexical upkeep loop when nothing is pending. Default 2 s: a paper imported
+ * through another process is in full-text search within about that; sane range 0.5–30 s.
+ */
+const UPKEEP_IDLE_MS = 2_000;
+
+/** Runs `step` again and again (at once while it finds work, after UPKEEP_IDLE_MS when it finds none) until stopped. */
+function startUpkeep(step: () => Promise<number>): { stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const run = async () => {
+    const n = await step().catch(() => 0);
+    if (!stopped) {
+      timer = setTimeout(() => { void run(); }, n > 0 ? 0 : UPKEEP_IDLE_MS);
+      timer.unref();
+    }
+  };
+  timer = setTimeout(() => { void run(); }, 0);
+  timer.unref();
+  return { stop() { stopped = true; if (timer) clearTimeout(timer); } };
 }

@@ -85,5 +85,12 @@ export interface Backend {
   doctorChecks(): Promise<HealthCheck[]>;
   /** Rebuilds the backend's own lexical index from the papers (`paperboy index`); a no-op without one. */
   rebuildNativeLexical(): Promise<number>;
+  /**
+   * Background work the backend's own lexical index needs, one bounded step
+   * (serve calls it in a loop): PostgreSQL computes the search vectors of
+   * papers written since. Returns the papers done (0: nothing pending).
+   * Absent where writes keep the index current themselves (SQLite).
+   */
+  maintainNativeLexical?(): Promise<number>;
   close(): Promise<void>;
 }

@@ -94,6 +94,37 @@ if (requirePostgres()) {
     });
   });
 
+  test('search vectors: written with the paper under PAPERBOY_SEARCH=fts5, else filled in the background; new text is refilled', async () => {
+    const url = await freshDatabase();
+    const bulk = await PostgresBackend.open(url);
+    const inline = await PostgresBackend.open(url, { nativeLexical: true });
+    const missing = async () => (await bulk.pool.query<{ id: string }>('SELECT id FROM papers WHERE search_tsv IS NULL ORDER BY id')).rows.map((r) => r.id);
+    try {
+      await bulk.store.upsertRecords([record(paper('2601.00001', { title: 'Quantum walks' })), record(paper('2601.00002', { title: 'Graph cuts' }))]);
+      await inline.store.upsertRecords([record(paper('2601.00003', { title: 'Inline vectors' }))]);
+      assert.deepEqual(await missing(), ['2601.00001', '2601.00002']);
+      assert.deepEqual((await bulk.doctorChecks()).find((c) => c.name === 'full-text fallback')?.level, 'warn');
+      assert.equal(await bulk.maintainNativeLexical(), 2);
+      assert.equal(await bulk.maintainNativeLexical(), 0);
+      assert.deepEqual(await missing(), []);
+      // New upvotes keep the vector; a new title drops it until the next fill.
+      await bulk.store.upsertRecords([record(paper('2601.00001', { title: 'Quantum walks' }), { day: '2026-01-02', submittedAt: null, submittedBy: null, upvotes: 4, numComments: 0 })]);
+      assert.deepEqual(await missing(), []);
+      await bulk.store.upsertRecords([record(paper('2601.00002', { title: 'Graph cuts, revised', version: 2 }))]);
+      assert.deepEqual(await missing(), ['2601.00002']);
+      await bulk.maintainNativeLexical();
+      const hits = await bulk.nativeLexical!.search({
+        query: { include: [{ kind: 'term', tokens: ['revised'], prefix: false }], exclude: [], authors: [], categories: [], organizations: [] },
+        filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 10, offset: 0, countCap: 10,
+      });
+      assert.equal(hits.total, 1);
+      assert.deepEqual((await bulk.doctorChecks()).find((c) => c.name === 'full-text fallback')?.level, 'ok');
+    } finally {
+      await bulk.close();
+      await inline.close();
+    }
+  });
+
   test('the default index folder is named after the database, under the data folder', async () => {
     const url = await freshDatabase();
     const backend = await PostgresBackend.open(url, { dataDir: '/srv/paperboy' });

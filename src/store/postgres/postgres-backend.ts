@@ -58,7 +58,9 @@ export class PostgresBackend implements Backend {
 
   private constructor(readonly pool: pg.Pool, url: string, opts: PostgresBackendOptions) {
     this.location = redactUrl(url);
-    this.store = new PostgresStore(pool, this.location);
+    // Search vectors in the writing transaction only where full-text search answers (PAPERBOY_SEARCH=fts5):
+    // they cost ~3× the rest of a bulk write; elsewhere serve fills them in the background.
+    this.store = new PostgresStore(pool, this.location, opts.nativeLexical ?? false);
     this.subscriptions = new PostgresSubscriptionStore(pool);
     this.accounts = new PostgresAccountStore(pool);
     this.votes = new PostgresVoteStore(pool);
@@ -68,7 +70,7 @@ export class PostgresBackend implements Backend {
     this.readingLists = new PostgresReadingListStore(pool);
     this.changes = new PostgresChangeFeed(pool, opts.readonly ?? false);
     this.indexDir = opts.indexDir ? resolve(opts.indexDir) : defaultIndexDir(url, opts.dataDir);
-    // Always: the search vector is written with every paper, so the engine costs nothing until asked.
+    // Always: the vectors are kept in the database (inline or filled in the background), so the engine costs nothing until asked.
     this.nativeLexical = new PostgresTsvectorEngine(pool);
   }
 
@@ -112,13 +114,17 @@ export class PostgresBackend implements Backend {
       const n = (x: number) => x.toLocaleString('en-US');
       checks.push(missing === 0
         ? { level: 'ok', name: 'full-text fallback', message: 'every paper has its search vector' }
-        : { level: 'warn', name: 'full-text fallback', message: `${n(missing)} papers without a search vector: paperboy index refills them` });
+        : { level: 'warn', name: 'full-text fallback', message: `${n(missing)} papers without a search vector yet: a running paperboy serve fills them in the background (or run paperboy index --fts5)` });
     }
     return checks;
   }
 
   async rebuildNativeLexical(): Promise<number> {
     return this.store.rebuildSearchVectors();
+  }
+
+  async maintainNativeLexical(): Promise<number> {
+    return this.store.fillSearchVectors();
   }
 
   async close(): Promise<void> {

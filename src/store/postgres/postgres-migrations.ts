@@ -88,11 +88,16 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX daily_day ON daily_entries(day, upvotes DESC);
       CREATE INDEX daily_submitter ON daily_entries(submitter_user);
-      -- The lexical fallback (postgres-search.ts): title A, author names B, abstract C, kept by the
-      -- store with every paper it writes, indexed by GIN. Answers searches only while a process has
-      -- no block-max index yet.
+      -- PostgreSQL's full-text search (postgres-search.ts): title A, author names B, abstract C,
+      -- indexed by GIN. NULL until computed: in the writing transaction under PAPERBOY_SEARCH=fts5,
+      -- else in the background (PostgresStore.fillSearchVectors, found through the partial index).
       ALTER TABLE papers ADD COLUMN search_tsv tsvector;
       CREATE INDEX papers_search_tsv ON papers USING GIN (search_tsv);
+      CREATE INDEX papers_search_tsv_missing ON papers (pk) WHERE search_tsv IS NULL;
+      -- Author names of the authors JSON, joined as the lexical index joins them.
+      CREATE FUNCTION paper_author_names(authors TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT COALESCE(string_agg(a->>'name', ', '), '') FROM jsonb_array_elements(authors::jsonb) AS a
+      $$;
       CREATE TABLE job_state (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL,

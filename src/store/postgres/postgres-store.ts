@@ -19,8 +19,7 @@ import { filterSql, Params, sortSql, upvotesColumn } from './postgres-filters.js
 import { PAPER_WRITE_LOCK, withTransaction } from './postgres-pool.js';
 import { upsertBatch } from './postgres-upsert.js';
 import {
-  authorNames, PAPER_SELECT, rowToEntry, rowToOrg, rowToPaper, shownDailyColumns, tsvectorSql,
-  type DailyRow, type OrgRow, type PaperRow,
+  PAPER_SELECT, rowToEntry, rowToOrg, rowToPaper, shownDailyColumns, tsvectorSql, type DailyRow, type OrgRow, type PaperRow,
 } from './postgres-rows.js';
 
 type Counts = Map<string, { upvotes: number; numComments: number }>;
@@ -28,7 +27,11 @@ type Counts = Map<string, { upvotes: number; numComments: number }>;
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
 
-  constructor(readonly pool: pg.Pool, readonly location: string) {}
+  /**
+   * `inlineVectors`: write each paper's search vector in its own transaction (where full-text
+   * search answers, PAPERBOY_SEARCH=fts5); otherwise fillSearchVectors computes them later.
+   */
+  constructor(readonly pool: pg.Pool, readonly location: string, private readonly inlineVectors = false) {}
 
   async schemaVersion(): Promise<{ current: number; latest: number }> {
     return { current: await currentVersion(this.pool), latest: LATEST_VERSION };
@@ -42,7 +45,7 @@ export class PostgresStore implements Store {
   /** upsertRecords inside a transaction the caller holds (sibling role files: submissions). */
   async upsertIn(c: pg.PoolClient, records: PaperRecord[]): Promise<UpsertOutcome[]> {
     await c.query('SELECT pg_advisory_xact_lock($1)', [PAPER_WRITE_LOCK]);
-    return upsertBatch(c, records);
+    return upsertBatch(c, records, this.inlineVectors);
   }
 
   async getPaper(id: string): Promise<PaperDetail | null> {
@@ -155,18 +158,26 @@ export class PostgresStore implements Store {
     return (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM papers WHERE search_tsv IS NULL')).rows[0].n;
   }
 
-  /** Recomputes every paper's search vector, in pages of 5,000 papers (one transaction each); returns the papers done. */
+  /**
+   * Computes the search vectors of up to `limit` papers that have none (new or re-texted since),
+   * in one statement; returns how many. Rows another process is filling are skipped (SKIP LOCKED),
+   * so every serve process may run it at once.
+   */
+  async fillSearchVectors(limit = 2_000): Promise<number> {
+    const r = await this.pool.query(`UPDATE papers p SET search_tsv = ${tsvectorSql('p.title', 'paper_author_names(p.authors)', 'p.abstract')}
+      FROM (SELECT pk FROM papers WHERE search_tsv IS NULL ORDER BY pk LIMIT $1 FOR UPDATE SKIP LOCKED) m WHERE p.pk = m.pk`, [limit]);
+    return r.rowCount ?? 0;
+  }
+
+  /** Recomputes every paper's search vector, in pages of 5,000 papers (one statement each); returns the papers done. */
   async rebuildSearchVectors(): Promise<number> {
     let done = 0, after = 0;
     for (;;) {
-      const rows = (await this.pool.query<{ pk: number; authors: string }>(
-        'SELECT pk, authors FROM papers WHERE pk > $1 ORDER BY pk LIMIT 5000', [after])).rows;
-      if (rows.length === 0) return done;
-      const names = rows.map((r) => authorNames({ authors: JSON.parse(r.authors) } as Paper));
-      await this.pool.query(`UPDATE papers p SET search_tsv = ${tsvectorSql('p.title', 'v.names', 'p.abstract')}
-        FROM unnest($1::bigint[], $2::text[]) AS v(pk, names) WHERE p.pk = v.pk`, [rows.map((r) => r.pk), names]);
-      done += rows.length;
-      after = rows[rows.length - 1].pk;
+      const r = await this.pool.query<{ pk: number }>(`UPDATE papers p SET search_tsv = ${tsvectorSql('p.title', 'paper_author_names(p.authors)', 'p.abstract')}
+        FROM (SELECT pk FROM papers WHERE pk > $1 ORDER BY pk LIMIT 5000) m WHERE p.pk = m.pk RETURNING p.pk`, [after]);
+      if (r.rows.length === 0) return done;
+      done += r.rows.length;
+      after = Math.max(...r.rows.map((x) => x.pk));
     }
   }
 

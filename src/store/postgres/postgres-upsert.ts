@@ -45,7 +45,12 @@ function sameDaily(a: DailyState | undefined, b: DailyState): boolean {
     a.upvotes === b.upvotes && a.num_comments === b.num_comments;
 }
 
-export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[]): Promise<UpsertOutcome[]> {
+/**
+ * `inlineVectors`: compute each written paper's search vector in this transaction (full-text search
+ * answers, PAPERBOY_SEARCH=fts5); otherwise a new or re-texted paper's vector is left NULL for the
+ * background fill (it costs ~3× the rest of a paper's write: measured, see bench/import-bench.ts).
+ */
+export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inlineVectors: boolean): Promise<UpsertOutcome[]> {
   if (records.length === 0) return [];
   // 1. The stored papers the batch may touch, and their daily entries.
   const ids = [...new Set(records.map((r) => r.paper.id))];
@@ -156,8 +161,8 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[]): Pro
     [list.map((o) => o.name), list.map((o) => o.fullname), list.map((o) => o.avatarUrl)]);
   }
   const changed = works.filter((w) => w.dirty && !w.isNew);
-  if (changed.length) await writePapers(c, changed, 'update');
-  if (fresh.length) await writePapers(c, fresh, 'insert');
+  if (changed.length) await writePapers(c, changed, 'update', inlineVectors);
+  if (fresh.length) await writePapers(c, fresh, 'insert', inlineVectors);
   const recat = works.filter((w) => w.categoriesChanged);
   if (recat.length) {
     const old = recat.filter((w) => !w.isNew).map((w) => w.pk);
@@ -185,7 +190,7 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[]): Pro
 }
 
 /** Inserts or updates papers with one statement: one array per column, unnested. */
-async function writePapers(c: pg.PoolClient, works: Work[], mode: 'insert' | 'update'): Promise<void> {
+async function writePapers(c: pg.PoolClient, works: Work[], mode: 'insert' | 'update', inlineVectors: boolean): Promise<void> {
   const params: unknown[] = [works.map((w) => w.pk)];
   const casts = ['$1::bigint[]'];
   for (const [, type, value] of PAPER_COLUMNS) {
@@ -196,7 +201,10 @@ async function writePapers(c: pg.PoolClient, works: Work[], mode: 'insert' | 'up
   casts.push(`$${params.length}::text[]`);
   const names = PAPER_COLUMNS.map(([n]) => n);
   const source = `unnest(${casts.join(', ')}) AS v(pk, ${names.join(', ')}, author_names)`;
-  const tsv = tsvectorSql('v.title', 'v.author_names', 'v.abstract');
+  // Without inline vectors: NULL for a new paper or changed text (the background fill computes it), kept otherwise.
+  const tsv = inlineVectors ? tsvectorSql('v.title', 'v.author_names', 'v.abstract')
+    : mode === 'insert' ? 'NULL::tsvector'
+      : 'CASE WHEN papers.title = v.title AND papers.authors = v.authors AND papers.abstract = v.abstract THEN papers.search_tsv END';
   if (mode === 'insert') {
     await c.query(`INSERT INTO papers (pk, ${names.join(', ')}, search_tsv)
       SELECT v.pk, ${names.map((n) => 'v.' + n).join(', ')}, ${tsv} FROM ${source}`, params);
