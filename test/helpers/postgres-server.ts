@@ -144,7 +144,11 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresSe
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const killOnExit = () => { child.kill('SIGQUIT'); };
+    // A test process that ends without stop() (a crash, a cancelled run) takes its server and folder with it.
+    const killOnExit = () => {
+      child.kill('SIGQUIT');
+      rmSync(dir, { recursive: true, force: true });
+    };
     process.once('exit', killOnExit);
     const ready = await waitReady(port, child);
     if (ready) {
