@@ -97,8 +97,8 @@ export interface PostgresServer {
   pid: number | null;
   /** A URL for database `db` on this server (user postgres; any password is accepted). */
   url(db: string, password?: string): string;
-  /** Creates a fresh, empty database and returns its URL. */
-  createDatabase(prefix?: string): Promise<string>;
+  /** Creates a fresh database (empty, or a copy of database `from`) and returns its URL. */
+  createDatabase(prefix?: string, from?: string): Promise<string>;
   /** Stops the server at once and removes its folder. */
   stop(): Promise<void>;
 }
@@ -156,12 +156,12 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresSe
         port,
         pid: child.pid ?? null,
         url: (db, password) => `postgres://postgres${password ? ':' + encodeURIComponent(password) : ''}@127.0.0.1:${port}/${db}`,
-        async createDatabase(prefix = 'test') {
+        async createDatabase(prefix = 'test', from?: string) {
           const name = `${prefix}_${process.pid}_${++dbCounter}`;
           const c = new pg.Client({ connectionString: server.url('postgres') });
           await c.connect();
           try {
-            await c.query(`CREATE DATABASE ${name}`);
+            await c.query(`CREATE DATABASE ${name}${from ? ` TEMPLATE ${from}` : ''}`);
           } finally {
             await c.end();
           }
@@ -217,7 +217,24 @@ export function testPostgres(): Promise<PostgresServer> {
   return shared;
 }
 
-/** A fresh database on this file's server. */
-export async function freshDatabase(prefix?: string): Promise<string> {
-  return (await testPostgres()).createDatabase(prefix);
+let template: Promise<string> | null = null;
+
+/**
+ * A fresh database on this file's server: a copy of a template database that
+ * paperboy's migrations were applied to once per file (opening a backend then
+ * has nothing to migrate: ~0.8 s less per test on a loaded machine), or with
+ * `empty`, a database without any table (tests of migrating itself).
+ */
+export async function freshDatabase(prefix = 'test', opts: { empty?: boolean } = {}): Promise<string> {
+  const server = await testPostgres();
+  if (opts.empty) return server.createDatabase(prefix);
+  template ??= (async () => {
+    const url = await server.createDatabase('template');
+    const { PostgresBackend } = await import('../../src/store/postgres/postgres-backend.js');
+    const backend = await PostgresBackend.open(url);
+    await backend.close();
+    return url;
+  })();
+  const name = new URL(await template).pathname.slice(1);
+  return server.createDatabase(prefix, name);
 }

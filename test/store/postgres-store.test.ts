@@ -53,7 +53,7 @@ if (requirePostgres()) {
   });
 
   test('eight processes opening one new database together migrate it once', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('test', { empty: true });
     const backends = await Promise.all(Array.from({ length: 8 }, () => PostgresBackend.open(url)));
     try {
       const applied = await backends[0].pool.query<{ version: number; n: number }>(
@@ -137,7 +137,7 @@ if (requirePostgres()) {
   });
 
   test('a read-only backend migrates nothing: doctor on an empty database says the schema is missing', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('test', { empty: true });
     const backend = await openBackend(url, { readonly: true });
     try {
       const checks = await backend.doctorChecks();
