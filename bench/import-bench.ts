@@ -17,7 +17,8 @@
  *                            synchronous_commit off (SQLite's WAL + NORMAL
  *                            durability), a fresh database per run; or the
  *                            server of --postgres-url postgres://… (a database
- *                            is created there per run and dropped after)
+ *                            is created there per run and dropped after);
+ *                            --no-sqlite runs PostgreSQL alone
  * Non-goals: re-import (no-op) timings.
  */
 import { spawnSync } from 'node:child_process';
@@ -147,6 +148,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const pgAt = opts.args.indexOf('--postgres-url');
   const pgUrl = pgAt >= 0 ? opts.args[pgAt + 1] : null;
   if (pgUrl || opts.args.includes('--postgres')) modes.push('postgres');
+  // --no-sqlite: PostgreSQL alone (a 1M comparison can then be run in two sittings).
+  if (opts.args.includes('--no-sqlite')) modes.splice(0, modes.length, ...modes.filter((m) => m === 'postgres'));
   mkdirSync(OUT, { recursive: true });
   const server = modes.includes('postgres') && !pgUrl ? await startBenchServer(opts.log) : null;
   const rows: (string | number)[][] = [];
