@@ -3,7 +3,9 @@
  * database, each with its own `--index-dir`, and a third process importing
  * papers. Every paper imported through any process becomes searchable on
  * both servers by itself (their background loops follow the change feed), and
- * /readyz reports each replica current afterwards. The seconds it took are
+ * /readyz reports each replica current afterwards. On SQLite and on
+ * PostgreSQL (a throwaway server; skipped with a reason where none can run,
+ * a failure under PAPERBOY_REQUIRE_ALL=1). The seconds it took are
  * printed as a diagnostic (a figure, not a threshold: the wait is bounded only
  * so that a replica that never catches up fails instead of hanging).
  */
@@ -11,7 +13,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
+import type { TestContext } from 'node:test';
+import { openBackend } from '../../src/store/open-backend.js';
+import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 import { startCli, startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { topicPapers } from '../helpers/topic-papers.js';
@@ -37,20 +41,22 @@ async function total(server: ServeProcess, q: string): Promise<number> {
   return ((await res.json()) as unknown[]).length;
 }
 
-test('a paper imported by another process is searchable on every replica within seconds', async (t) => {
-  const { file, dir, cleanup } = tempDbPath();
+async function importedEverywhere(t: TestContext, db: string | null): Promise<void> {
+  const { file: sqliteFile, dir, cleanup } = tempDbPath();
+  const file = db ?? sqliteFile;
   const servers: ServeProcess[] = [];
   try {
-    const seed = new SqliteBackend(file);
+    const seed = await openBackend(file);
     await seed.store.upsertRecords(topicPapers());
     await seed.close();
-    servers.push(await startServe(['--db', file, '--index-dir', join(dir, 'replica-a')], { PAPERBOY_VECTORS: '0' }));
-    servers.push(await startServe(['--db', file, '--index-dir', join(dir, 'replica-b')], { PAPERBOY_VECTORS: '0' }));
+    const env = { PAPERBOY_VECTORS: '0', PAPERBOY_IMAGE_CACHE: join(dir, 'images') };
+    servers.push(await startServe(['--db', file, '--index-dir', join(dir, 'replica-a')], env));
+    servers.push(await startServe(['--db', file, '--index-dir', join(dir, 'replica-b')], env));
     for (const s of servers) assert.equal(await total(s, 'quokka'), 0);
 
     const source = join(dir, 'quokkas.jsonl');
     writeFileSync(source, Array.from({ length: PAPERS }, (_, i) => snapshotLine(i)).join('\n') + '\n');
-    const importer = startCli(['import', source, '--db', file]);
+    const importer = startCli(['import', source, '--db', file], env);
     const { code } = await importer.exited;
     assert.equal(code, 0, importer.output());
     const imported = Date.now();
@@ -75,4 +81,14 @@ test('a paper imported by another process is searchable on every replica within 
     for (const s of servers) await s.stop();
     cleanup();
   }
+}
+
+test('SQLite: a paper imported by another process is searchable on every replica within seconds', async (t) => {
+  await importedEverywhere(t, null);
 });
+
+if (requirePostgres()) {
+  test('PostgreSQL: a paper imported by another process is searchable on every replica within seconds', async (t) => {
+    await importedEverywhere(t, await freshDatabase());
+  });
+}
