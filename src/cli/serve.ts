@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_SECRET, loadConfig, secretRefusal } from '../config.js';
 import { openBackend } from '../store/open-backend.js';
 import { openSearch } from '../search/open-search.js';
+import { warmNotes } from '../search/paper-notes.js';
 import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
 import { backendDeps, createApp } from '../web/app.js';
@@ -79,6 +80,8 @@ export function registerServe(program: Command): void {
       const upkeep = backend.maintainNativeLexical ? startUpkeep(() => backend.maintainNativeLexical!()) : null;
       prune.unref();
       const address = await app.listen({ port: config.port, host: config.host });
+      // Keywords and TL;DRs of the newest daily lists, prepared in the background (search/paper-notes.ts).
+      void warmNotes(store, search.service.notes).catch(() => undefined);
       void search.openVectors().then((v) => v?.follow())
         .catch((err: unknown) => console.error(`paperboy: the vector index could not be opened (searches answer lexically): ${err instanceof Error ? err.message : String(err)}`));
       await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));

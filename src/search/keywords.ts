@@ -81,9 +81,12 @@ export interface CorpusStats {
 
 interface Candidate {
   stems: string[];
-  surface: string;
   uses: number;
   firstAt: number;
+  /** Where it is written (the abstract's spelling preferred): the surface form is read from there only for keywords taken. */
+  text: string;
+  toks: Token[];
+  inTitle: boolean;
 }
 
 /** Token runs between stop words, numbers and punctuation. */
@@ -123,22 +126,21 @@ function surfaceOf(text: string, toks: Token[], inTitle: boolean): string {
 
 /** Every candidate phrase of the paper (stems joined by a space as the key). */
 export function candidatePhrases(title: string, abstract: string): Map<string, Candidate> {
-  const out = new Map<string, Candidate & { inTitle: boolean }>();
+  const out = new Map<string, Candidate>();
   let at = 0;
   for (const [text, weight, inTitle] of [[title, TITLE_USES, true], [abstract, 1, false]] as const) {
     for (const run of runs(text)) {
       for (let i = 0; i < run.length; i++) {
+        let key = '';
         for (let n = 1; n <= MAX_WORDS && i + n <= run.length; n++) {
-          const toks = run.slice(i, i + n);
-          const stems = toks.map((t) => t.stem);
-          const key = stems.join(' ');
+          key = n === 1 ? run[i].stem : `${key} ${run[i + n - 1].stem}`;
           const e = out.get(key);
           if (e) {
             e.uses += weight;
             // The abstract's spelling beats the title's capitals.
-            if (e.inTitle && !inTitle) { e.surface = surfaceOf(text, toks, false); e.inTitle = false; }
+            if (e.inTitle && !inTitle) { e.text = text; e.toks = run.slice(i, i + n); e.inTitle = false; }
           } else {
-            out.set(key, { stems, surface: surfaceOf(text, toks, inTitle), uses: weight, firstAt: at, inTitle });
+            out.set(key, { stems: run.slice(i, i + n).map((t) => t.stem), uses: weight, firstAt: at, text, toks: run.slice(i, i + n), inTitle });
           }
           at++;
         }
@@ -157,11 +159,17 @@ export function keywordWords(title: string, abstract: string): Map<string, strin
 
 /** Up to `max` keywords of a paper, best first, as written in it. */
 export function extractKeywords(title: string, abstract: string, stats: CorpusStats, max = KEYWORDS_MAX): string[] {
-  const idf = (stem: string) => Math.log((stats.docs + 1) / ((stats.df.get(stem) ?? 0) + 1));
+  const idfs = new Map<string, number>();
+  const idf = (stem: string) => {
+    let v = idfs.get(stem);
+    if (v === undefined) idfs.set(stem, (v = Math.log((stats.docs + 1) / ((stats.df.get(stem) ?? 0) + 1))));
+    return v;
+  };
   const scored: { c: Candidate; score: number }[] = [];
   for (const c of candidatePhrases(title, abstract).values()) {
-    const idfs = c.stems.map(idf);
-    const mean = idfs.reduce((a, b) => a + b, 0) / idfs.length;
+    let sum = 0;
+    for (const st of c.stems) sum += idf(st);
+    const mean = sum / c.stems.length;
     if (c.stems.length === 1 && mean < MIN_SINGLE_IDF) continue;
     // A phrase used once, outside the title, is a phrase of prose, unless its words are rare.
     const score = (1 + Math.log(c.uses)) * mean * (1 + PHRASE_BONUS * (c.stems.length - 1));
@@ -181,5 +189,5 @@ export function extractKeywords(title: string, abstract: string, stats: CorpusSt
     if (c.stems.length > 1 && c.stems.filter((s) => taken.some((t) => t.stems.includes(s))).length * 2 >= c.stems.length) continue;
     taken.push(c);
   }
-  return taken.map((c) => c.surface);
+  return taken.map((c) => surfaceOf(c.text, c.toks, c.inTitle));
 }

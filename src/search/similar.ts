@@ -93,14 +93,24 @@ export class DfCounter {
 
   constructor(private readonly engine: LexicalEngine) {}
 
-  /** The corpus size and, for each stem (given with one folded surface form), its clamped document frequency. */
-  async lookup(words: Map<string, string>): Promise<{ docs: number; cap: number; df: Map<string, number> }> {
-    const probe = await this.engine.documentFrequencies([], 1);
-    const docs = probe.docs;
+  /**
+   * The corpus size the remembered counts belong to, after forgetting them
+   * when the corpus has changed by more than REFRESH_GROWTH (a growing
+   * index, a first build): what depends on the counts is stale then too.
+   */
+  async generation(): Promise<number> {
+    const { docs } = await this.engine.documentFrequencies([], 1);
     if (Math.abs(docs - this.docsAtFill) > this.docsAtFill * DfCounter.REFRESH_GROWTH || this.df.size > DfCounter.MAX_ENTRIES) {
       this.df.clear();
       this.docsAtFill = docs;
     }
+    return this.docsAtFill;
+  }
+
+  /** The corpus size and, for each stem (given with one folded surface form), its clamped document frequency. */
+  async lookup(words: Map<string, string>): Promise<{ docs: number; cap: number; df: Map<string, number> }> {
+    await this.generation();
+    const docs = this.docsAtFill;
     const cap = dfCap(docs);
     const missing = [...words].filter(([stem]) => !this.df.has(stem));
     if (missing.length > 0) {

@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractKeywords, candidatePhrases } from '../../src/search/keywords.js';
 import { extractTldr, sentences } from '../../src/search/tldr.js';
+import { PaperNoter, warmNotes } from '../../src/search/paper-notes.js';
+import { DfCounter } from '../../src/search/similar.js';
 import { paper, record } from '../helpers/papers.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { openTestBackend, type TestBackend } from '../helpers/test-app.js';
@@ -86,7 +88,10 @@ describe('withPaperNotes (the search service\'s store)', () => {
           title: 'Sparse Mixture Routing for Speech Recognition',
           abstract: 'Speech recognition systems are widely used. We propose sparse mixture routing, which routes audio frames to experts. Sparse mixture routing cuts word error rate on speech recognition benchmarks.',
         })),
-        record(paper('2501.00002', { title: 'Given Notes', abstract: 'An abstract. We propose a thing with many words in it here.', aiSummary: 'The source summary.', aiKeywords: ['source keyword'] })),
+        record(paper('2501.00002', { title: 'Given Notes', abstract: 'An abstract. We propose a thing with many words in it here.', aiSummary: 'The source summary.', aiKeywords: ['source keyword'] }),
+          { day: '2025-01-02', submittedAt: null, submittedBy: null, upvotes: 3, numComments: 0 }),
+        record(paper('2501.00003', { title: 'Listed Without Notes', abstract: 'We propose listed routing for daily lists of papers.' }),
+          { day: '2025-01-02', submittedAt: null, submittedBy: null, upvotes: 1, numComments: 0 }),
         ...filler,
       ],
     });
@@ -114,6 +119,13 @@ describe('withPaperNotes (the search service\'s store)', () => {
     assert.deepEqual(raw.aiKeywords, []);
     assert.equal(raw.aiSummary, null);
     assert.equal(raw.extracted, undefined);
+  });
+
+  it('warms the notes of the newest daily lists\' papers that lack them', async () => {
+    const noter = new PaperNoter(new DfCounter(t.search.engine));
+    assert.equal(await warmNotes(t.store, noter), 1, 'one listed paper lacks notes; the other has the source\'s');
+    const notes = await noter.notesOf([(await t.store.getPaper('2501.00003'))!.paper]);
+    assert.equal(notes.get('2501.00003')?.tldr, 'We propose listed routing for daily lists of papers.');
   });
 
   it('finds a paper by its extracted keyword with keyword:', async () => {
