@@ -61,17 +61,6 @@ const CATCH_UP_BATCH = 500;
 export const CATCH_UP_SLICE_MS = 20;
 
 /**
- * A follower applies the feed's changes past its owner's manifest in memory
- * only up to this many; a longer backlog (the owner still building, or far
- * behind) is left to the owner, and searches meanwhile answer from the index
- * as it is and say how far behind it is. Default 5,000, the owner's memory
- * segment (MEMORY_FLUSH_DOCS): the first search after new papers freezes the
- * follower's memory segment, ≈ 1 ms per 100 papers, so it must stay small;
- * sane range 1,000–10,000.
- */
-export const FOLLOWER_CATCH_UP_MAX = 5_000;
-
-/**
  * The owner writes a partly filled memory segment once it is caught up and
  * this long has passed since its last write, so followers (the serving
  * thread) load recent papers from disk instead of indexing them twice.
@@ -86,6 +75,20 @@ export const IDLE_FLUSH_MS = 2_000;
  * (0 = searches never index, the background alone does).
  */
 export const INLINE_CATCH_UP = 1_000;
+
+/**
+ * A follower (the serving thread beside its maintainer, or a second
+ * process) applies the feed's changes past its owner's manifest itself —
+ * in a search or in follow() — only while they are this few: an edit on a
+ * quiet site then shows at once. A longer backlog (a bulk import, the owner
+ * still building) is the owner's work: the follower reloads what the owner
+ * writes (within IDLE_FLUSH_MS of it catching up) and meanwhile answers from
+ * the index as it is, saying how far behind it is. Default 100 (≈ 10 ms of
+ * indexing; a CPU profile under an import showed a follower applying up to
+ * 1,000 spending a fifth of its time indexing and freezing its memory
+ * segment); sane range 0–1,000.
+ */
+export const FOLLOWER_CATCH_UP_MAX = 100;
 
 /**
  * Time budget of one query's phrase, prefix and author matching, the part
@@ -178,6 +181,7 @@ export class BlockMaxEngine implements LexicalEngine {
   private stamp = 0;
   private lastFlush = performance.now();
   private maintainerWorker: IndexMaintainer | null = null;
+  private refreshing: Promise<void> | null = null;
   private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   /** This engine's QUERY_BUDGET_MS (tests that compare exact answers lift it). */
   queryBudgetMs = QUERY_BUDGET_MS;
@@ -271,7 +275,13 @@ export class BlockMaxEngine implements LexicalEngine {
    * owner's process is gone (unless a maintainer thread of this process
    * takes over instead). Called by follow().
    */
-  private async refresh(): Promise<void> {
+  private refresh(): Promise<void> {
+    // One at a time: the follow loop and the maintainer's "written" message may both ask.
+    this.refreshing ??= this.reload().finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
     if (!this.dir || this.lock) return;
     if (!this.maintainerWorker && !lockOwner(this.dir)) {
       const lock = acquireIndexLock(this.dir);
@@ -373,10 +383,17 @@ export class BlockMaxEngine implements LexicalEngine {
       const index = this.index;
       const { changes, next } = await this.src.changes.read(index.changeSeq, Math.min(CATCH_UP_BATCH, max - applied));
       if (next === index.changeSeq) break;
-      for (const c of changes) {
+      for (let i = 0; i < changes.length; i++) {
+        const c = changes[i];
         if (c.paper) index.add(indexDocOf(c.paper));
         else index.delete(c.key);
         applied++;
+        // Let requests in between slices of work, inside a page too (the page's cursor is saved after it: a search
+        // meanwhile counts its changes as pending, and a change applied twice is harmless).
+        if ((i & 15) === 15 && performance.now() - slice > CATCH_UP_SLICE_MS) {
+          await yieldToRequests();
+          slice = performance.now();
+        }
       }
       index.changeSeq = next;
       this.maintain();
@@ -433,7 +450,10 @@ export class BlockMaxEngine implements LexicalEngine {
     this.timer = null;
     await this.maintainerWorker?.stop();
     this.maintainerWorker = null;
+    await this.refreshing;
     while (this.catchingUp) await this.catchingUp;
+    // The owner writes what it applied, so a stopped server leaves its index current on disk.
+    if (this.lock && this.index.pendingDocs > 0) this.index.flush();
     this.index.close();
     this.lock?.release();
     this.lock = null;
@@ -457,7 +477,8 @@ export class BlockMaxEngine implements LexicalEngine {
     // A short backlog is applied before answering (an edit shows at once); a longer one is the background's.
     const behind = await this.lag();
     // (A catch-up already running has at most that much left too: it is waited for.)
-    if (behind > 0 && behind <= INLINE_CATCH_UP) await this.catchUp(INLINE_CATCH_UP);
+    const inline = this.role === 'follower' ? FOLLOWER_CATCH_UP_MAX : INLINE_CATCH_UP;
+    if (behind > 0 && behind <= inline) await this.catchUp(inline);
     const q = this.engineQuery(req);
     if (q.must.length === 0) return { hits: [], total: 0, totalIsEstimate: false };
     this.index.prepare(); // freezing newly applied papers is index work, not the query's budget

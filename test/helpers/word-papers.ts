@@ -37,6 +37,16 @@ export function wordPapers(n: number, seed: number, opts: { prefix?: string; fir
   })));
 }
 
+/** The same papers as snapshot JSONL lines (what `paperboy import` reads), versions v1…v<version>. */
+export function wordSnapshotLines(n: number, seed: number, opts: { prefix?: string; first?: number; version?: number } = {}): string[] {
+  return wordPapers(n, seed, opts).map(({ paper: p }) => JSON.stringify({
+    id: p.id, submitter: null, authors: 'A. Author', title: p.title, comments: null, 'journal-ref': null, doi: null, 'report-no': null,
+    categories: 'cs.LG', license: null, abstract: p.abstract,
+    versions: Array.from({ length: p.version ?? 1 }, (_, v) => ({ version: `v${v + 1}`, created: new Date(Date.parse(p.publishedAt!) + v * 86_400_000).toUTCString() })),
+    update_date: p.publishedAt!.slice(0, 10), authors_parsed: [['Author', 'A.', '']],
+  }));
+}
+
 const req = (text: string): LexicalRequest =>
   ({ query: parseQuery(text), filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 40, offset: 0, countCap: 0 });
 
