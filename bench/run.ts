@@ -42,6 +42,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'search-quality': () => import('./search-quality.js'),
   pages: () => import('./page-bench.js'),
   load: () => import('./load-bench.js'),
+  'load-import': () => import('./load-import-bench.js'),
   digest: () => import('./digest-bench.js'),
   vectors: () => import('./vector-bench.js'),
 };
