@@ -238,12 +238,25 @@ function step(b: number[], n: number, table: Map<number, Rule[]>): [number, bool
   return rules ? applyRules(b, n, rules) : [n, false];
 }
 
-const stemCache = new Map<string, string>();
+/**
+ * Stems of recent tokens, in two generations: a token is looked up in the
+ * young map, then the old one (and moved to the young one); when the young
+ * map holds STEM_CACHE_GENERATION tokens it becomes the old one. Words in
+ * use stay cached however large the vocabulary grows (a cache that stopped
+ * at 50,000 entries left a server highlighting 100k papers' abstracts
+ * stemming most words again: 15% of its CPU). Default 50,000 (≈ 5 MB for
+ * both generations); sane range 10,000–500,000.
+ */
+const STEM_CACHE_GENERATION = 50_000;
+let stemCache = new Map<string, string>();
+let oldStems = new Map<string, string>();
 
 /** FTS5's porter step for one folded token. Tokens under 3 or over 64 UTF-8 bytes are returned unchanged. */
 export function porterStem(token: string): string {
   const cached = stemCache.get(token);
   if (cached !== undefined) return cached;
+  const old = oldStems.get(token);
+  if (old !== undefined) return remember(token, old);
   const ascii = !/[^\p{ASCII}]/u.test(token);
   const b: number[] = ascii ? codes(token) : Array.from(utf8.encode(token));
   let n = b.length;
@@ -285,6 +298,14 @@ export function porterStem(token: string): string {
   if (n > 1 && b[n - 1] === 108 && b[n - 2] === 108 && mGt1(b, n - 1)) n--;
 
   const out = ascii ? String.fromCharCode(...b.slice(0, n)) : utf8d.decode(Uint8Array.from(b.slice(0, n)));
-  if (stemCache.size < 50_000) stemCache.set(token, out);
-  return out;
+  return remember(token, out);
+}
+
+function remember(token: string, stem: string): string {
+  if (stemCache.size >= STEM_CACHE_GENERATION) {
+    oldStems = stemCache;
+    stemCache = new Map();
+  }
+  stemCache.set(token, stem);
+  return stem;
 }

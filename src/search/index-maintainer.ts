@@ -54,6 +54,8 @@ export function startMaintainer(db: string, indexDir: string, log: (line: string
     w.on('message', (m: FromWorker) => {
       if (m.type === 'log') log(m.line);
       else if (m.type === 'written') onWritten();
+      // The worker has closed the index and the database; its message port would keep it alive.
+      else if (m.type === 'stopped') void w.terminate();
     });
     w.on('error', (err) => log(`paperboy: the search index maintainer failed: ${err instanceof Error ? err.message : String(err)}`));
     exited = new Promise((resolve) => {
