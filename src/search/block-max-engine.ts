@@ -302,7 +302,7 @@ export class BlockMaxEngine implements LexicalEngine {
     if (stamp !== 0 && stamp !== this.stamp) {
       let next: LexicalIndex;
       try {
-        next = LexicalIndex.open(this.dir, undefined, { readonly: true, reuse: this.index });
+        next = await LexicalIndex.reopen(this.dir, this.index);
       } catch {
         return; // caught mid-write or damaged: the owner rewrites it; try again on the next tick
       }

@@ -21,12 +21,13 @@
  * queries beyond title/authors/abstract.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
 import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
-import { chunksSum, fileSum, readSegmentFile, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
+import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
 
@@ -266,7 +267,8 @@ export class LexicalIndex {
    * same checksum are taken over instead of read again (a follower reloading
    * its owner's manifest reads only what changed).
    */
-  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: { readonly?: boolean; verify?: boolean; reuse?: LexicalIndex } = {}): LexicalIndex {
+  static open(dir: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS,
+    opts: { readonly?: boolean; verify?: boolean; reuse?: LexicalIndex; preloaded?: Map<string, SegmentData> } = {}): LexicalIndex {
     if (!opts.readonly) mkdirSync(dir, { recursive: true });
     const mf = join(dir, 'manifest.json');
     let manifest: Manifest | null = null;
@@ -295,7 +297,7 @@ export class LexicalIndex {
       if (manifest.repairing && opts.verify) damage.push('a repair was cut short');
       for (const s of manifest.segments) {
         try {
-          idx.segments.push(idx.openSegment(s, reusable.get(s.name), opts.verify ?? false, opts.reuse));
+          idx.segments.push(idx.openSegment(s, reusable.get(s.name), opts.verify ?? false, opts.reuse, opts.preloaded));
         } catch (err) {
           if (!opts.verify) throw err;
           damage.push(`${s.name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -312,7 +314,28 @@ export class LexicalIndex {
     return idx;
   }
 
-  private openSegment(s: ManifestSegment, prev: LiveSegment | undefined, verify: boolean, from: LexicalIndex | undefined): LiveSegment {
+  /**
+   * A follower's reload of the owner's folder: open(dir, { readonly, reuse:
+   * prev }), with the segment files it has not seen read first without
+   * blocking the thread (a merged segment can be hundreds of MB).
+   */
+  static async reopen(dir: string, prev: LexicalIndex): Promise<LexicalIndex> {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const known = new Set(prev.segments.filter((s) => s.sum).map((s) => `${s.seg.name}:${s.sum!.bytes}:${s.sum!.crc}`));
+    const preloaded = new Map<string, SegmentData>();
+    try {
+      for (const s of manifest.segments ?? []) {
+        if (!known.has(`${s.name}:${s.bytes}:${s.crc}`)) preloaded.set(s.name, await readSegmentFileAsync(join(dir, `${s.name}.seg`)));
+      }
+      return LexicalIndex.open(dir, DEFAULT_FIELD_WEIGHTS, { readonly: true, reuse: prev, preloaded });
+    } finally {
+      // open() takes what it uses out of the map; the rest (the manifest changed meanwhile) is closed.
+      for (const d of preloaded.values()) d.positions.close?.();
+    }
+  }
+
+  private openSegment(s: ManifestSegment, prev: LiveSegment | undefined, verify: boolean, from: LexicalIndex | undefined,
+    preloaded?: Map<string, SegmentData>): LiveSegment {
     const dir = this.dir!;
     const path = join(dir, `${s.name}.seg`);
     let seg: Segment;
@@ -325,7 +348,9 @@ export class LexicalIndex {
         const got = fileSum(path);
         if (!sameSum(got, sum.bytes, sum.crc)) throw new Error(`segment file fails its checksum (${got.bytes} bytes, expected ${sum.bytes})`);
       }
-      seg = new Segment(readSegmentFile(path), s.name);
+      const data = preloaded?.get(s.name);
+      preloaded?.delete(s.name);
+      seg = new Segment(data ?? readSegmentFile(path), s.name);
       if (seg.numDocs !== s.numDocs) throw new Error(`segment holds ${seg.numDocs} documents, the manifest says ${s.numDocs}`);
       if (!sum && verify) sum = fileSum(path);
     }

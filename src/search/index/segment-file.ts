@@ -12,7 +12,8 @@
  * parsing); positions stay on disk and are read on demand (phrase queries).
  * Non-goals: portability to big-endian machines (checked at load).
  */
-import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync, fstatSync } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, fsyncSync, open, openSync, read, readSync, renameSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { PositionSource, SegmentData } from './segment.js';
@@ -160,30 +161,29 @@ class FilePositions implements PositionSource {
   }
 }
 
-export function readSegmentFile(path: string): SegmentData {
+const truncated = (path: string) => new Error(`segment file ${path} is truncated: rebuild the index with \`paperboy index --lexical\``);
+
+function checkMachine(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('segment files need a little-endian machine');
-  const fd = openSync(path, 'r');
-  const size = fstatSync(fd).size;
-  const readAt = (pos: number, len: number): Buffer => {
-    const b = Buffer.allocUnsafeSlow(len);
-    let got = 0;
-    while (got < len) {
-      const n = readSync(fd, b, got, len - got, pos + got);
-      if (n === 0) throw new Error(`segment file ${path} is truncated: rebuild the index with \`paperboy index --lexical\``);
-      got += n;
-    }
-    return b;
-  };
-  const pre = readAt(0, MAGIC.length + 4);
-  if (pre.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${path} is not a paperboy segment file`);
-  const hlen = pre.readUInt32LE(MAGIC.length);
-  const header = JSON.parse(readAt(MAGIC.length + 4, hlen).toString('utf8')) as Header;
+}
+
+/** The header after the magic and its length (`pre`), and where the body starts; checks the file size. */
+function parseHeader(path: string, headerBytes: Buffer, hlen: number, size: number): { header: Header; bodyStart: number } {
+  const header = JSON.parse(headerBytes.toString('utf8')) as Header;
   const bodyStart = Math.ceil((MAGIC.length + 4 + hlen) / 8) * 8;
   if (bodyStart + header.positions[0] + header.positions[1] !== size) {
     throw new Error(`segment file ${path} has the wrong size: rebuild the index with \`paperboy index --lexical\``);
   }
-  // One read of everything before the positions; ArrayBuffer-backed at offset 0, so views are aligned.
-  const body = readAt(bodyStart, header.positions[0]);
+  return { header, bodyStart };
+}
+
+function headerLength(path: string, pre: Buffer): number {
+  if (pre.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${path} is not a paperboy segment file`);
+  return pre.readUInt32LE(MAGIC.length);
+}
+
+/** Typed-array views over the body (everything before the positions, read at once), positions read from `fd` on demand. */
+function assemble(fd: number, header: Header, bodyStart: number, body: Buffer): SegmentData {
   const ab = body.buffer;
   const view = (name: string, kind: ArrayKind): ArrayBufferView => {
     const [o, len] = header.sections[name];
@@ -204,4 +204,63 @@ export function readSegmentFile(path: string): SegmentData {
   };
   for (const [name, kind] of SECTIONS) out[name] = view(name, kind);
   return out as unknown as SegmentData;
+}
+
+export function readSegmentFile(path: string): SegmentData {
+  checkMachine();
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // ArrayBuffer-backed at offset 0 (allocUnsafeSlow), so the body's views are aligned.
+    const readAt = (pos: number, len: number): Buffer => {
+      const b = Buffer.allocUnsafeSlow(len);
+      let got = 0;
+      while (got < len) {
+        const n = readSync(fd, b, got, len - got, pos + got);
+        if (n === 0) throw truncated(path);
+        got += n;
+      }
+      return b;
+    };
+    const hlen = headerLength(path, readAt(0, MAGIC.length + 4));
+    const { header, bodyStart } = parseHeader(path, readAt(MAGIC.length + 4, hlen), hlen, size);
+    return assemble(fd, header, bodyStart, readAt(bodyStart, header.positions[0]));
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+const openAsync = promisify(open);
+const readAsync = promisify(read);
+const fstatAsync = promisify(fstat);
+const closeAsync = promisify(close);
+
+/**
+ * readSegmentFile without blocking the thread: the body is read in 4 MB
+ * reads on the thread pool (a follower reloading a merged segment of
+ * hundreds of MB keeps answering requests meanwhile).
+ */
+export async function readSegmentFileAsync(path: string): Promise<SegmentData> {
+  checkMachine();
+  const fd = await openAsync(path, 'r');
+  try {
+    const size = (await fstatAsync(fd)).size;
+    const readAt = async (pos: number, len: number): Promise<Buffer> => {
+      const b = Buffer.allocUnsafeSlow(len);
+      let got = 0;
+      while (got < len) {
+        const { bytesRead } = await readAsync(fd, b, got, Math.min(len - got, 4 << 20), pos + got);
+        if (bytesRead === 0) throw truncated(path);
+        got += bytesRead;
+      }
+      return b;
+    };
+    const hlen = headerLength(path, await readAt(0, MAGIC.length + 4));
+    const { header, bodyStart } = parseHeader(path, await readAt(MAGIC.length + 4, hlen), hlen, size);
+    return assemble(fd, header, bodyStart, await readAt(bodyStart, header.positions[0]));
+  } catch (err) {
+    await closeAsync(fd);
+    throw err;
+  }
 }
