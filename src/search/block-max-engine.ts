@@ -214,10 +214,12 @@ export class BlockMaxEngine implements LexicalEngine {
     const dir = lexicalIndexDir(indexDir);
     mkdirSync(dir, { recursive: true });
     if (opts.maintainer) {
-      const engine = new BlockMaxEngine(openFollowerIndex(dir), src, opts.log);
+      // Nothing is read here: the index on disk is loaded by the first refresh (its files read off the thread), so
+      // serve listens at once whatever the index's size; until then searches say the index is behind.
+      const engine = new BlockMaxEngine(LexicalIndex.inMemory(), src, opts.log);
       engine.dir = dir;
-      engine.stamp = manifestStamp(dir);
       engine.maintainerWorker = startMaintainer(opts.maintainer.db, indexDir, engine.log, () => { void engine.refresh().catch(() => undefined); });
+      void engine.refresh().catch(() => undefined);
       return engine;
     }
     const owner = await BlockMaxEngine.openOwner(src, indexDir, opts);

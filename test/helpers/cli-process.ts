@@ -96,11 +96,11 @@ export function runCli(args: string[]): Promise<Finished> {
 }
 
 /** Starts a paperboy command (or another script with `script`) without waiting for it. */
-export function spawnCli(args: string[], script = CLI): { child: ChildProcess; done: Promise<Finished> } {
+export function spawnCli(args: string[], script = CLI): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const done = new Promise<Finished>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out })));
-  return { child, done };
+  return { child, done, output: () => out };
 }

@@ -50,10 +50,16 @@ export function wordSnapshotLines(n: number, seed: number, opts: { prefix?: stri
 const req = (text: string): LexicalRequest =>
   ({ query: parseQuery(text), filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 40, offset: 0, countCap: 0 });
 
-/** The top 20 by score, equal scores by key (doc ids, the engine's tie-breaker, depend on the order papers were indexed). */
-async function top20(engine: BlockMaxEngine, q: string): Promise<string[]> {
-  const hits = (await engine.search(req(q))).hits.map((h) => ({ key: h.key, score: Number(h.score.toPrecision(9)) }));
-  return hits.sort((a, b) => b.score - a.score || a.key - b.key).slice(0, 20).map((h) => `${h.key}:${h.score}`);
+/**
+ * The top 20 as the ranking defines it: the 20 best scores, and the papers
+ * above the 20th score. Papers tied at the 20th score may differ: the
+ * engine breaks ties by doc id, which depends on the order papers were indexed.
+ */
+async function top20(engine: BlockMaxEngine, q: string): Promise<{ scores: number[]; above: number[] }> {
+  const hits = (await engine.search(req(q))).hits.map((h) => ({ key: h.key, score: Number(h.score.toPrecision(9)) }))
+    .sort((a, b) => b.score - a.score || a.key - b.key).slice(0, 20);
+  const last = hits.length ? hits[hits.length - 1].score : 0;
+  return { scores: hits.map((h) => h.score), above: hits.filter((h) => h.score > last).map((h) => h.key).sort((a, b) => a - b) };
 }
 
 /** The live keys of an index, sorted. */
