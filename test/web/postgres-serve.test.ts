@@ -2,8 +2,9 @@
  * `paperboy` on PostgreSQL end to end, as an operator runs it: `import` of
  * fixture files in the Hub's daily-papers format into a new database (real
  * CLI processes), then a real `paperboy serve` on that database answering
- * the day page, the search page and the JSON API over HTTP, then `stats` and
- * `doctor`; the database password never appears in any output.
+ * the day page, the search page and the JSON API over HTTP, then `index`
+ * (full-text vectors, a block-max replica), `stats` and `doctor`; the
+ * database password never appears in any output.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,13 +85,19 @@ if (requirePostgres()) {
       assert.deepEqual(JSON.parse(none.body), []);
       assert.equal((await get('/papers/date/2024-13-99')).status, 400, 'a bad request is a 4xx, not a 500');
 
+      const fts = await run(['index', '--fts5', '--db', url], env);
+      assert.equal(fts.code, 0, fts.out);
+      assert.match(fts.out, /indexed 3 papers for full-text search/);
+      const lexical = await run(['index', '--lexical', '--db', url, '--index-dir', join(dir, 'replica')], env);
+      assert.equal(lexical.code, 0, lexical.out);
+
       const stats = await run(['stats', '--db', url], env);
       assert.equal(stats.code, 0, stats.out);
       assert.match(stats.out, /\b3\b/);
       const doctor = await run(['doctor', '--db', url], env);
       assert.match(doctor.out, /database.*answers/);
       assert.match(doctor.out, /schema.*latest/);
-      for (const out of [serve.output(), stats.out, doctor.out]) assert.ok(!out.includes(PASSWORD), out);
+      for (const out of [serve.output(), fts.out, lexical.out, stats.out, doctor.out]) assert.ok(!out.includes(PASSWORD), out);
     } finally {
       await serve?.stop();
       cleanup();
