@@ -72,4 +72,7 @@ ul.in-lists{list-style:none;margin:0 0 .5rem;padding:0;display:grid;gap:.3rem;fo
 ul.reading-lists{padding-left:1.2rem}
 ol.reading-list{padding-left:1.4rem;display:grid;gap:.5rem}
 ol.reading-list .muted{display:block;font-size:.875rem}
+/* For you */
+.for-you{margin:0 0 1.5rem}
+.for-you .because{font-size:.85rem;color:var(--muted);margin:.1rem 0 0}
 `;

@@ -49,6 +49,8 @@ export interface ListView {
   emptyText: string;
   /** Optional line under the header (e.g. how trending is computed). */
   note?: string;
+  /** The signed-in visitor's "For you" box (the home page only: web/community/for-you.ts). */
+  forYou?: SafeHtml | null;
 }
 
 const TITLES: Record<ListKind, string> = {
@@ -81,6 +83,7 @@ export function renderListPage(v: ListView, ctx: PageContext): string {
 </div>
 ${v.note ? html`<p class="muted">${v.note}</p>` : ''}
 ${v.total > 0 ? html`<p class="result-count">${plural(v.total, 'paper')}${pages > 1 ? ` · page ${v.page} of ${pages}` : ''}</p>` : ''}
+${v.forYou ?? ''}
 ${v.cardsHtml ?? renderCards(v.kind, v.items, v.emptyText)}
 ${pager(v.path, {}, v.page, pages)}
 ${subscribeBox(v.csrfToken, v.kind === 'day' ? 'daily' : 'weekly')}`;

@@ -25,6 +25,7 @@ import { pageContext, sendHtml } from './page-context.js';
 import { LIST_PAGE_SIZE, pageCount } from './pager.js';
 import { pageParam } from '../params.js';
 import { voteStates } from '../community/vote-control.js';
+import { ForYou, forYouSection } from '../community/for-you.js';
 
 const RSS = 'application/rss+xml';
 const ATOM = 'application/atom+xml';
@@ -102,8 +103,12 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     return entry;
   }
 
-  function sendList(req: Req, reply: FastifyReply, c: CachedList) {
+  const forYou = new ForYou(deps);
+
+  async function sendList(req: Req, reply: FastifyReply, c: CachedList, withForYou = false) {
     const view: ListView = { ...c.view, cardsHtml: c.cardsHtml, path: req.url.split('?')[0], csrfToken: reply.generateCsrf() };
+    // "For you" heads the home page of a signed-in user, above the latest day's list.
+    if (withForYou && req.user) view.forYou = await forYouSection(forYou, req);
     return sendHtml(reply, renderListPage(view, pageContext(req)));
   }
 
@@ -147,7 +152,7 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
           : `No papers were featured in this ${KIND_WORD[period.kind]}.`,
       };
     });
-    return sendList(req, reply, list);
+    return sendList(req, reply, list, canonicalPath === '/' && page === 1);
   }
 
   async function latestList(req: Req, reply: FastifyReply, canonicalPath: string) {
