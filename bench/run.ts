@@ -41,6 +41,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'api-search': () => import('./api-search-bench.js'),
   'search-quality': () => import('./search-quality.js'),
   pages: () => import('./page-bench.js'),
+  cluster: () => import('./cluster-load-bench.js'),
   load: () => import('./load-bench.js'),
   'load-import': () => import('./load-import-bench.js'),
   digest: () => import('./digest-bench.js'),

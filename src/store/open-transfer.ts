@@ -10,6 +10,8 @@ import { openBackend } from './open-backend.js';
 import type { TransferEndpoint } from './transfer.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 import { SqliteTransfer } from './sqlite/sqlite-transfer.js';
+import { PostgresBackend } from './postgres/postgres-backend.js';
+import { PostgresTransfer } from './postgres/postgres-transfer.js';
 
 export interface OpenedTransfer {
   backend: Backend;
@@ -22,6 +24,8 @@ export async function openTransfer(db: string): Promise<OpenedTransfer> {
   let endpoint: TransferEndpoint;
   if (backend instanceof SqliteBackend) {
     endpoint = new SqliteTransfer(backend.store.db, backend.location);
+  } else if (backend instanceof PostgresBackend) {
+    endpoint = new PostgresTransfer(backend.pool, backend.location);
   } else {
     await backend.close();
     throw new Error(`migrate-db cannot copy ${backend.kind} databases yet`);
