@@ -15,7 +15,7 @@
  * (one INSERT per statement, not per row: bulk imports write whole batches in
  * one statement); times stay ISO-8601 TEXT and JSON lists stay TEXT, as in
  * SQLite, so rows read the same on both backends.
- * Non-goals: data moves between backends (a later `migrate-db`).
+ * Non-goals: data moves between backends (`paperboy migrate-db`, postgres-transfer.ts).
  */
 import type pg from 'pg';
 
