@@ -18,6 +18,7 @@
  * Non-goals: data moves between backends (`paperboy migrate-db`, postgres-transfer.ts).
  */
 import type pg from 'pg';
+import { guardCheckedOut } from './postgres-pool.js';
 
 export interface Migration {
   version: number;
@@ -406,6 +407,7 @@ const MIGRATION_LOCK = 0x70626d67;
 /** Applies pending migrations under the migration lock; throws when the database is newer than this code. */
 export async function migrate(pool: pg.Pool): Promise<{ from: number; to: number }> {
   const client = await pool.connect();
+  const unguard = guardCheckedOut(client);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -433,7 +435,7 @@ export async function migrate(pool: pg.Pool): Promise<{ from: number; to: number
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
-    client.release();
+    client.release(unguard());
   }
 }
 

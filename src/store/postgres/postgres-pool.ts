@@ -38,9 +38,27 @@ export function createPool(url: string): pg.Pool {
   return pool;
 }
 
+/**
+ * Listens for the 'error' a checked-out connection emits when the server drops
+ * it between two statements (a restart, an admin's terminate): the pool only
+ * listens while a connection is idle, and an unheard 'error' event ends the
+ * process. Returns what to pass to release(): the error, so the pool discards
+ * that connection instead of handing it out again.
+ */
+export function guardCheckedOut(client: pg.PoolClient): () => Error | undefined {
+  let lost: Error | undefined;
+  const onError = (err: Error) => { lost = err; };
+  client.on('error', onError);
+  return () => {
+    client.off('error', onError);
+    return lost;
+  };
+}
+
 /** Runs `fn` in one transaction on one connection: COMMIT when it returns, ROLLBACK when it throws. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const unguard = guardCheckedOut(client);
   try {
     await client.query('BEGIN');
     try {
@@ -52,7 +70,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) =
       throw err;
     }
   } finally {
-    client.release();
+    client.release(unguard());
   }
 }
 
