@@ -6,36 +6,12 @@
  */
 import type { DailyEntry, Organization, Paper } from '../../domain/paper.js';
 import { titleHash } from '../../domain/paper.js';
+import { rowToPaper, type PaperRow as SharedPaperRow } from '../paper-row.js';
 
-export interface PaperRow {
-  pk: number;
-  id: string;
-  arxiv_id: string | null;
+export { rowToPaper };
+
+export interface PaperRow extends SharedPaperRow {
   title_hash: number;
-  version: number | null;
-  versions: string;
-  title: string;
-  abstract: string;
-  authors: string;
-  author_count: number;
-  categories: string;
-  primary_category: string | null;
-  published_at: string | null;
-  updated_at: string | null;
-  comments: string | null;
-  journal_ref: string | null;
-  doi: string | null;
-  report_no: string | null;
-  license: string | null;
-  submitter: string | null;
-  github_repo: string | null;
-  github_stars: number | null;
-  project_page: string | null;
-  organization: string | null;
-  ai_summary: string | null;
-  ai_keywords: string;
-  thumbnail: string | null;
-  sources: string;
 }
 
 export interface DailyRow {
@@ -60,36 +36,6 @@ export const PAPER_SELECT = `pk, id, arxiv_id, title_hash, version, versions, ti
   primary_category, published_at, updated_at, comments, journal_ref, doi, report_no, license, submitter, github_repo,
   github_stars, project_page, organization, ai_summary, ai_keywords, thumbnail, sources`;
 
-export function rowToPaper(r: PaperRow): Paper {
-  return {
-    id: r.id,
-    arxivId: r.arxiv_id,
-    version: r.version,
-    versions: JSON.parse(r.versions),
-    title: r.title,
-    abstract: r.abstract,
-    authors: JSON.parse(r.authors),
-    authorCount: r.author_count,
-    categories: JSON.parse(r.categories),
-    primaryCategory: r.primary_category,
-    publishedAt: r.published_at,
-    updatedAt: r.updated_at,
-    comments: r.comments,
-    journalRef: r.journal_ref,
-    doi: r.doi,
-    reportNo: r.report_no,
-    license: r.license,
-    submitter: r.submitter,
-    githubRepo: r.github_repo,
-    githubStars: r.github_stars,
-    projectPage: r.project_page,
-    organization: r.organization,
-    aiSummary: r.ai_summary,
-    aiKeywords: JSON.parse(r.ai_keywords),
-    thumbnail: r.thumbnail ?? null,
-    sources: JSON.parse(r.sources),
-  };
-}
 
 /**
  * The written columns of papers, each with its Postgres array type (bulk writes pass one array per
