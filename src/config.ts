@@ -39,6 +39,13 @@ export interface Config {
   /** Keep the vector index (semantic and hybrid search, `<db>.idx/vectors/`); PAPERBOY_VECTORS=0 turns it off. */
   vectors: boolean;
   /**
+   * Folder of an ONNX sentence model (config.json, tokenizer.json,
+   * onnx/model.onnx) that embeds papers and queries instead of the built-in
+   * corpus model (`--embed-model PATH` / PAPERBOY_EMBED_MODEL; needs the
+   * optional package @huggingface/transformers); null: the corpus model.
+   */
+  embedModel: string | null;
+  /**
    * Pictures from sources (paper thumbnails, avatars): `proxy` fetches each
    * once into `imageCache` and serves it from this site (visitors' browsers
    * never contact the image hosts); `remote` links the hosts' URLs directly;
@@ -125,6 +132,7 @@ export interface ConfigFlags {
   host?: string;
   publicUrl?: string;
   demo?: boolean;
+  embedModel?: string;
 }
 
 /** The development secret: public (it is in this file), so `serve` refuses it where it matters (see secretRefusal). */
@@ -236,6 +244,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     // A SQLite file's images sit beside it; a PostgreSQL database has no folder, so they go under ./data.
     imageCache: env.PAPERBOY_IMAGE_CACHE || join(isPostgresDb(db) ? 'data' : dirname(db), 'images'),
     vectors: env.PAPERBOY_VECTORS !== '0',
+    embedModel: flags.embedModel || env.PAPERBOY_EMBED_MODEL || null,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     arxivApiUrl: env.ARXIV_API_URL || 'https://export.arxiv.org/api/query',
     // 14 days: the Daily Papers rule (a daily list is for new work). 5 a day: enough for a keen reader,

@@ -31,7 +31,8 @@ import { copyIndexDir } from '../search/index-copy.js';
 import { IndexedVectorEngine } from '../search/vectors/vector-engine.js';
 import type { Backend } from '../store/backend.js';
 
-interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; indexDir?: string; from?: string; progress: boolean; threads?: string }
+interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; indexDir?: string; from?: string; progress: boolean; threads?: string; embedModel?: string }
+import { NeuralEmbedder } from '../search/embed/neural-embedder.js';
 
 export function registerIndex(program: Command): void {
   program
@@ -40,6 +41,7 @@ export function registerIndex(program: Command): void {
     .option('--lexical', 'rebuild paperboy\'s block-max lexical index (<db>.idx/lexical/)')
     .option('--fts5', 'rebuild the SQLite FTS5 table (used when PAPERBOY_SEARCH=fts5)')
     .option('--vectors', 'retrain the corpus model and rebuild the vector index of semantic/hybrid search (<db>.idx/vectors/; resumes a stopped build)')
+    .option('--embed-model <path>', 'folder of an ONNX sentence model to embed with instead of the built-in corpus model (env PAPERBOY_EMBED_MODEL)')
     .option('--db <file>', 'SQLite database file or postgres:// URL (default: PAPERBOY_DB or ./data/paperboy.db)')
     .option('--index-dir <dir>', 'the folder to build into (env PAPERBOY_INDEX_DIR, default <db>.idx/, or data/pg-<database>.idx/ on PostgreSQL)')
     .option('--from <dir>', 'seed the indexes from another process\'s index folder (a copy, then the change feed replayed from the copy\'s position) instead of rebuilding from the database')
@@ -48,7 +50,7 @@ export function registerIndex(program: Command): void {
     .action(async (opts: IndexOptions) => {
       const threads = opts.threads === undefined ? Math.min(2, availableParallelism()) : Number(opts.threads);
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be a whole number from 1 to 64, not ${opts.threads}`);
-      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir });
+      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir, embedModel: opts.embedModel });
       if (!isPostgresUrl(config.db) && !existsSync(config.db)) {
         throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
       }
@@ -71,7 +73,10 @@ export function registerIndex(program: Command): void {
           if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
           await rebuildLexical(backend.indexDir, backend.changes, { threads, progress: opts.progress });
         }
-        if (opts.vectors || (both && config.vectors)) await rebuildVectors(backend, { progress: opts.progress });
+        if (opts.vectors || (both && config.vectors)) {
+          const embedder = config.embedModel ? await NeuralEmbedder.load(config.embedModel) : undefined;
+          await rebuildVectors(backend, { progress: opts.progress, embedder });
+        }
       } finally {
         await backend.close();
       }

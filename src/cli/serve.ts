@@ -9,6 +9,7 @@ import { DEFAULT_SECRET, loadConfig, secretRefusal } from '../config.js';
 import { openBackend } from '../store/open-backend.js';
 import { openSearch } from '../search/open-search.js';
 import { warmNotes } from '../search/paper-notes.js';
+import { NeuralEmbedder } from '../search/embed/neural-embedder.js';
 import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
 import { backendDeps, createApp } from '../web/app.js';
@@ -26,6 +27,7 @@ interface ServeOptions {
   publicUrl?: string;
   demo: boolean;
   schedule: boolean;
+  embedModel?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -39,8 +41,9 @@ export function registerServe(program: Command): void {
     .option('--public-url <url>', 'public address used in links (env PUBLIC_URL)')
     .option('--no-demo', 'do not load the demo corpus into an empty database')
     .option('--no-schedule', 'do not run the digest and harvest schedules in this process')
+    .option('--embed-model <path>', 'folder of an ONNX sentence model for semantic/hybrid search instead of the built-in corpus model (env PAPERBOY_EMBED_MODEL; needs @huggingface/transformers)')
     .action(async (opts: ServeOptions) => {
-      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo });
+      const config = loadConfig({ db: opts.db, indexDir: opts.indexDir, port: opts.port, host: opts.host, publicUrl: opts.publicUrl, demo: opts.demo, embedModel: opts.embedModel });
       // Before anything is opened: a refused start leaves no database file behind.
       const refusal = secretRefusal(config);
       if (refusal) {
@@ -65,10 +68,13 @@ export function registerServe(program: Command): void {
             : '(searches say so until it is current; /readyz answers 200 then)…'}`);
         }
       }
+      // A configured model that cannot load stops the start (with what to do), rather than serving another model's vectors.
+      const embedder = config.vectors && config.embedModel ? await NeuralEmbedder.load(config.embedModel) : undefined;
+      if (embedder) console.log(`paperboy: semantic search embeds with ${embedder.id} (${embedder.dim} dimensions)`);
       // Listen first: the lexical index is verified, built and caught up by a worker thread, the vector
       // index is opened after listening; until they are current, searches answer from what exists and say so.
       // interim: a backend that keeps its own full-text index current (PostgreSQL) answers until a never-built index is built.
-      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db, interim: true });
+      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db, interim: true, embedder });
       // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });

@@ -69,6 +69,18 @@ export const AUTO_RETRAIN_MAX_PAPERS = 10_000;
 const RETRAIN_MIN_PAPERS = 20;
 /** A rebuild writes a checkpoint every this many papers (what a stopped `paperboy index --vectors` keeps). */
 const CHECKPOINT_PAPERS = 100_000;
+/**
+ * …or after this long since the last one, whichever comes first: a neural
+ * model embeds ≈ 50–200 papers a second on two cores, so 100,000 papers
+ * would be 10–30 minutes of work lost to a stop. Default 5 minutes.
+ */
+const CHECKPOINT_MS = 5 * 60_000;
+/**
+ * Papers an external (neural) model embeds to train the quantizers: the
+ * PQ codebooks learn from 10,000 anyway (vector-index.ts PQ_SAMPLE), and each
+ * costs a model call; the corpus model's sample is TRAIN_MAX_PAPERS.
+ */
+const EXTERNAL_SAMPLE = 10_000;
 /** Papers embedded per call while rebuilding or catching up. */
 const EMBED_BATCH = 256;
 
@@ -233,7 +245,7 @@ export class IndexedVectorEngine implements VectorEngine {
       index = this.index;
     } else {
       // A sample spread evenly over the corpus (publication order) trains the model and the cells.
-      const stride = Math.max(1, Math.ceil(total / TRAIN_MAX_PAPERS));
+      const stride = Math.max(1, Math.ceil(total / (this.external ? EXTERNAL_SAMPLE : TRAIN_MAX_PAPERS)));
       const sample: PaperText[] = [];
       let i = 0;
       for await (const page of this.changes.scan()) {
@@ -246,12 +258,16 @@ export class IndexedVectorEngine implements VectorEngine {
       }
       const vectors = await model.embed(sample.map(paperText), 'document');
       index = VectorIndex.train(vectors, model.dim);
+      // The sample's vectors are the index's first papers (an expensive model embeds them once).
+      sample.forEach((p, j) => index.add(vectorDoc(p), vectors[j]));
       if (this.opts.checkpoints) this.write(model, index, 0, trainedOn, false);
     }
     let done = 0;
     let sinceCheckpoint = 0;
+    let checkpointAt = Date.now();
+    const trained = resume ? null : new Set([...index.entries()].map((e) => e.key));
     for await (const page of this.changes.scan()) {
-      const todo = resume ? page.filter((p) => !index.has(p.key)) : page;
+      const todo = page.filter((p) => (resume ? !index.has(p.key) : !trained!.has(p.key)));
       for (let s = 0; s < todo.length; s += EMBED_BATCH) {
         const batch = todo.slice(s, s + EMBED_BATCH);
         const vs = await model.embed(batch.map(paperText), 'document');
@@ -260,9 +276,10 @@ export class IndexedVectorEngine implements VectorEngine {
       done += page.length;
       sinceCheckpoint += todo.length;
       progress(Math.min(done, total), total, 'embedding');
-      if (this.opts.checkpoints && sinceCheckpoint >= CHECKPOINT_PAPERS) {
+      if (this.opts.checkpoints && (sinceCheckpoint >= CHECKPOINT_PAPERS || (sinceCheckpoint > 0 && Date.now() - checkpointAt >= CHECKPOINT_MS))) {
         this.write(model, index, 0, trainedOn, false);
         sinceCheckpoint = 0;
+        checkpointAt = Date.now();
       }
       await new Promise((r) => setImmediate(r)); // let requests in between pages
     }
