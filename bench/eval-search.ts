@@ -50,7 +50,7 @@ export async function evaluate(queries: EvalQuery[], methods: Record<string, Ran
   return rows;
 }
 
-/** The rankers of one opened search layer: the service's three modes, and plain any-word BM25 from the engine (the reference). */
+/** The rankers of one opened search layer: the service's four modes, and plain any-word BM25 from the engine (the reference). */
 export function searchRankers(opened: OpenedSearch, idOf: (key: number) => string | undefined): Record<string, Ranker> {
   const mode = (m: SearchMode): Ranker => async (text, k) =>
     (await opened.service.search({ text, filters: {}, sort: 'relevance', mode: m, limit: k, offset: 0, prefixLast: false, count: false }))
@@ -59,6 +59,7 @@ export function searchRankers(opened: OpenedSearch, idOf: (key: number) => strin
     lexical: mode('lexical'),
     semantic: mode('semantic'),
     hybrid: mode('hybrid'),
+    auto: mode('auto'),
     'any-word BM25': async (text, k) => {
       const query = parseQuery(text, { prefixLast: false });
       if (query.include.length === 0 && query.authors.length === 0) return [];

@@ -112,7 +112,7 @@ export interface HybridRequest {
   limit: number;
   offset: number;
   countCap: number;
-  mode: Exclude<SearchMode, 'lexical'>;
+  mode: Exclude<SearchMode, 'lexical' | 'auto'>;
 }
 
 /** Whether a query must be answered lexically whatever the mode (its syntax asks for exact matches). */

@@ -8,11 +8,13 @@
 export type SearchSort = 'relevance' | 'newest' | 'upvotes';
 /**
  * How relevance is judged: `lexical` (BM25 over the words), `semantic` (the
- * vector index: papers about the same thing in other words) or `hybrid`
- * (both fused, search/hybrid.ts; the default).
+ * vector index: papers about the same thing in other words), `hybrid`
+ * (both fused, search/hybrid.ts) or `auto` (the site's and the API's
+ * default: lexical when enough papers have every word of the query, hybrid
+ * when they do not — search-service.ts WEAK_LEXICAL_EVIDENCE says why).
  */
-export type SearchMode = 'hybrid' | 'lexical' | 'semantic';
-export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'lexical', 'semantic'];
+export type SearchMode = 'auto' | 'hybrid' | 'lexical' | 'semantic';
+export const SEARCH_MODES: readonly SearchMode[] = ['auto', 'hybrid', 'lexical', 'semantic'];
 export const SEARCH_SORTS: readonly SearchSort[] = ['relevance', 'newest', 'upvotes'];
 
 /** Longest accepted query, as the Hub's search API (`q` up to 250 characters). */

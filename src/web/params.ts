@@ -126,14 +126,14 @@ export interface SearchParams {
   category?: string;
   org?: string;
   sort: SearchSort;
-  /** hybrid (default), lexical or semantic. */
+  /** auto (default), hybrid, lexical or semantic. */
   mode: SearchMode;
   page: number;
 }
 
-/** `mode`: hybrid (default), lexical or semantic. */
+/** `mode`: auto (default), hybrid, lexical or semantic. */
 export function modeParam(q: RawQuery): SearchMode {
-  return enumParam(q, 'mode', SEARCH_MODES) ?? 'hybrid';
+  return enumParam(q, 'mode', SEARCH_MODES) ?? 'auto';
 }
 
 export function searchParams(q: RawQuery): SearchParams {

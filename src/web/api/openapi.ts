@@ -227,7 +227,7 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           parameters: [
             { name: 'q', in: 'query', required: true, description: 'Query: words, "phrases", author:, category:, prefix*', schema: { type: 'string', minLength: 1, maxLength: 250 } },
             { name: 'limit', in: 'query', description: 'Number of results', schema: { type: 'integer', minimum: 1, maximum: 120, default: 50 } },
-            { name: 'mode', in: 'query', description: 'hybrid: words and meaning fused (default); lexical: BM25 over the words; semantic: the vector index only', schema: { type: 'string', enum: ['hybrid', 'lexical', 'semantic'], default: 'hybrid' } },
+            { name: 'mode', in: 'query', description: 'auto (default): the words, fused with their meaning when fewer than 10 papers have every word; hybrid: words and meaning fused; lexical: BM25 over the words; semantic: the vector index only', schema: { type: 'string', enum: ['auto', 'hybrid', 'lexical', 'semantic'], default: 'auto' } },
           ],
           responses: {
             200: { description: 'Matching papers, best first', content: { 'application/json': { schema: { type: 'array', items: ref('SearchItem') } } } },

@@ -9,7 +9,7 @@
  * query: syntax in it is the search layer's problem, never a 500. A query
  * whose words do not all occur in one paper still gets ranked answers
  * (papers with every word first, then those with some of them). mode:
- * hybrid (default: words and meaning fused), lexical or semantic.
+ * auto (default: the words, and their meaning when few papers have them all), hybrid (words and meaning fused), lexical or semantic.
  * Non-goals: ranking and loading (search/search-service.ts) and filters beyond the Hub's.
  */
 import type { FastifyInstance } from 'fastify';
@@ -24,14 +24,14 @@ export const SEARCH_LIMIT_MAX = 120;
 export const SEARCH_LIMIT_DEFAULT = 50;
 
 /** Runs a whole-query search (no prefix on the last word, no count); shared by the route and the search feeds. */
-export async function searchHits(deps: Pick<RouteDeps, 'search'>, q: string, limit: number, mode: SearchMode = 'hybrid'): Promise<FoundPaper[]> {
+export async function searchHits(deps: Pick<RouteDeps, 'search'>, q: string, limit: number, mode: SearchMode = 'auto'): Promise<FoundPaper[]> {
   // API callers send whole queries (no one is mid-word), so the last word is not a prefix; the Hub's shape has no total.
   const result = await deps.search.search({ text: q, filters: {}, sort: 'relevance', mode, limit, offset: 0, prefixLast: false, count: false });
   return result.hits;
 }
 
 /** Search results in the Hub's shape; without a query, the newest papers (what `list_papers()` with no query expects). */
-export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string | undefined, limit: number, mode: SearchMode = 'hybrid'): Promise<HfSearchItem[]> {
+export async function searchPapers(deps: Pick<RouteDeps, 'search'>, q: string | undefined, limit: number, mode: SearchMode = 'auto'): Promise<HfSearchItem[]> {
   const hits = q ? await searchHits(deps, q, limit, mode) : (await deps.search.newest(limit)).hits;
   return hits.map((h) => hfSearchItem(h.detail, h.highlightedTitle, h.highlightedSummary));
 }

@@ -36,13 +36,13 @@ export interface SearchView {
 }
 
 const SORT_LABELS: [SearchSort, string][] = [['relevance', 'Relevance'], ['newest', 'Newest'], ['upvotes', 'Most upvoted']];
-const MODE_LABELS: [SearchMode, string][] = [['hybrid', 'Words and meaning'], ['lexical', 'Exact words'], ['semantic', 'Meaning only']];
+const MODE_LABELS: [SearchMode, string][] = [['auto', 'Words, then meaning'], ['hybrid', 'Words and meaning'], ['lexical', 'Exact words'], ['semantic', 'Meaning only']];
 
 /** The query and filters as URL parameters (for paging and the feed link). */
 export function searchQueryParams(p: SearchParams): Record<string, string | undefined> {
   return {
     q: p.q, from: p.from, to: p.to, category: p.category, org: p.org, sort: p.sort === 'relevance' ? undefined : p.sort,
-    mode: p.mode === 'hybrid' ? undefined : p.mode,
+    mode: p.mode === 'auto' ? undefined : p.mode,
   };
 }
 

@@ -1,9 +1,10 @@
 /**
- * mode=hybrid|lexical|semantic through the JSON API and the search page, on
+ * mode=auto|hybrid|lexical|semantic through the JSON API and the search page, on
  * a real backend with the vector index open (the topic corpus of
  * test/helpers/topic-papers.ts): a misspelt query that matches no word is
- * answered by meaning in hybrid and semantic mode and not at all in lexical
- * mode; an exact query keeps its lexical best hit first; syntax that asks for
+ * answered by meaning in auto (the default), hybrid and semantic mode and not
+ * at all in lexical mode; auto answers lexically when at least
+ * WEAK_LEXICAL_EVIDENCE papers have every word, else as hybrid; an exact query keeps its lexical best hit first; syntax that asks for
  * exact matches (-word) keeps its meaning in every mode; no value of mode,
  * alone or with hostile queries, gets a 5xx.
  */
@@ -12,6 +13,7 @@ import assert from 'node:assert/strict';
 import { openTestApp, type TestApp } from '../../helpers/test-app.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 import { topicPapers } from '../../helpers/topic-papers.js';
+import { WEAK_LEXICAL_EVIDENCE } from '../../../src/search/search-service.js';
 
 interface SearchItem { paper: { id: string }; title: string }
 
@@ -36,17 +38,30 @@ describe('search modes', () => {
   };
   const topicOf = (id: string) => Math.floor((Number(id.slice(5)) - 1) / 5);
 
-  it('a misspelt query: nothing lexically, the right topic by meaning in hybrid (the default) and semantic mode', async () => {
+  it('a misspelt query: nothing lexically, the right topic by meaning in auto (the default), hybrid and semantic mode', async () => {
     assert.deepEqual(await api('adversarail jailbrokn', 'lexical'), []);
-    for (const mode of [undefined, 'hybrid', 'semantic']) {
+    for (const mode of [undefined, 'auto', 'hybrid', 'semantic']) {
       const items = await api('adversarail jailbrokn', mode);
       assert.ok(items.length > 0, `mode ${mode}: answered`);
       assert.equal(topicOf(items[0].paper.id), 1, `mode ${mode}: the top hit is a safety paper, got "${items[0].title}"`);
     }
   });
 
+  it('auto answers lexically when enough papers have every word, and as hybrid when too few do', async () => {
+    const ids = (items: SearchItem[]) => items.map((i) => i.paper.id);
+    // "models": in the diffusion and the safety abstracts, 10 papers.
+    const strong = await api('models', 'lexical');
+    assert.ok(strong.length >= WEAK_LEXICAL_EVIDENCE, `${strong.length} papers have the word`);
+    assert.deepEqual(ids(await api('models')), ids(strong), 'default = auto = lexical here');
+    assert.deepEqual(ids(await api('models', 'auto')), ids(strong));
+    // "denoising robots": no paper has both words, so the meaning is asked, as in hybrid.
+    const weak = await api('denoising robots', 'hybrid');
+    assert.deepEqual(ids(await api('denoising robots', 'auto')), ids(weak));
+    assert.notDeepEqual(ids(weak), ids(await api('denoising robots', 'lexical')), 'the weak query does differ between lexical and hybrid');
+  });
+
   it('words no paper uses, misspelt or not, get no answer by meaning (no random list)', async () => {
-    for (const mode of ['hybrid', 'semantic']) assert.deepEqual(await api('zzyzx qwertyuiop', mode), []);
+    for (const mode of ['auto', 'hybrid', 'semantic']) assert.deepEqual(await api('zzyzx qwertyuiop', mode), []);
   });
 
   it('an exact query keeps its lexical best hit first in hybrid mode', async () => {
@@ -58,7 +73,7 @@ describe('search modes', () => {
   });
 
   it('an exclusion keeps its exact meaning in every mode', async () => {
-    for (const mode of ['hybrid', 'lexical', 'semantic']) {
+    for (const mode of ['auto', 'hybrid', 'lexical', 'semantic']) {
       const items = await api('diffusion -latent', mode);
       assert.ok(items.length > 0);
       assert.ok(!items.some((i) => /latent/i.test(i.title)), `mode ${mode}: no paper with "latent"`);
