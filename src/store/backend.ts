@@ -20,6 +20,9 @@ import type { CommentStore } from './comment-store.js';
 import type { SubmissionStore } from './submission-store.js';
 import type { ModerationStore } from './moderation-store.js';
 import type { ReadingListStore } from './reading-list-store.js';
+import type { CurationStore } from './curation-store.js';
+import type { OrganizationStore } from './organization-store.js';
+import type { AuthorshipStore } from './authorship-store.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -68,6 +71,12 @@ export interface Backend {
   readonly moderation: ModerationStore;
   /** Users' named lists of papers. */
   readonly readingLists: ReadingListStore;
+  /** Admins moving and removing daily entries and hiding papers. */
+  readonly curation: CurationStore;
+  /** Organizations' members, followers and papers. */
+  readonly organizations: OrganizationStore;
+  /** Users claiming author names on papers. */
+  readonly authorship: AuthorshipStore;
   readonly changes: ChangeFeed;
   /**
    * The folder derived indexes of this database live in (one sub-folder per

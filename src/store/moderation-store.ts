@@ -1,16 +1,23 @@
 /**
- * The ModerationStore: reports of comments by users, and the public log of
- * what moderators did — a role of its own beside the Store (same database).
+ * The ModerationStore: reports of comments and of papers by users, and the
+ * public log of what moderators and admins did — a role of its own beside
+ * the Store (same database).
  *
- * Goals: one open report per user per comment (the schema's rule: reporting
- * twice is a no-op); resolving closes every open report of a comment at
- * once, with who and how; every moderator action (hide, show again,
- * dismiss) is a log row that stays when the actor's account goes, so the
- * log can be published as Lobsters publishes its own. Non-goals: who may
- * moderate, the hiding itself (CommentStore.setHidden).
+ * Goals: one open report per user per comment, and per user per paper (the
+ * schema's rule: reporting twice is a no-op); resolving closes every open
+ * report of a comment (or paper) at once, with who and how; every moderator
+ * action (hide, show again, dismiss, move or remove a daily entry) is a log
+ * row that stays when the actor's account goes, so the log can be published
+ * as Lobsters publishes its own. Non-goals: who may moderate, the hiding
+ * itself (CommentStore.setHidden, CurationStore).
  */
 
-export type ModerationAction = 'hide_comment' | 'unhide_comment' | 'dismiss_reports';
+/** Actions on a comment (logged with `log`). */
+export type CommentModerationAction = 'hide_comment' | 'unhide_comment' | 'dismiss_reports';
+/** Actions on a paper or its daily entries (logged with `logPaper`). */
+export type PaperModerationAction =
+  | 'hide_paper' | 'unhide_paper' | 'dismiss_paper_reports' | 'move_entry' | 'remove_entry' | 'restore_entry';
+export type ModerationAction = CommentModerationAction | PaperModerationAction;
 
 export interface OpenReport {
   commentId: number;
@@ -22,17 +29,28 @@ export interface OpenReport {
   firstAt: string;
 }
 
+/** A paper with open reports. */
+export interface OpenPaperReport {
+  paperId: string;
+  count: number;
+  reasons: { by: string | null; reason: string; at: string }[];
+  firstAt: string;
+}
+
 export interface LogEntry {
   id: number;
   at: string;
   /** The moderator, or null when their account was deleted. */
   actor: string | null;
   action: ModerationAction;
-  commentId: number;
+  /** The comment acted on; null for actions on a paper or its entries. */
+  commentId: number | null;
   paperId: string;
-  /** The comment's author at the time of the action (null: a deleted account). */
+  /** The comment's author at the time of the action (null: a deleted account, or an action on a paper). */
   author: string | null;
   reason: string;
+  /** What exactly, for paper actions ("2025-06-02 → 2025-06-03" for a move, the day for a removal); '' otherwise. */
+  detail: string;
 }
 
 export interface ModerationStore {
@@ -43,7 +61,17 @@ export interface ModerationStore {
   countOpenReports(): Promise<number>;
   /** Closes every open report of the comment; returns how many were closed. */
   resolveReports(commentId: number, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number>;
-  log(e: { actorId: number; action: ModerationAction; commentId: number; reason: string; now: Date }): Promise<void>;
+  log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void>;
+  /** Logs an action on a paper or one of its daily entries (the paper need not exist any more). */
+  logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void>;
+
+  /** Files a report of a paper; false when this user already has an open report of it, or there is no such paper. */
+  reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean>;
+  /** Papers with open reports, most reported first, then oldest. */
+  openPaperReports(limit: number): Promise<OpenPaperReport[]>;
+  countOpenPaperReports(): Promise<number>;
+  /** Closes every open report of the paper; returns how many were closed. */
+  resolvePaperReports(paperId: string, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number>;
   /** The public log, newest first. */
   listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }>;
 }

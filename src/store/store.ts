@@ -85,6 +85,12 @@ export interface Store {
    */
   upsertRecords(records: PaperRecord[]): Promise<UpsertOutcome[]>;
 
+  /**
+   * Every read of papers and daily lists below leaves out papers an admin
+   * hid and daily entries an admin removed or moved away (CurationStore):
+   * `getPaper` answers null for a hidden paper, lists and batched reads skip
+   * it, a paper's `daily` holds only its shown entries.
+   */
   getPaper(id: string): Promise<PaperDetail | null>;
   getPapers(ids: string[]): Promise<Paper[]>;
   /**

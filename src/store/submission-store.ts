@@ -5,7 +5,8 @@
  * Goals: the rules that depend on what is stored are checked in the same
  * write transaction as the entry is written — a paper already on any daily
  * list is a duplicate (the answer names that day), a user at their daily cap
- * is refused — so two submissions at once can neither both add the paper
+ * is refused, a paper an admin hid is refused (an entry an admin removed does
+ * not count as a listing: the paper may be submitted again) — so two submissions at once can neither both add the paper
  * nor both pass the cap; the paper itself is written (merged) as an import
  * would, all or nothing. Non-goals: fetching metadata, the age rule, who may
  * bypass the cap (web/community/submit-routes.ts).
@@ -17,7 +18,9 @@ export type SubmitOutcome =
   /** The paper is already on a daily list (the newest day it is on). */
   | { kind: 'duplicate'; day: string }
   /** The user already submitted `count` papers that day. */
-  | { kind: 'cap'; count: number };
+  | { kind: 'cap'; count: number }
+  /** An admin hid the paper (CurationStore): it cannot be put back on a list by submitting it. */
+  | { kind: 'hidden' };
 
 export interface SubmissionStore {
   /**

@@ -21,6 +21,9 @@ import type { CommentStore } from '../store/comment-store.js';
 import type { SubmissionStore } from '../store/submission-store.js';
 import type { ModerationStore } from '../store/moderation-store.js';
 import type { ReadingListStore } from '../store/reading-list-store.js';
+import type { CurationStore } from '../store/curation-store.js';
+import type { OrganizationStore } from '../store/organization-store.js';
+import type { AuthorshipStore } from '../store/authorship-store.js';
 import type { PoliteFetchOptions } from '../ingest/http-fetch.js';
 import type { Backend } from '../store/backend.js';
 import type { ScryptParams } from '../accounts/passwords.js';
@@ -50,6 +53,9 @@ export interface AppDeps {
   submissions: SubmissionStore;
   moderation: ModerationStore;
   readingLists: ReadingListStore;
+  curation: CurationStore;
+  organizations: OrganizationStore;
+  authorship: AuthorshipStore;
   search: SearchService;
   config: Config;
   /** The clock (tests pin it). */
@@ -64,11 +70,15 @@ export interface AppDeps {
   arxivFetch?: PoliteFetchOptions;
 }
 
+export type BackendDeps = Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions' | 'moderation'
+  | 'readingLists' | 'curation' | 'organizations' | 'authorship'>;
+
 /** The deps a Backend supplies (its stores), to spread into createApp's. */
-export function backendDeps(b: Backend): Pick<AppDeps, 'store' | 'subscriptions' | 'accounts' | 'votes' | 'comments' | 'submissions' | 'moderation' | 'readingLists'> {
+export function backendDeps(b: Backend): BackendDeps {
   return {
     store: b.store, subscriptions: b.subscriptions, accounts: b.accounts, votes: b.votes, comments: b.comments,
     submissions: b.submissions, moderation: b.moderation, readingLists: b.readingLists,
+    curation: b.curation, organizations: b.organizations, authorship: b.authorship,
   };
 }
 

@@ -3,7 +3,9 @@
  * comment, none on a deleted comment; the queue ordered by how often a
  * comment was reported; resolving closes a comment's open reports (a later
  * report opens it again); the log keeps actor, author and paper, outlives
- * the actor's account, and lists newest first.
+ * the actor's account, and lists newest first; reports of papers work the
+ * same way (one open per user, none of a missing paper, most reported
+ * first, resolving closes them); paper actions are logged without a comment.
  * `describeModerationStore(name, open)` runs it on one backend.
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
@@ -81,6 +83,43 @@ export function describeModerationStore(name: string, open: () => Promise<Opened
       assert.equal(after.entries[0].actor, null, 'the actor\'s account is gone, the entry stays');
       assert.equal(after.entries[0].author, 'ada', 'the author as they were named at the time');
       assert.equal(after.total, 2);
+    });
+
+    test('papers: one open report per user, none of a missing paper; most reported first; resolving closes them', async () => {
+      await b.store.upsertRecords([record(paper('2506.40002'))]);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40002', reporterId: bob, reason: 'not a paper', now: NOW }), true);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40002', reporterId: bob, reason: 'again', now: later(1) }), false);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.99999', reporterId: bob, reason: 'x', now: NOW }), false);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40001', reporterId: cy, reason: 'spam', now: later(2) }), true);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40002', reporterId: cy, reason: 'duplicate', now: later(3) }), true);
+      const q = await b.moderation.openPaperReports(10);
+      assert.deepEqual(q.map((r) => [r.paperId, r.count]), [['2506.40002', 2], ['2506.40001', 1]]);
+      assert.deepEqual(q[0].reasons.map((r) => [r.by, r.reason]), [['bob', 'not a paper'], ['cy', 'duplicate']]);
+      assert.equal(q[0].firstAt, NOW.toISOString());
+      assert.equal(await b.moderation.countOpenPaperReports(), 2);
+      assert.equal(await b.moderation.countOpenReports(), 0, 'comment reports are counted apart');
+      assert.equal(await b.moderation.resolvePaperReports('2506.40002', mod, 'dismissed', later(4)), 2);
+      assert.equal(await b.moderation.resolvePaperReports('2506.40002', mod, 'dismissed', later(4)), 0);
+      assert.deepEqual((await b.moderation.openPaperReports(10)).map((r) => r.paperId), ['2506.40001']);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40002', reporterId: bob, reason: 'still bad', now: later(5) }), true, 'a closed report does not block a new one');
+      await b.accounts.deleteUser(bob);
+      assert.equal((await b.moderation.openPaperReports(10)).find((r) => r.paperId === '2506.40002')?.reasons[0].by, null);
+    });
+
+    test('paper actions are logged with their detail and no comment, among the comment actions', async () => {
+      await b.moderation.log({ actorId: mod, action: 'hide_comment', commentId: c1.id, reason: 'spam', now: NOW });
+      await b.moderation.logPaper({ actorId: mod, action: 'move_entry', paperId: '2506.40001', reason: 'wrong day', detail: '2025-06-02 → 2025-06-03', now: later(1) });
+      await b.moderation.logPaper({ actorId: mod, action: 'hide_paper', paperId: '2506.40001', reason: 'spam', detail: 'Paper 2506.40001', now: later(2) });
+      await b.moderation.logPaper({ actorId: mod, action: 'unhide_paper', paperId: 'gone-paper', reason: '', detail: '', now: later(3) });
+      const { entries, total } = await b.moderation.listLog(10, 0);
+      assert.equal(total, 4);
+      assert.deepEqual(entries.map((e) => [e.action, e.commentId, e.paperId, e.author, e.reason, e.detail]), [
+        ['unhide_paper', null, 'gone-paper', null, '', ''],
+        ['hide_paper', null, '2506.40001', null, 'spam', 'Paper 2506.40001'],
+        ['move_entry', null, '2506.40001', null, 'wrong day', '2025-06-02 → 2025-06-03'],
+        ['hide_comment', c1.id, '2506.40001', 'ada', 'spam', ''],
+      ]);
+      assert.equal(entries[0].actor, 'mod');
     });
   });
 }

@@ -21,6 +21,9 @@ import { SqliteCommentStore } from './sqlite-comment-store.js';
 import { SqliteSubmissionStore } from './sqlite-submission-store.js';
 import { SqliteModerationStore } from './sqlite-moderation-store.js';
 import { SqliteReadingListStore } from './sqlite-reading-list-store.js';
+import { SqliteCurationStore } from './sqlite-curation-store.js';
+import { SqliteOrganizationStore } from './sqlite-organization-store.js';
+import { SqliteAuthorshipStore } from './sqlite-authorship-store.js';
 
 function writable(p: string): boolean {
   try {
@@ -42,6 +45,9 @@ export class SqliteBackend implements Backend {
   readonly submissions: SqliteSubmissionStore;
   readonly moderation: SqliteModerationStore;
   readonly readingLists: SqliteReadingListStore;
+  readonly curation: SqliteCurationStore;
+  readonly organizations: SqliteOrganizationStore;
+  readonly authorship: SqliteAuthorshipStore;
   readonly changes: SqliteChangeFeed;
   readonly indexDir: string | null;
   readonly nativeLexical: LexicalEngine | null;
@@ -56,6 +62,9 @@ export class SqliteBackend implements Backend {
     this.submissions = new SqliteSubmissionStore(this.store.db, this.store);
     this.moderation = new SqliteModerationStore(this.store.db);
     this.readingLists = new SqliteReadingListStore(this.store.db);
+    this.curation = new SqliteCurationStore(this.store.db);
+    this.organizations = new SqliteOrganizationStore(this.store.db);
+    this.authorship = new SqliteAuthorshipStore(this.store.db);
     this.changes = new SqliteChangeFeed(this.store.db);
     this.indexDir = opts.indexDir ?? (this.location === ':memory:' ? null : `${this.location}.idx`);
     this.nativeLexical = opts.nativeLexical ? new SqliteFts5Engine(this.store) : null;

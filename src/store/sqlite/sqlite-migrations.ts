@@ -379,6 +379,96 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE users ADD COLUMN banned_reason TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'curation: admins move and remove daily entries and hide papers; reports of papers; the log covers papers',
+    sql: `
+      -- A removed entry stays as a row (removed_at set) so an import of its day, which upserts by
+      -- (paper_id, day), updates its imported counts and leaves it removed; a move leaves such a row
+      -- on the old day (moved_to says where it went). Every read of the lists skips these rows.
+      ALTER TABLE daily_entries ADD COLUMN removed_at TEXT;
+      ALTER TABLE daily_entries ADD COLUMN moved_to TEXT;
+      -- A hidden paper keeps everything (votes, comments, lists) and comes back when the row goes.
+      CREATE TABLE hidden_papers (
+        paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        hidden_at TEXT NOT NULL,
+        hidden_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX hidden_papers_time ON hidden_papers(hidden_at);
+      CREATE TABLE paper_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        reporter_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        resolution TEXT CHECK (resolution IN ('hidden', 'dismissed'))
+      );
+      CREATE UNIQUE INDEX paper_reports_open ON paper_reports(paper_id, reporter_id) WHERE resolved_at IS NULL;
+      CREATE INDEX paper_reports_pending ON paper_reports(resolved_at, paper_id);
+      -- The log, rebuilt with paper actions (comment_id NULL for them) and a detail column.
+      CREATE TABLE moderation_log_v12 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        action TEXT NOT NULL CHECK (action IN ('hide_comment', 'unhide_comment', 'dismiss_reports',
+          'hide_paper', 'unhide_paper', 'dismiss_paper_reports', 'move_entry', 'remove_entry', 'restore_entry')),
+        comment_id INTEGER,
+        paper_id TEXT NOT NULL,
+        author TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+      );
+      INSERT INTO moderation_log_v12 (id, at, actor_id, action, comment_id, paper_id, author, reason)
+        SELECT id, at, actor_id, action, comment_id, paper_id, author, reason FROM moderation_log;
+      DROP TABLE moderation_log;
+      ALTER TABLE moderation_log_v12 RENAME TO moderation_log;
+    `,
+  },
+  {
+    version: 13,
+    name: 'organizations: members and followers',
+    sql: `
+      CREATE TABLE organization_members (
+        org_name TEXT NOT NULL REFERENCES organizations(name) ON UPDATE CASCADE ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_name, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX organization_members_user ON organization_members(user_id);
+      CREATE TABLE organization_follows (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        org_name TEXT NOT NULL REFERENCES organizations(name) ON UPDATE CASCADE ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, org_name)
+      ) WITHOUT ROWID;
+      CREATE INDEX organization_follows_org ON organization_follows(org_name);
+    `,
+  },
+  {
+    version: 14,
+    name: 'authorship claims',
+    sql: `
+      CREATE TABLE authorship_claims (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        author_name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        decided_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        note TEXT NOT NULL DEFAULT ''
+      );
+      -- One approved claim per author name of a paper; one open or approved claim per user per paper.
+      CREATE UNIQUE INDEX authorship_claims_author ON authorship_claims(paper_id, author_name) WHERE status = 'approved';
+      CREATE UNIQUE INDEX authorship_claims_user ON authorship_claims(paper_id, user_id) WHERE status <> 'rejected';
+      CREATE INDEX authorship_claims_status ON authorship_claims(status, id);
+      CREATE INDEX authorship_claims_by_user ON authorship_claims(user_id, status);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

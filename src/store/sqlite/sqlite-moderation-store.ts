@@ -2,10 +2,12 @@
  * The ModerationStore on the SqliteStore's connection: reports keyed by a
  * partial unique index (one open report per user per comment), the log with
  * the comment's paper and author copied in at the time (the log outlives
- * accounts and comments).
+ * accounts and comments); reports of papers work as reports of comments.
  */
 import type Database from 'better-sqlite3';
-import type { LogEntry, ModerationAction, ModerationStore, OpenReport } from '../moderation-store.js';
+import type {
+  CommentModerationAction, LogEntry, ModerationAction, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
+} from '../moderation-store.js';
 
 interface ReportRow {
   comment_id: number;
@@ -20,10 +22,18 @@ interface LogRow {
   at: string;
   actor: string | null;
   action: ModerationAction;
-  comment_id: number;
+  comment_id: number | null;
   paper_id: string;
   author: string | null;
   reason: string;
+  detail: string;
+}
+
+interface PaperReportRow {
+  paper_id: string;
+  reason: string;
+  created_at: string;
+  reporter: string | null;
 }
 
 export class SqliteModerationStore implements ModerationStore {
@@ -43,7 +53,19 @@ export class SqliteModerationStore implements ModerationStore {
       resolve: db.prepare('UPDATE comment_reports SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE comment_id = ? AND resolved_at IS NULL'),
       log: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
         SELECT ?, ?, ?, c.id, c.paper_id, u.username, ? FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?`),
-      list: db.prepare(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author, l.reason
+      logPaper: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
+        VALUES (?, ?, ?, NULL, ?, NULL, ?, ?)`),
+      paperLive: db.prepare('SELECT 1 FROM papers WHERE id = ?'),
+      reportPaper: db.prepare(`INSERT INTO paper_reports (paper_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT DO NOTHING`),
+      pendingPapers: db.prepare(`SELECT paper_id, COUNT(*) AS n, MIN(created_at) AS first FROM paper_reports
+        WHERE resolved_at IS NULL GROUP BY paper_id ORDER BY n DESC, first, paper_id LIMIT ?`),
+      paperReasons: db.prepare(`SELECT r.paper_id, r.reason, r.created_at, u.username AS reporter FROM paper_reports r
+        LEFT JOIN users u ON u.id = r.reporter_id
+        WHERE r.resolved_at IS NULL AND r.paper_id IN (SELECT value FROM json_each(?)) ORDER BY r.id`),
+      countOpenPapers: db.prepare('SELECT COUNT(DISTINCT paper_id) AS n FROM paper_reports WHERE resolved_at IS NULL'),
+      resolvePaper: db.prepare('UPDATE paper_reports SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE paper_id = ? AND resolved_at IS NULL'),
+      list: db.prepare(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author, l.reason, l.detail
         FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT ? OFFSET ?`),
       count: db.prepare('SELECT COUNT(*) AS n FROM moderation_log'),
     };
@@ -85,14 +107,50 @@ export class SqliteModerationStore implements ModerationStore {
     return this.s.resolve.run(now.toISOString(), by, resolution, commentId).changes;
   }
 
-  async log(e: { actorId: number; action: ModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
+  async log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
     this.s.log.run(e.now.toISOString(), e.actorId, e.action, e.reason, e.commentId);
+  }
+
+  async logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void> {
+    this.s.logPaper.run(e.now.toISOString(), e.actorId, e.action, e.paperId, e.reason, e.detail);
+  }
+
+  async reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.s.paperLive.get(r.paperId)) return false;
+      return this.s.reportPaper.run(r.paperId, r.reporterId, r.reason, r.now.toISOString()).changes > 0;
+    }).immediate();
+  }
+
+  async openPaperReports(limit: number): Promise<OpenPaperReport[]> {
+    const top = this.s.pendingPapers.all(limit) as { paper_id: string; n: number; first: string }[];
+    if (top.length === 0) return [];
+    const byPaper = new Map<string, PaperReportRow[]>();
+    for (const r of this.s.paperReasons.all(JSON.stringify(top.map((t) => t.paper_id))) as PaperReportRow[]) {
+      const list = byPaper.get(r.paper_id);
+      if (list) list.push(r);
+      else byPaper.set(r.paper_id, [r]);
+    }
+    return top.map((t) => ({
+      paperId: t.paper_id,
+      count: t.n,
+      reasons: (byPaper.get(t.paper_id) ?? []).map((r) => ({ by: r.reporter, reason: r.reason, at: r.created_at })),
+      firstAt: t.first,
+    }));
+  }
+
+  async countOpenPaperReports(): Promise<number> {
+    return (this.s.countOpenPapers.get() as { n: number }).n;
+  }
+
+  async resolvePaperReports(paperId: string, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number> {
+    return this.s.resolvePaper.run(now.toISOString(), by, resolution, paperId).changes;
   }
 
   async listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }> {
     const rows = this.s.list.all(limit, offset) as LogRow[];
     return {
-      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason })),
+      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason, detail: r.detail })),
       total: (this.s.count.get() as { n: number }).n,
     };
   }

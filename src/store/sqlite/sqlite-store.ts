@@ -104,6 +104,11 @@ function shownDailyColumns(e: string): string {
     `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments + ${e}.local_comments AS num_comments`;
 }
 
+/** A paper an admin hid (CurationStore): left out of every read of papers. `x` is the papers' id column. */
+export function notHidden(x: string): string {
+  return `NOT EXISTS (SELECT 1 FROM hidden_papers h WHERE h.paper_id = ${x})`;
+}
+
 /** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
 const FTS5_CURRENT = 'fts5.current';
 
@@ -145,6 +150,7 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmts = {
       byId: db.prepare('SELECT * FROM papers WHERE id = ?'),
+      shownById: db.prepare(`SELECT * FROM papers WHERE id = ? AND ${notHidden('papers.id')}`),
       localByTitle: db.prepare("SELECT * FROM papers WHERE title_hash = ? AND arxiv_id IS NULL"),
       anyByTitle: db.prepare('SELECT * FROM papers WHERE title_hash = ? ORDER BY arxiv_id IS NULL'),
       insert: db.prepare(`INSERT INTO papers (${PAPER_COLUMNS.join(', ')}) VALUES (${PAPER_COLUMNS.map((c) => '@' + c).join(', ')})`),
@@ -155,10 +161,11 @@ export class SqliteStore implements Store {
       catInsert: db.prepare('INSERT OR IGNORE INTO paper_categories (paper_pk, category) VALUES (?, ?)'),
       orgGet: db.prepare('SELECT * FROM organizations WHERE name = ?'),
       orgGetNocase: db.prepare('SELECT * FROM organizations WHERE name = ? COLLATE NOCASE ORDER BY name LIMIT 1'),
-      papersByKeys: db.prepare('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))'),
-      dailyOfPapers: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id IN (SELECT value FROM json_each(?)) ORDER BY d.day DESC`),
+      papersByKeys: db.prepare(`SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?)) AND ${notHidden('papers.id')}`),
+      dailyOfPapers: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id IN (SELECT value FROM json_each(?))
+        AND d.removed_at IS NULL ORDER BY d.day DESC`),
       upvotesByKey: db.prepare(`SELECT p.pk AS pk, MAX(d.upvotes + d.local_upvotes) AS up FROM daily_entries d JOIN papers p ON p.id = d.paper_id
-        GROUP BY p.pk`),
+        WHERE d.removed_at IS NULL AND ${notHidden('p.id')} GROUP BY p.pk`),
       localVotesOf: db.prepare('SELECT paper_id, COUNT(*) AS n FROM votes WHERE paper_id IN (SELECT value FROM json_each(?)) GROUP BY paper_id'),
       localCommentsOf: db.prepare(`SELECT paper_id, COUNT(*) AS n FROM comments WHERE paper_id IN (SELECT value FROM json_each(?))
         AND deleted_at IS NULL AND hidden_at IS NULL GROUP BY paper_id`),
@@ -175,10 +182,10 @@ export class SqliteStore implements Store {
           submitter_avatar = COALESCE(excluded.submitter_avatar, submitter_avatar),
           upvotes = excluded.upvotes, num_comments = excluded.num_comments`),
       papersByIds: db.prepare('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))'),
-      dailyOfPaper: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id = ? ORDER BY d.day DESC`),
-      latestDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries'),
-      prevDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE day < ?'),
-      nextDay: db.prepare('SELECT MIN(day) AS day FROM daily_entries WHERE day > ?'),
+      dailyOfPaper: db.prepare(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id = ? AND d.removed_at IS NULL ORDER BY d.day DESC`),
+      latestDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE removed_at IS NULL'),
+      prevDay: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE day < ? AND removed_at IS NULL'),
+      nextDay: db.prepare('SELECT MIN(day) AS day FROM daily_entries WHERE day > ? AND removed_at IS NULL'),
       count: db.prepare('SELECT COUNT(*) AS n FROM papers'),
       stateGet: db.prepare('SELECT value FROM job_state WHERE key = ?'),
       stateClaim: db.prepare('INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES (?, ?, ?)'),
@@ -298,7 +305,7 @@ export class SqliteStore implements Store {
   }
 
   async getPaper(id: string): Promise<PaperDetail | null> {
-    const row = this.stmts.byId.get(id) as PaperRow | undefined;
+    const row = this.stmts.shownById.get(id) as PaperRow | undefined;
     if (!row) return null;
     const paper = rowToPaper(row);
     const daily = (this.stmts.dailyOfPaper.all(id) as DailyRow[]).map(rowToEntry);
@@ -329,7 +336,7 @@ export class SqliteStore implements Store {
   async getPapers(ids: string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
     const rows = this.db
-      .prepare(`SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))`)
+      .prepare(`SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?)) AND ${notHidden('papers.id')}`)
       .all(JSON.stringify(ids)) as PaperRow[];
     const byId = new Map(rows.map((r) => [r.id, rowToPaper(r)]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
@@ -379,14 +386,18 @@ export class SqliteStore implements Store {
         if (row.organization) orgs.add(row.organization);
         deleted++;
       }
-      const orphan = db.prepare('DELETE FROM organizations WHERE name = ? AND NOT EXISTS (SELECT 1 FROM papers WHERE organization = ?)');
-      for (const o of orgs) orphan.run(o, o);
+      // An organization the community keeps (members or followers) stays without papers.
+      const orphan = db.prepare(`DELETE FROM organizations WHERE name = @o AND NOT EXISTS (SELECT 1 FROM papers WHERE organization = @o)
+        AND NOT EXISTS (SELECT 1 FROM organization_members WHERE org_name = @o) AND NOT EXISTS (SELECT 1 FROM organization_follows WHERE org_name = @o)`);
+      for (const o of orgs) orphan.run({ o });
       return deleted;
     }).immediate(ids);
   }
 
   async browsePapers(f: LexicalFilters, sort: LexicalSort, limit: number, offset: number): Promise<{ keys: number[]; total: number }> {
-    const { where, params } = filterSql(f);
+    const filtered = filterSql(f);
+    const where = `${filtered.where} AND ${notHidden('p.id')}`;
+    const params = filtered.params;
     const total = (this.db.prepare(`SELECT count(*) AS n FROM papers p WHERE ${where}`).get(params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT p.pk AS pk ${upvotesColumn(sort)} FROM papers p WHERE ${where}
         ORDER BY ${sortSql(sort === 'upvotes' ? 'upvotes' : 'newest')} LIMIT @limit OFFSET @offset`)
@@ -445,7 +456,7 @@ export class SqliteStore implements Store {
   }
 
   async listDaily(q: DailyQuery): Promise<Page<DailyItem>> {
-    const where = ['d.day BETWEEN @from AND @to'];
+    const where = ['d.day BETWEEN @from AND @to', 'd.removed_at IS NULL', notHidden('d.paper_id')];
     if (q.submitter) where.push('d.submitter_user = @submitter');
     if (q.organization) where.push('p.organization = @organization');
     const params = { from: q.from, to: q.to, submitter: q.submitter ?? null, organization: q.organization ?? null };

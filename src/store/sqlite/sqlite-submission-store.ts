@@ -14,7 +14,8 @@ export class SqliteSubmissionStore implements SubmissionStore {
 
   constructor(private readonly db: Database.Database, private readonly store: SqliteStore) {
     this.s = {
-      listed: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE paper_id = ?'),
+      listed: db.prepare('SELECT MAX(day) AS day FROM daily_entries WHERE paper_id = ? AND removed_at IS NULL'),
+      hidden: db.prepare('SELECT 1 FROM hidden_papers WHERE paper_id = ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM daily_entries WHERE submitter_user = ? AND day = ?'),
     };
   }
@@ -22,6 +23,7 @@ export class SqliteSubmissionStore implements SubmissionStore {
   async submit(paper: PaperRecord['paper'], opts: { day: string; submittedAt: string; submitter: Submitter; dailyCap: number | null }): Promise<SubmitOutcome> {
     return this.db.transaction((): SubmitOutcome => {
       const listed = (this.s.listed.get(paper.id) as { day: string | null }).day;
+      if (this.s.hidden.get(paper.id)) return { kind: 'hidden' };
       if (listed) return { kind: 'duplicate', day: listed };
       if (opts.dailyCap !== null) {
         const n = (this.s.count.get(opts.submitter.user, opts.day) as { n: number }).n;

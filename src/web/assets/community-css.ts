@@ -72,6 +72,20 @@ ul.in-lists{list-style:none;margin:0 0 .5rem;padding:0;display:grid;gap:.3rem;fo
 ul.reading-lists{padding-left:1.2rem}
 ol.reading-list{padding-left:1.4rem;display:grid;gap:.5rem}
 ol.reading-list .muted{display:block;font-size:.875rem}
+/* paper tools: report, claim, organization, admin curation */
+details.tool{margin:.4rem 0;font-size:.9rem}
+details.tool summary{cursor:pointer;color:var(--accent)}
+details.tool .stack,details.tool .row{margin:.5rem 0}
+p.tool{font-size:.9rem;margin:.4rem 0}
+ul.curate-entries{list-style:none;margin:.3rem 0;padding:0;display:grid;gap:.5rem}
+ul.curate-entries .row{margin:.25rem 0}
+a.claimed-author{font-weight:600}
+/* organizations */
+.org-follow{align-self:center}
+ul.members{padding-left:1.2rem}
+/* followed organizations on the daily lists */
+.card.followed{border-color:var(--accent)}
+.following-tag{font-size:.75rem;font-weight:600;color:var(--accent);border:1px solid var(--accent);border-radius:999px;padding:0 .45rem}
 /* For you */
 .for-you{margin:0 0 1.5rem}
 .for-you .because{font-size:.85rem;color:var(--muted);margin:.1rem 0 0}

@@ -20,17 +20,14 @@ import type { PaperDetail } from '../../store/store.js';
 import { HttpError, notFound } from '../http-error.js';
 import { paperPath } from '../pages/format.js';
 import { requireModerator, requirePageUser, requireVerified, type CurrentUser } from '../auth/current-user.js';
-import { MAX_COMMENT_CHARS, MAX_DEPTH, MAX_REASON_CHARS } from './comments-view.js';
+import { MAX_COMMENT_CHARS, MAX_DEPTH } from './comments-view.js';
+import { field, reasonOf } from './form-body.js';
 import { html } from '../../html/html.js';
 import { pageContext, sendHtml } from '../pages/page-context.js';
 import { messagePage } from '../auth/account-pages.js';
 
 export type CommentAction = 'new' | 'edit' | 'delete' | 'hide' | 'unhide' | 'report';
 
-function field(req: FastifyRequest, name: string): unknown {
-  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-  return body[name];
-}
 
 function commentBody(raw: unknown): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw new HttpError(400, 'invalid_parameter', 'Write something first: the comment is empty.');
@@ -106,12 +103,4 @@ export async function commentForm(deps: RouteDeps, req: FastifyRequest, reply: F
   const shown = await deps.comments.setHidden(c.id, null, now);
   await deps.moderation.log({ actorId: user.id, action: 'unhide_comment', commentId: c.id, reason: '', now });
   return back(reply, shown ?? c);
-}
-
-/** A moderation or report reason from the form: required, at most MAX_REASON_CHARS. */
-function reasonOf(req: FastifyRequest, missing: string): string {
-  const reason = field(req, 'reason');
-  if (typeof reason !== 'string' || reason.trim() === '') throw new HttpError(400, 'invalid_parameter', missing);
-  if ([...reason].length > MAX_REASON_CHARS) throw new HttpError(400, 'invalid_parameter', `A reason is at most ${MAX_REASON_CHARS} characters.`);
-  return reason.trim();
 }

@@ -10,11 +10,12 @@
  * logs), or dismiss the reports (logged too). Every action is reversible —
  * a hidden comment can be shown again from its paper page — and public.
  * Everyone else gets 403 on the queue (a visitor is sent to log in).
- * Non-goals: reporting papers, bans (not built yet).
+ * Reported papers are listed too: moderators dismiss their reports, admins
+ * hide the paper from here (curation-routes.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
-import { html, raw } from '../../html/html.js';
+import { html, raw, type SafeHtml } from '../../html/html.js';
 import { notFound } from '../http-error.js';
 import { layout } from '../pages/layout.js';
 import { pageContext, sendHtml } from '../pages/page-context.js';
@@ -22,6 +23,7 @@ import { formatDay, paperPath, plural } from '../pages/format.js';
 import { pageCount, pager } from '../pages/pager.js';
 import { pageParam } from '../params.js';
 import { requireModerator, requirePageUser } from '../auth/current-user.js';
+import { isAdmin } from '../../accounts/rules.js';
 import { renderCommentMarkdown } from './markdown.js';
 import { profilePath } from './profile-path.js';
 import { MAX_REASON_CHARS } from './comments-view.js';
@@ -36,7 +38,24 @@ const ACTION_WORDS: Record<LogEntry['action'], string> = {
   hide_comment: 'hid a comment',
   unhide_comment: 'showed a comment again',
   dismiss_reports: 'dismissed the reports of a comment',
+  hide_paper: 'hid the paper',
+  unhide_paper: 'showed the paper again',
+  dismiss_paper_reports: 'dismissed the reports of the paper',
+  move_entry: 'moved the daily-list entry of',
+  remove_entry: 'removed from the daily list',
+  restore_entry: 'put back on the daily list',
 };
+
+/** What a log row says was done, to what. */
+function logWhat(e: LogEntry, title: string): SafeHtml {
+  if (e.commentId !== null) {
+    return html`${ACTION_WORDS[e.action]} by ${e.author ?? 'a deleted account'} on <a href="${`${paperPath(e.paperId)}#comment-${e.commentId}`}">${title}</a>`;
+  }
+  // A hidden paper's page is a 404: its title (copied into the row when hidden) names it instead.
+  const paper = e.action === 'hide_paper' ? html`“${e.detail || e.paperId}”` : html`<a href="${paperPath(e.paperId)}">${title}</a>`;
+  const detail = e.action === 'move_entry' || e.action === 'remove_entry' || e.action === 'restore_entry' ? html` (${e.detail})` : '';
+  return html`${ACTION_WORDS[e.action]} ${paper}${detail}`;
+}
 
 function when(iso: string): string {
   return `${formatDay(iso)} ${iso.slice(11, 16)} UTC`;
@@ -47,7 +66,9 @@ export async function moderationRoutes(app: FastifyInstance, deps: RouteDeps): P
 
   app.get('/moderation', async (req, reply) => {
     requireModerator(requirePageUser(req));
-    const reports = await moderation.openReports(QUEUE_SIZE);
+    const user = req.user!;
+    const [reports, paperReports] = await Promise.all([moderation.openReports(QUEUE_SIZE), moderation.openPaperReports(QUEUE_SIZE)]);
+    const reportedPapers = new Map((await store.getPapers(paperReports.map((r) => r.paperId))).map((p) => [p.id, p]));
     const list = (await Promise.all(reports.map(async (r) => ({ r, c: await comments.getComment(r.commentId) })))).filter((x) => x.c);
     const titles = new Map((await store.getPapers([...new Set(list.map((x) => x.r.paperId))])).map((p) => [p.id, p.title || p.id]));
     const csrf = reply.generateCsrf();
@@ -63,11 +84,29 @@ ${c!.hidden ? '' : html`<form method="post" action="${`${paperPath(r.paperId)}/c
 <button type="submit">Hide</button></form>`}
 <form method="post" action="${`/moderation/reports/${r.commentId}/dismiss`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Dismiss</button></form>
 </div></li>`);
+    const paperItems = paperReports.flatMap((r) => {
+      const p = reportedPapers.get(r.paperId);
+      // A paper hidden since it was reported: hiding closed its reports; one left open is shown by id.
+      return [html`<li class="panel" id="${`paper-report-${r.paperId}`}">
+<p class="comment-meta"><strong>${plural(r.count, 'report')}</strong> · ${p ? html`<a href="${paperPath(r.paperId)}">${p.title || r.paperId}</a>` : html`${r.paperId} (hidden)`}</p>
+<ul class="muted">${r.reasons.map((x) => html`<li>${x.by ?? 'a deleted account'} (${when(x.at)}): ${x.reason}</li>`)}</ul>
+<div class="comment-actions">
+${p && isAdmin(user.role) ? html`<form method="post" action="${`${paperPath(r.paperId)}/hide`}" class="row">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label class="sr-only" for="${`qp-reason-${r.paperId}`}">Reason</label>
+<input id="${`qp-reason-${r.paperId}`}" name="reason" required maxlength="${MAX_REASON_CHARS}" value="${r.reasons[0]?.reason ?? ''}">
+<button type="submit">Hide paper</button></form>` : ''}
+<form method="post" action="/moderation/papers/dismiss" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="paper" value="${r.paperId}"><button type="submit">Dismiss</button></form>
+</div></li>`];
+    });
     return sendHtml(reply, layout({
       title: 'Moderation',
       body: html`<h1>Moderation</h1>
-<p>Reported comments, most reported first. Hiding shows the reason in the comment's place and can be undone on the paper page; every action goes to the <a href="/moderation/log">public moderation log</a>.</p>
-${items.length ? html`<ol class="moderation-queue">${items}</ol>` : html`<p class="empty">No open reports.</p>`}`,
+<p>Reported comments and papers, most reported first. Hiding a comment shows the reason in the comment's place and can be undone on the paper page; every action goes to the <a href="/moderation/log">public moderation log</a>.</p>
+<h2>Reported comments</h2>
+${items.length ? html`<ol class="moderation-queue">${items}</ol>` : html`<p class="empty">No open reports.</p>`}
+<h2>Reported papers</h2>
+${paperItems.length ? html`<ol class="moderation-queue">${paperItems}</ol>` : html`<p class="empty">No reported papers.</p>`}`,
       ...pageContext(req),
     }));
   });
@@ -89,7 +128,7 @@ ${items.length ? html`<ol class="moderation-queue">${items}</ol>` : html`<p clas
     if (page > 1 && page > pages) throw notFound(`The log has ${pages} page(s); there is no page ${page}.`);
     const titles = new Map((await store.getPapers([...new Set(entries.map((e) => e.paperId))])).map((p) => [p.id, p.title || p.id]));
     const rows = entries.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor ?? 'a deleted account'}</td>
-<td>${ACTION_WORDS[e.action]} by ${e.author ?? 'a deleted account'} on <a href="${`${paperPath(e.paperId)}#comment-${e.commentId}`}">${titles.get(e.paperId) ?? e.paperId}</a></td><td>${e.reason}</td></tr>`);
+<td>${logWhat(e, titles.get(e.paperId) ?? e.paperId)}</td><td>${e.reason}</td></tr>`);
     return sendHtml(reply, layout({
       title: 'Moderation log',
       canonical: `${config.publicUrl}/moderation/log${page > 1 ? `?page=${page}` : ''}`,

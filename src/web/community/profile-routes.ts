@@ -7,7 +7,8 @@
  *
  * Goals: nothing private (no address; hidden or deleted comments are not
  * listed); one query per section; the page works without JavaScript.
- * Non-goals: authored papers (authorship claims are not built yet), paging
+ * Authored papers are those whose authorship claims an admin approved.
+ * Non-goals: paging
  * past the newest PROFILE_ITEMS of each section, following users.
  * Known limit: "submitted" matches the daily entries' submitter handle, so
  * an imported Hub submitter with the same handle as a local user shows up
@@ -34,7 +35,7 @@ const ALL_TIME = { from: '0000-01-01', to: '9999-12-31' };
 type Req = FastifyRequest<{ Params: { name: string } }>;
 
 export async function profileRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, accounts, comments, votes, config } = deps;
+  const { store, accounts, comments, votes, config, authorship } = deps;
 
   app.get('/users/:name', async (req: Req, reply) => {
     const name = stringParam(req.params as Record<string, unknown>, 'name', 100)?.trim() ?? '';
@@ -43,11 +44,13 @@ export async function profileRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     if (user.username !== name) return reply.redirect(profilePath(user.username), 301);
     const self = req.user?.id === user.id;
     const showVotes = user.publicVotes || self;
-    const [submitted, said, voted] = await Promise.all([
+    const [submitted, said, voted, authored] = await Promise.all([
       store.listDaily({ ...ALL_TIME, submitter: user.username, sort: 'publishedAt', limit: PROFILE_ITEMS, offset: 0 }),
       comments.userComments(user.id, PROFILE_ITEMS, 0),
       showVotes ? votes.userVotes(user.id, PROFILE_ITEMS, 0) : Promise.resolve({ paperIds: [], total: 0 }),
+      authorship.authoredPapers(user.id, PROFILE_ITEMS, 0),
     ]);
+    const wrote = await store.getPapers(authored.paperIds);
     const shown = said.comments.filter((c) => !c.hidden);
     const titles = new Map((await store.getPapers([...new Set([...shown.map((c) => c.paperId), ...voted.paperIds])])).map((p) => [p.id, p.title || p.id]));
     const vote = await voteStates(req, reply, votes, submitted.items.map((it) => it.paper.id));
@@ -55,6 +58,10 @@ export async function profileRoutes(app: FastifyInstance, deps: RouteDeps): Prom
     const body = html`<header class="profile-head"><h1>${user.username}</h1>
 <p class="muted">${user.role !== 'user' ? html`<span class="badge">${user.role}</span> ` : ''}Member since ${formatDay(user.createdAt)} · ${plural(submitted.total, 'paper')} submitted · ${plural(said.total, 'comment')}</p>
 <p><a href="${`${profilePath(user.username)}/lists`}">Reading lists</a>${self ? html` · <a href="/settings">Edit your settings</a>` : ''}</p></header>
+<section aria-labelledby="authored-h"><h2 id="authored-h">Papers by ${user.username}</h2>
+${wrote.length ? html`<ul class="similar">${wrote.map((p) => html`<li><a href="${paperPath(p.id)}">${p.title || p.id}</a>${p.publishedAt ? html` <span class="muted">· ${formatDay(p.publishedAt)}</span>` : ''}</li>`)}</ul>` : html`<p class="muted">No authored papers yet${self ? ': claim one from its page ("I am an author of this paper")' : ''}.</p>`}
+${more(authored.total, wrote.length)}
+</section>
 <section aria-labelledby="submitted-h"><h2 id="submitted-h">Submitted papers</h2>
 ${cardList(submitted.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret }, vote: vote(it.paper.id) })), `${user.username} has not submitted a paper yet.`)}
 ${more(submitted.total, submitted.items.length)}

@@ -20,19 +20,28 @@ import { submitRoutes } from './submit-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
 import { readingListRoutes, saveForm } from './reading-list-routes.js';
+import { curationForm, curationRoutes, type CurationAction } from './curation-routes.js';
+import { linkOrgForm, organizationRoutes } from './organization-routes.js';
+import { authorshipRoutes, claimForm } from './authorship-routes.js';
 
 type Req = FastifyRequest<{ Params: { '*': string } }>;
 
-type Action = { kind: 'upvote' } | { kind: 'save' } | { kind: 'unsave' } | { kind: 'comment'; action: CommentAction; commentId: number | null };
+type Action = { kind: 'upvote' } | { kind: 'save' } | { kind: 'unsave' } | { kind: 'organization' } | { kind: 'claim' }
+  | { kind: 'curate'; action: CurationAction }
+  | { kind: 'comment'; action: CommentAction; commentId: number | null };
 
 /**
  * "2405.00001/upvote" → the paper id and the action, for the known actions:
- * `upvote`, `save`, `unsave`, `comments` (new), `comments/{n}/edit|delete|hide|unhide|report`.
+ * `upvote`, `save`, `unsave`, `organization`, `claim`, `report`, `hide`, `entries/move|remove`,
+ * `comments` (new), `comments/{n}/edit|delete|hide|unhide|report`.
  */
 function splitAction(rest: string): { id: string; action: Action } | null {
   const path = rest.replace(/\/+$/, '');
-  let m = /^(.+)\/(upvote|save|unsave)$/.exec(path);
+  let m = /^(.+)\/(upvote|save|unsave|organization|claim)$/.exec(path);
   if (m) return { id: m[1], action: { kind: m[2] } as Action };
+  m = /^(.+)\/(report|hide|entries\/move|entries\/remove)$/.exec(path);
+  // "…/comments/{n}/report|hide" are the comment actions below, not the paper's.
+  if (m && !/\/comments\/\d+$/.test(m[1])) return { id: m[1], action: { kind: 'curate', action: m[2].replace('entries/', '') as CurationAction } };
   m = /^(.+)\/comments$/.exec(path);
   if (m) return { id: m[1], action: { kind: 'comment', action: 'new', commentId: null } };
   m = /^(.+)\/comments\/([1-9]\d{0,15})\/(edit|delete|hide|unhide|report)$/.exec(path);
@@ -53,6 +62,9 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
   await profileRoutes(app, deps);
   await moderationRoutes(app, deps);
   await readingListRoutes(app, deps);
+  await curationRoutes(app, deps);
+  await organizationRoutes(app, deps);
+  await authorshipRoutes(app, deps);
 
   app.post('/papers/*', { preHandler: app.csrfProtection, config: { rateLimit: communityRateLimit } }, async (req: Req, reply) => {
     const target = splitAction(req.params['*'] ?? '');
@@ -61,6 +73,9 @@ export async function communityRoutes(app: FastifyInstance, opts: { deps: RouteD
     const a = target.action;
     if (a.kind === 'upvote') return upvoteForm(deps, req, reply, detail);
     if (a.kind === 'save' || a.kind === 'unsave') return saveForm(deps, req, reply, detail, a.kind === 'save');
+    if (a.kind === 'organization') return linkOrgForm(deps, req, reply, detail);
+    if (a.kind === 'claim') return claimForm(deps, req, reply, detail);
+    if (a.kind === 'curate') return curationForm(deps, req, reply, detail, a.action);
     return commentForm(deps, req, reply, detail, a.action, a.commentId);
   });
 

@@ -95,6 +95,7 @@ export async function submitRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     const parsed = text.length <= 300 ? arxivIdFromInput(text) : null;
     if (!parsed) return fail(400, 'invalid_parameter', `"${text.slice(0, 100)}" is not an arXiv id or a link to an arXiv or Hugging Face paper page.`);
     const id = parsed.id;
+    if (await deps.curation.hiddenPaper(id)) return fail(409, 'hidden', 'An admin took this paper off the site; it cannot be submitted again.');
     const existing = await store.getPaper(id);
     if (existing && existing.daily.length > 0) {
       const day = existing.daily[0].day;
@@ -133,6 +134,7 @@ export async function submitRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     });
     if (r.kind === 'duplicate') return fail(409, 'duplicate', `${paper.id} is already on the daily list of ${r.day}.`, { html: duplicateMessage(paper.id, r.day) });
     if (r.kind === 'cap') return fail(429, 'daily_cap', `You submitted ${r.count} papers today, the most a day. Try again tomorrow (UTC).`, { retryAfterS: secondsToMidnight(now) });
+    if (r.kind === 'hidden') return fail(409, 'hidden', 'An admin took this paper off the site; it cannot be submitted again.');
     return { ok: true, paper, note: null };
   }
 

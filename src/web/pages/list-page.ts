@@ -68,8 +68,11 @@ function arrow(link: NavLink | null, symbol: string, fallback: string): SafeHtml
 }
 
 /** The card list of a list page; cacheable when `vote` does not depend on the visitor (signed out). */
-export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy, vote?: (paperId: string) => VoteState): SafeHtml {
-  return cardList(items.map((it) => paperCard(it, { date: kind === 'day' ? 'published' : 'day', images, vote: vote?.(it.paper.id) })), emptyText);
+export function renderCards(kind: ListKind, items: DailyItem[], emptyText: string, images?: ImagePolicy, vote?: (paperId: string) => VoteState,
+  followed?: (org: string | null) => boolean): SafeHtml {
+  return cardList(items.map((it) => paperCard(it, {
+    date: kind === 'day' ? 'published' : 'day', images, vote: vote?.(it.paper.id), followed: followed?.(it.org?.name ?? it.paper.organization),
+  })), emptyText);
 }
 
 export function renderListPage(v: ListView, ctx: PageContext): string {

@@ -26,6 +26,7 @@ import { LIST_PAGE_SIZE, pageCount } from './pager.js';
 import { pageParam } from '../params.js';
 import { voteStates } from '../community/vote-control.js';
 import { ForYou, forYouSection } from '../community/for-you.js';
+import { followedOrgs } from '../community/organization-routes.js';
 
 const RSS = 'application/rss+xml';
 const ATOM = 'application/atom+xml';
@@ -90,7 +91,9 @@ export async function listRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     if (req.user) {
       const view = await build();
       const vote = await voteStates(req, reply, deps.votes, view.items.map((it) => it.paper.id));
-      return { at: Date.now(), view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images, vote) };
+      // Papers of the organizations the visitor follows are marked on their cards.
+      const followed = await followedOrgs(deps, req);
+      return { at: Date.now(), view, cardsHtml: renderCards(view.kind, view.items, view.emptyText, images, vote, followed) };
     }
     const now = Date.now();
     const hit = cache.get(key);

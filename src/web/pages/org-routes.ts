@@ -3,7 +3,8 @@
  * first, paged, with its RSS feed linked.
  *
  * Goals: 404 only when the name is neither a known organization nor on any
- * paper. Non-goals: organization membership or settings (needs accounts).
+ * paper. The community's part — Follow, members, the admins' edit form —
+ * comes from web/community/organization-routes.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.js';
@@ -18,6 +19,7 @@ import { LIST_PAGE_SIZE, pager, pageCount } from './pager.js';
 import { pageParam, stringParam } from '../params.js';
 import { subscribeBox } from './subscribe-box.js';
 import { voteStates } from '../community/vote-control.js';
+import { orgCommunitySection } from '../community/organization-routes.js';
 
 /** Every daily list ever: an organization page spans all time. */
 const ALL_TIME = { from: '0000-01-01', to: '9999-12-31' };
@@ -44,12 +46,14 @@ export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<
     const path = orgPath(name);
     const feed = `/feeds/orgs/${encodeURIComponent(name)}.rss`;
     const vote = await voteStates(req, reply, deps.votes, res.items.map((it) => it.paper.id));
+    const community = await orgCommunitySection(deps, req, reply, org);
     const body = html`<div class="list-head"><div>
 <h1>${avatar ? html`<img src="${avatar}" alt="${`${display} logo`}" width="40" height="40" loading="lazy" decoding="async" class="org-avatar">` : ''}${display}</h1>
 <p class="muted">${display !== name ? html`${name} · ` : ''}${plural(res.total, 'paper')} on the daily lists · <a href="${feed}">RSS feed</a></p>
-</div></div>
+</div>${community.follow ? html`<div class="org-follow">${community.follow}</div>` : ''}</div>
 ${cardList(res.items.map((it) => paperCard(it, { date: 'day', images: { mode: config.images, secret: config.secret }, vote: vote(it.paper.id) })), 'No papers from this organization on the daily lists yet.')}
 ${pager(path, {}, page, pages)}
+${community.members}
 ${subscribeBox(reply.generateCsrf(), 'weekly')}`;
     return sendHtml(reply, layout({
       title: `${display} papers`,

@@ -39,6 +39,8 @@ export interface CardOptions {
   images?: ImagePolicy;
   /** The visitor's upvote control; absent draws the count alone. */
   vote?: VoteState;
+  /** The visitor follows the paper's organization: the card is marked. */
+  followed?: boolean;
 }
 
 /** The card's picture: the paper's thumbnail (proxied, direct or none per the policy), else its placeholder. */
@@ -87,12 +89,12 @@ export function paperCard(item: CardInput, o: CardOptions = {}): SafeHtml {
     : '';
   const orgAvatar = img ? avatar(imageSrc(img, org?.avatarUrl), 16) : '';
   const subAvatar = img ? avatar(imageSrc(img, entry?.submittedBy?.avatarUrl), 16) : '';
-  return html`<li class="card${img ? ' has-thumb' : ''}">
+  return html`<li class="${`card${img ? ' has-thumb' : ''}${o.followed ? ' followed' : ''}`}">
 ${thumb}${o.vote ? voteControl(paper.id, upvotes, o.vote) : html`<div class="votes"><span aria-hidden="true">▲</span><span>${compactNumber(upvotes)}</span><small>${upvotes === 1 ? 'upvote' : 'upvotes'}</small></div>`}
 <div class="body">
 <h2 class="card-title"><a href="${paperPath(paper.id)}">${o.titleHtml ?? paper.title}</a></h2>
 ${authors ? html`<p class="authors">${authors}</p>` : ''}
-<p class="meta">${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${orgAvatar}${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>${subAvatar}Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
+<p class="meta">${o.followed ? html`<span class="following-tag" title="You follow this organization">Following</span>` : ''}${orgName ? html`<a class="badge" href="${orgPath(orgName)}">${orgAvatar}${org?.fullname || orgName}</a>` : ''}<span>${plural(comments, 'comment')}</span>${submitter ? html`<span>${subAvatar}Submitted by ${submitter}</span>` : ''}${date ? html`<span>${formatDay(date)}</span>` : ''}${gh ? html`<a href="${gh}" rel="noopener">GitHub${paper.githubStars !== null ? html` <span aria-label="${plural(paper.githubStars, 'star')}">★ ${compactNumber(paper.githubStars)}</span>` : raw('')}</a>` : ''}</p>
 ${o.snippetHtml ? html`<p class="snippet">${o.snippetHtml}</p>` : summaryLine(paper)}
 ${keywordTags(paper, CARD_TAGS)}
 </div>

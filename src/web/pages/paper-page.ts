@@ -20,6 +20,7 @@ import { layout } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { bibtex } from './bibtex.js';
 import { voteControl, type VoteState } from '../community/vote-control.js';
+import { profilePath } from '../community/profile-path.js';
 import {
   compactNumber, formatDay, githubUrl, orgPath, paperPath, plural, safeUrl, truncate,
 } from './format.js';
@@ -34,11 +35,16 @@ function metaTags(p: Paper, canonical: string, description: string): SafeHtml {
   return html`${og('og:type', 'article')}${og('og:site_name', 'paperboy')}${og('og:title', p.title)}${og('og:description', description)}${og('og:url', canonical)}${named('twitter:card', 'summary')}${named('twitter:title', p.title)}${named('twitter:description', description)}${named('citation_title', p.title)}${p.authors.map((a) => named('citation_author', a.name))}${p.publishedAt ? named('citation_publication_date', p.publishedAt.slice(0, 10).replace(/-/g, '/')) : ''}${p.arxivId ? named('citation_arxiv_id', p.arxivId) : ''}${links.pdf ? named('citation_pdf_url', links.pdf) : ''}${p.doi ? named('citation_doi', p.doi) : ''}`;
 }
 
-function authorsBlock(p: Paper): SafeHtml {
+function authorsBlock(p: Paper, links: Map<string, string> | undefined): SafeHtml {
   if (p.authors.length === 0) {
     return p.authorCount > 0 ? html`<p class="authors muted">${plural(p.authorCount, 'author')} (names not known yet)</p>` : html``;
   }
-  return html`<p class="authors">${p.authors.map((a, i) => html`${i > 0 ? ', ' : ''}<span>${a.name}</span>${a.affiliations.length ? html` <span class="muted">(${a.affiliations.join('; ')})</span>` : ''}`)}</p>`;
+  // An author who claimed the name (approved by an admin) links to their profile.
+  const name = (n: string) => {
+    const user = links?.get(n);
+    return user ? html`<a href="${profilePath(user)}" class="claimed-author">${n}</a>` : html`<span>${n}</span>`;
+  };
+  return html`<p class="authors">${p.authors.map((a, i) => html`${i > 0 ? ', ' : ''}${name(a.name)}${a.affiliations.length ? html` <span class="muted">(${a.affiliations.join('; ')})</span>` : ''}`)}</p>`;
 }
 
 function linkList(p: Paper): SafeHtml {
@@ -95,6 +101,10 @@ export interface PaperPageData {
   comments?: SafeHtml;
   /** The visitor's reading-lists box (web/community/reading-list-routes.ts), in the aside. */
   lists?: SafeHtml | null;
+  /** The signed-in visitor's community tools (report, claim, link, curate: web/community/paper-tools.ts), in the aside. */
+  tools?: SafeHtml | null;
+  /** Author names approved as users' (author name → username), linked to their profiles. */
+  authorLinks?: Map<string, string>;
 }
 
 /** The similar-papers list (also served alone as the /papers/{id}/similar?fragment=1 fragment). */
@@ -120,7 +130,7 @@ export function renderPaperPage(data: PaperPageData, ctx: PageContext): string {
 <div>
 <header class="paper-head">
 <h1>${p.title || p.id}</h1>
-${authorsBlock(p)}
+${authorsBlock(p, data.authorLinks)}
 <p class="meta">
 ${data.vote ? voteControl(p.id, upvotes, data.vote, true) : html`<span class="upvote-box"><span aria-hidden="true">▲</span> ${plural(upvotes, 'upvote')}</span>`}
 ${entry || detail.numComments ? html` <span class="muted">${plural(detail.numComments, 'comment')}</span>` : ''}
@@ -146,6 +156,7 @@ ${data.comments ?? ''}
 <aside aria-label="About this paper">
 <section aria-labelledby="details-h"><h2 id="details-h">Details</h2>${facts(detail, images)}</section>
 ${data.lists ?? ''}
+${data.tools ?? ''}
 <section aria-labelledby="similar-h"><h2 id="similar-h">Similar papers</h2>
 ${similar ? similarList(similar) : html`<div data-similar="${path + '/similar?fragment=1'}"><a href="${path + '/similar'}">Show similar papers</a></div>`}
 </section>

@@ -30,6 +30,7 @@ import { voteStates } from '../community/vote-control.js';
 import { commentsSection } from '../community/comments-view.js';
 import { commentViewer } from '../community/comment-viewer.js';
 import { saveBoxFor } from '../community/reading-list-routes.js';
+import { paperTools } from '../community/paper-tools.js';
 import { layout } from './layout.js';
 import type { Paper } from '../../domain/paper.js';
 
@@ -123,6 +124,9 @@ export async function paperRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const vote = (await voteStates(req, reply, deps.votes, [id]))(id);
     const comments = commentsSection(id, await deps.comments.listComments(id), commentViewer(req, reply), detail.numComments);
     const lists = await saveBoxFor(deps, req, reply, id);
-    return sendHtml(reply, renderPaperPage({ detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote, comments, lists }, pageContext(req)));
+    const { tools, authors } = await paperTools(deps, req, reply, detail);
+    return sendHtml(reply, renderPaperPage({
+      detail, similar, publicUrl: config.publicUrl, images: { mode: config.images, secret: config.secret }, vote, comments, lists, tools, authorLinks: authors,
+    }, pageContext(req)));
   });
 }
