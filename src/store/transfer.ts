@@ -67,7 +67,7 @@ export const TRANSFER_TABLES: readonly TransferTable[] = [
     // local_upvotes / local_comments are left out: the target's triggers count the votes and comments copied later.
     name: 'daily_entries', key: ['paper_id', 'day'],
     columns: [text('paper_id'), text('day'), text('submitted_at'), text('submitter_user'), text('submitter_fullname'),
-      text('submitter_avatar'), int('upvotes'), int('num_comments')],
+      text('submitter_avatar'), int('upvotes'), int('num_comments'), text('removed_at'), text('moved_to')],
   },
   {
     name: 'job_state', key: ['key'], columns: [text('key'), text('value'), text('updated_at')],
@@ -113,13 +113,25 @@ export const TRANSFER_TABLES: readonly TransferTable[] = [
   },
   {
     name: 'moderation_log', key: ['id'], serial: 'id',
-    columns: [int('id'), text('at'), int('actor_id'), text('action'), int('comment_id'), text('paper_id'), text('author'), text('reason')],
+    columns: [int('id'), text('at'), int('actor_id'), text('action'), int('comment_id'), text('paper_id'), text('author'), text('reason'), text('detail')],
   },
   {
     name: 'reading_lists', key: ['id'], serial: 'id',
     columns: [int('id'), int('owner_id'), text('name'), text('slug'), int('public'), text('created_at'), text('updated_at')],
   },
   { name: 'reading_list_items', key: ['list_id', 'paper_id'], columns: [int('list_id'), text('paper_id'), text('added_at')] },
+  { name: 'hidden_papers', key: ['paper_id'], columns: [text('paper_id'), text('hidden_at'), int('hidden_by'), text('reason')] },
+  {
+    name: 'paper_reports', key: ['id'], serial: 'id',
+    columns: [int('id'), text('paper_id'), int('reporter_id'), text('reason'), text('created_at'), text('resolved_at'), int('resolved_by'), text('resolution')],
+  },
+  { name: 'organization_members', key: ['org_name', 'user_id'], columns: [text('org_name'), int('user_id'), text('created_at')] },
+  { name: 'organization_follows', key: ['user_id', 'org_name'], columns: [int('user_id'), text('org_name'), text('created_at')] },
+  {
+    name: 'authorship_claims', key: ['id'], serial: 'id',
+    columns: [int('id'), text('paper_id'), int('user_id'), text('author_name'), text('status'), text('created_at'), text('decided_at'),
+      int('decided_by'), text('note')],
+  },
 ];
 
 /** Where a copy stands, stored in the target with every batch. */

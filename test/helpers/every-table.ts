@@ -83,6 +83,17 @@ export async function populateEveryTable(b: Backend, opts: { papers?: number } =
   for (const id of ids.slice(0, 5)) await b.readingLists.addPaper(userIds[2], list.id, id, now, 1000);
   await b.readingLists.createList({ ownerId: userIds[3], name: 'Private', slug: 'private', public: false, now });
 
+  // Curation (a hidden paper, a removed and a moved entry), a report of a paper, organizations, an authorship claim.
+  await b.curation.hidePaper(ids[5], userIds[0], 'spam', now);
+  await b.curation.removeEntry(ids[6], '2025-06-01', userIds[0], now);
+  await b.curation.moveEntry(ids[8], '2025-06-03', '2025-06-02', userIds[0], now);
+  await b.moderation.reportPaper({ paperId: ids[9], reporterId: userIds[3], reason: 'off topic', now });
+  await b.moderation.logPaper({ actorId: userIds[0], action: 'hide_paper', paperId: ids[5], reason: 'spam', detail: 'Sparse attention 5', now });
+  await b.organizations.createOrganization({ name: 'NewLab', fullname: 'New Lab', avatarUrl: null });
+  await b.organizations.addMember('NewLab', userIds[2], now);
+  await b.organizations.follow(userIds[3], 'NewLab', now);
+  await b.authorship.claim({ paperId: ids[10], userId: userIds[2], authorName: 'Ada Author10', now });
+
   const s1 = await b.subscriptions.createSubscription({ email: 'reader@example.org', frequency: 'daily', topics: { categories: ['cs.CL'], keywords: [], organizations: [] }, now });
   await b.subscriptions.updateSubscription(s1.id, { status: 'active', confirmedAt: now.toISOString() }, now);
   const s2 = await b.subscriptions.createSubscription({ email: 'weekly@example.org', frequency: 'weekly', topics: { categories: [], keywords: ['attention'], organizations: [] }, now });
