@@ -72,9 +72,11 @@ export async function claimForm(deps: RouteDeps, req: FastifyRequest, reply: Fas
     html`<a href="${paperPath(detail.paper.id)}">Back to the paper</a>`));
 }
 
+/** One claim as a panel (each carries forms; a phone has room for one column, not a table's five). */
 function claimRow(c: AuthorshipClaim, titles: Map<string, string>, actions: SafeHtml | ''): SafeHtml {
-  return html`<tr id="${`claim-${c.id}`}"><td><a href="${profilePath(c.username)}">${c.username}</a></td><td>${c.authorName}</td>
-<td><a href="${paperPath(c.paperId)}">${titles.get(c.paperId) ?? c.paperId}</a></td><td>${formatDay(c.createdAt)}${c.decidedBy ? html` <span class="muted">· ${c.decidedBy}</span>` : ''}${c.note ? html`<br><span class="muted">${c.note}</span>` : ''}</td><td>${actions}</td></tr>`;
+  return html`<li class="panel" id="${`claim-${c.id}`}"><p><a href="${profilePath(c.username)}">${c.username}</a> claims to be <strong>${c.authorName}</strong> on <a href="${paperPath(c.paperId)}">${titles.get(c.paperId) ?? c.paperId}</a></p>
+<p class="muted">${formatDay(c.createdAt)}${c.decidedBy ? html` · last decided by ${c.decidedBy}` : ''}${c.note ? html` · note: ${c.note}` : ''}</p>
+<div class="comment-actions">${actions}</div></li>`;
 }
 
 export async function authorshipRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -88,7 +90,7 @@ export async function authorshipRoutes(app: FastifyInstance, deps: RouteDeps): P
     const decide = (c: AuthorshipClaim) => html`<form method="post" action="${`/admin/claims/${c.id}/approve`}" class="inline">${csrfInput(csrf)}<button type="submit">Approve</button></form>
 <form method="post" action="${`/admin/claims/${c.id}/reject`}" class="row">${csrfInput(csrf)}<label class="sr-only" for="${`note-${c.id}`}">Note</label><input id="${`note-${c.id}`}" name="note" maxlength="${MAX_REASON_CHARS}" placeholder="why (shown to them)"><button type="submit">Reject</button></form>`;
     const reopen = (c: AuthorshipClaim) => html`<form method="post" action="${`/admin/claims/${c.id}/reopen`}" class="inline">${csrfInput(csrf)}<button type="submit">Reopen</button></form>`;
-    const table = (rows: SafeHtml[]) => html`<table class="users"><thead><tr><th scope="col">User</th><th scope="col">As author</th><th scope="col">Paper</th><th scope="col">When</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>`;
+    const table = (rows: SafeHtml[]) => html`<ol class="moderation-queue">${rows}</ol>`;
     return sendHtml(reply, layout({
       title: 'Admin: authorship claims',
       body: html`<h1>Authorship claims</h1>

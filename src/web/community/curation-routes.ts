@@ -121,19 +121,21 @@ export async function curationRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     requireAdmin(requirePageUser(req));
     const [hidden, removed] = await Promise.all([curation.hiddenPapers(ADMIN_LIST, 0), curation.removedEntries(ADMIN_LIST, 0)]);
     const csrf = reply.generateCsrf();
-    const hiddenRows = hidden.items.map((h) => html`<tr><td>${h.title || h.paperId} <span class="muted">(${h.paperId})</span></td><td>${formatDay(h.hiddenAt)} by ${h.by ?? 'a deleted account'}</td><td>${h.reason}</td>
-<td><form method="post" action="/admin/papers/unhide" class="inline">${csrfInput(csrf)}<input type="hidden" name="paper" value="${h.paperId}"><button type="submit">Show again</button></form></td></tr>`);
-    const removedRows = removed.items.map((e) => html`<tr><td><a href="${paperPath(e.paperId)}">${e.title || e.paperId}</a></td><td>${formatDay(e.day)}</td>
-<td>${e.movedTo ? html`moved to <a href="${`/papers/date/${e.movedTo}`}">${formatDay(e.movedTo)}</a>` : 'removed'} ${formatDay(e.removedAt)}</td>
-<td>${e.movedTo ? '' : html`<form method="post" action="/admin/entries/restore" class="inline">${csrfInput(csrf)}<input type="hidden" name="paper" value="${e.paperId}"><input type="hidden" name="day" value="${e.day}"><button type="submit">Put back</button></form>`}</td></tr>`);
+    // Panels, not a table: each row carries a form, and a phone has room for one column.
+    const hiddenRows = hidden.items.map((h) => html`<li class="panel"><p><strong>${h.title || h.paperId}</strong> <span class="muted">(${h.paperId})</span></p>
+<p class="muted">Hidden ${formatDay(h.hiddenAt)} by ${h.by ?? 'a deleted account'}: ${h.reason}</p>
+<form method="post" action="/admin/papers/unhide" class="inline">${csrfInput(csrf)}<input type="hidden" name="paper" value="${h.paperId}"><button type="submit">Show again</button></form></li>`);
+    const removedRows = removed.items.map((e) => html`<li class="panel"><p><a href="${paperPath(e.paperId)}">${e.title || e.paperId}</a></p>
+<p class="muted">${e.movedTo ? html`Moved from ${formatDay(e.day)} to <a href="${`/papers/date/${e.movedTo}`}">${formatDay(e.movedTo)}</a>` : html`Removed from ${formatDay(e.day)}`} on ${formatDay(e.removedAt)}</p>
+${e.movedTo ? html`<p class="muted">Undo a move by moving the entry back from the paper's page.</p>` : html`<form method="post" action="/admin/entries/restore" class="inline">${csrfInput(csrf)}<input type="hidden" name="paper" value="${e.paperId}"><input type="hidden" name="day" value="${e.day}"><button type="submit">Put back</button></form>`}</li>`);
     return sendHtml(reply, layout({
       title: 'Admin: papers',
       body: html`<h1>Papers taken off the site</h1>
 <p>Hide a paper or move and remove its daily-list entries from its page (Admin: curate). Everything here can be undone, and every action is in the <a href="/moderation/log">public moderation log</a>.</p>
 <h2>Hidden papers <span class="muted">(${hidden.total})</span></h2>
-${hiddenRows.length ? html`<table class="users"><thead><tr><th scope="col">Paper</th><th scope="col">Hidden</th><th scope="col">Why</th><th scope="col"></th></tr></thead><tbody>${hiddenRows}</tbody></table>` : html`<p class="empty">No hidden papers.</p>`}
+${hiddenRows.length ? html`<ol class="moderation-queue">${hiddenRows}</ol>` : html`<p class="empty">No hidden papers.</p>`}
 <h2>Removed and moved entries <span class="muted">(${removed.total})</span></h2>
-${removedRows.length ? html`<table class="users"><thead><tr><th scope="col">Paper</th><th scope="col">Day</th><th scope="col">What</th><th scope="col"></th></tr></thead><tbody>${removedRows}</tbody></table>` : html`<p class="empty">No removed entries.</p>`}`,
+${removedRows.length ? html`<ol class="moderation-queue">${removedRows}</ol>` : html`<p class="empty">No removed entries.</p>`}`,
       ...pageContext(req),
     }));
   });

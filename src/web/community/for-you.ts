@@ -7,7 +7,8 @@
  * Goals: the home page stays fast — the answer is kept per user for
  * CACHE_MS unless they voted or saved since (then it is computed again), the
  * reference corpus's terms stay in a TermCache across users; a user with nothing liked yet is
- * told how to get recommendations. Non-goals: recommendations in digests
+ * told how to get recommendations; hidden papers and removed entries never
+ * appear (the Store leaves them out). Non-goals: recommendations in digests
  * (not built), a page of its own.
  */
 import type { FastifyRequest } from 'fastify';

@@ -22,7 +22,7 @@ import { html, type SafeHtml } from '../../html/html.js';
 import { HttpError, notFound } from '../http-error.js';
 import { layout } from '../pages/layout.js';
 import { pageContext, sendHtml } from '../pages/page-context.js';
-import { orgPath, paperPath, plural, safeUrl } from '../pages/format.js';
+import { orgPath, paperPath, safeUrl } from '../pages/format.js';
 import { pageCount, pager } from '../pages/pager.js';
 import { pageParam } from '../params.js';
 import { requireAdmin, requirePageUser, requireVerified, type CurrentUser } from '../auth/current-user.js';
@@ -153,7 +153,7 @@ export async function organizationRoutes(app: FastifyInstance, deps: RouteDeps):
     const admin = !!req.user && isAdmin(req.user.role);
     const csrf = reply.generateCsrf();
     const rows = items.map((o) => html`<tr><td><a href="${orgPath(o.name)}">${o.fullname || o.name}</a>${o.fullname && o.fullname !== o.name ? html` <span class="muted">${o.name}</span>` : ''}</td>
-<td>${plural(o.papers, 'paper')}</td><td>${plural(o.members, 'member')}</td><td>${plural(o.followers, 'follower')}</td></tr>`);
+<td>${o.papers}</td><td>${o.members}</td><td>${o.followers}</td></tr>`);
     const create = admin ? html`<details class="tool" open><summary>Admin: new organization</summary>
 <form method="post" action="/orgs" class="stack">${csrfInput(csrf)}
 <label for="new-org-name">Name (in its URL)</label><input id="new-org-name" name="name" required maxlength="100" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]*">

@@ -2,7 +2,8 @@
  * "For you" on the home page: visitors see none; a signed-in user who liked
  * nothing is told how to get it; after upvoting and saving papers about one
  * topic, the latest lists' papers on that topic come first with a "because
- * you liked …" line naming the liked paper; other list pages have no such box.
+ * you liked …" line naming the liked paper; a hidden paper is never
+ * recommended; other list pages have no such box.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,4 +68,11 @@ test('after upvoting and saving protein papers, the protein papers of the last l
   assert.equal(order.length, 4, 'every paper of the last three lists, none of the liked ones');
   assert.match(found, /because you liked <a href="\/papers\/2505\.0000[12]">protein/);
 
+  // A hidden paper is never recommended.
+  const admin = await signedIn(t, clock, { role: 'admin' });
+  await t.backend.curation.hidePaper('2506.00004', admin.id, 'spam', clock);
+  later();
+  const after = box((await c.get('/')).body);
+  assert.ok(!after.includes('2506.00004'));
+  assert.match(after, /<li><a href="\/papers\/2506\.00001">/);
 });
