@@ -1,5 +1,6 @@
 /**
- * The account, vote, comment, moderation and reading-list conformance suites
+ * The account, vote, comment, moderation, reading-list, curation,
+ * organization and authorship conformance suites
  * on a real PostgreSQL server (test/helpers/postgres-server.ts; a fresh
  * database per test), through the Backend as the app opens it.
  */
@@ -10,6 +11,9 @@ import { describeVoteStore } from '../conformance/vote-store.js';
 import { describeCommentStore } from '../conformance/comment-store.js';
 import { describeModerationStore } from '../conformance/moderation-store.js';
 import { describeReadingListStore } from '../conformance/reading-list-store.js';
+import { describeCurationStore } from '../conformance/curation-store.js';
+import { describeOrganizationStore } from '../conformance/organization-store.js';
+import { describeAuthorshipStore } from '../conformance/authorship-store.js';
 import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 
 async function openFresh(): Promise<{ backend: Backend; close(): Promise<void> }> {
@@ -35,4 +39,7 @@ if (requirePostgres()) {
   describeCommentStore('postgres', openFresh);
   describeModerationStore('postgres', openFresh);
   describeReadingListStore('postgres', openFresh);
+  describeCurationStore('postgres', openFresh);
+  describeOrganizationStore('postgres', openFresh);
+  describeAuthorshipStore('postgres', openFresh);
 }

@@ -2,14 +2,17 @@
  * The PostgreSQL backend: the Store and ChangeFeed conformance suites on a
  * real server (a throwaway one, test/helpers/postgres-server.ts; a fresh
  * database per test), and what only PostgreSQL has: migrations under an
- * advisory lock when several processes start at once, a location without
- * the password, and its doctor checks.
+ * advisory lock when several processes start at once, numbered and named
+ * as SQLite's, a schema holding every table and column migrate-db copies,
+ * a location without the password, and its doctor checks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgresBackend } from '../../src/store/postgres/postgres-backend.js';
 import { openBackend } from '../../src/store/open-backend.js';
-import { LATEST_VERSION } from '../../src/store/postgres/postgres-migrations.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
+import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
+import { TRANSFER_TABLES } from '../../src/store/transfer.js';
 import { paper, record } from '../helpers/papers.js';
 import { describeStore } from '../conformance/store.js';
 import { describeChangeFeed } from '../conformance/change-feed.js';
@@ -66,6 +69,22 @@ if (requirePostgres()) {
       assert.equal(await backends[7].store.countPapers(), 8);
     } finally {
       await Promise.all(backends.map((b) => b.close()));
+    }
+  });
+
+  test('migrations carry SQLite\'s numbers and names; the schema has every table and column the transfer list names, and no other', async () => {
+    assert.deepEqual(MIGRATIONS.map((m) => [m.version, m.name]), SQLITE_MIGRATIONS.map((m) => [m.version, m.name]));
+    const backend = await PostgresBackend.open(await freshDatabase());
+    try {
+      const rows = (await backend.pool.query<{ table_name: string; column_name: string }>(`SELECT table_name, column_name
+        FROM information_schema.columns WHERE table_schema = current_schema()`)).rows;
+      // Derived state the target rebuilds (change log, search vectors, trigger-kept counts) and the schema's bookkeeping.
+      const derived = /^(paper_changes|schema_migrations)\.|^papers\.search_tsv$|^daily_entries\.local_(upvotes|comments)$/;
+      const schema = rows.map((r) => `${r.table_name}.${r.column_name}`).filter((c) => !derived.test(c)).sort();
+      const listed = TRANSFER_TABLES.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)).sort();
+      assert.deepEqual(schema, listed);
+    } finally {
+      await backend.close();
     }
   });
 

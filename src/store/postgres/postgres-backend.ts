@@ -18,10 +18,13 @@ import type pg from 'pg';
 import type { Backend, BackendOptions, HealthCheck } from '../backend.js';
 import type { LexicalEngine } from '../lexical-engine.js';
 import { PostgresAccountStore } from './postgres-account-store.js';
+import { PostgresAuthorshipStore } from './postgres-authorship-store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { PostgresCommentStore } from './postgres-comment-store.js';
+import { PostgresCurationStore } from './postgres-curation-store.js';
 import { LATEST_VERSION, migrate } from './postgres-migrations.js';
 import { PostgresModerationStore } from './postgres-moderation-store.js';
+import { PostgresOrganizationStore } from './postgres-organization-store.js';
 import { createPool, databaseName, redactUrl } from './postgres-pool.js';
 import { PostgresReadingListStore } from './postgres-reading-list-store.js';
 import { PostgresStore } from './postgres-store.js';
@@ -52,6 +55,9 @@ export class PostgresBackend implements Backend {
   readonly submissions: PostgresSubmissionStore;
   readonly moderation: PostgresModerationStore;
   readonly readingLists: PostgresReadingListStore;
+  readonly curation: PostgresCurationStore;
+  readonly organizations: PostgresOrganizationStore;
+  readonly authorship: PostgresAuthorshipStore;
   readonly changes: PostgresChangeFeed;
   readonly indexDir: string;
   readonly nativeLexical: LexicalEngine | null;
@@ -68,6 +74,9 @@ export class PostgresBackend implements Backend {
     this.submissions = new PostgresSubmissionStore(pool, this.store);
     this.moderation = new PostgresModerationStore(pool);
     this.readingLists = new PostgresReadingListStore(pool);
+    this.curation = new PostgresCurationStore(pool);
+    this.organizations = new PostgresOrganizationStore(pool);
+    this.authorship = new PostgresAuthorshipStore(pool);
     this.changes = new PostgresChangeFeed(pool, opts.readonly ?? false);
     this.indexDir = opts.indexDir ? resolve(opts.indexDir) : defaultIndexDir(url, opts.dataDir);
     // Always: the vectors are kept in the database (inline or filled in the background), so the engine costs nothing until asked.

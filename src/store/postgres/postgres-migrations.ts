@@ -394,6 +394,86 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE users ADD COLUMN banned_reason TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'curation: admins move and remove daily entries and hide papers; reports of papers; the log covers papers',
+    sql: `
+      -- A removed entry stays as a row (removed_at set) so an import of its day, which upserts by
+      -- (paper_id, day), updates its imported counts and leaves it removed; a move leaves such a row
+      -- on the old day (moved_to says where it went). Every read of the lists skips these rows.
+      ALTER TABLE daily_entries ADD COLUMN removed_at TEXT;
+      ALTER TABLE daily_entries ADD COLUMN moved_to TEXT;
+      -- A hidden paper keeps everything (votes, comments, lists) and comes back when the row goes.
+      CREATE TABLE hidden_papers (
+        paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        hidden_at TEXT NOT NULL,
+        hidden_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX hidden_papers_time ON hidden_papers(hidden_at);
+      CREATE TABLE paper_reports (
+        id BIGSERIAL PRIMARY KEY,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        reporter_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+        resolution TEXT CHECK (resolution IN ('hidden', 'dismissed'))
+      );
+      CREATE UNIQUE INDEX paper_reports_open ON paper_reports(paper_id, reporter_id) WHERE resolved_at IS NULL;
+      CREATE INDEX paper_reports_pending ON paper_reports(resolved_at, paper_id);
+      -- The log takes paper actions (comment_id NULL for them) and a detail column; PostgreSQL
+      -- alters in place where SQLite rebuilds the table.
+      ALTER TABLE moderation_log DROP CONSTRAINT moderation_log_action_check;
+      ALTER TABLE moderation_log ADD CONSTRAINT moderation_log_action_check CHECK (action IN ('hide_comment', 'unhide_comment',
+        'dismiss_reports', 'hide_paper', 'unhide_paper', 'dismiss_paper_reports', 'move_entry', 'remove_entry', 'restore_entry'));
+      ALTER TABLE moderation_log ALTER COLUMN comment_id DROP NOT NULL;
+      ALTER TABLE moderation_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+    `,
+  },
+  {
+    version: 13,
+    name: 'organizations: members and followers',
+    sql: `
+      CREATE TABLE organization_members (
+        org_name TEXT NOT NULL REFERENCES organizations(name) ON UPDATE CASCADE ON DELETE CASCADE,
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_name, user_id)
+      );
+      CREATE INDEX organization_members_user ON organization_members(user_id);
+      CREATE TABLE organization_follows (
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        org_name TEXT NOT NULL REFERENCES organizations(name) ON UPDATE CASCADE ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, org_name)
+      );
+      CREATE INDEX organization_follows_org ON organization_follows(org_name);
+    `,
+  },
+  {
+    version: 14,
+    name: 'authorship claims',
+    sql: `
+      CREATE TABLE authorship_claims (
+        id BIGSERIAL PRIMARY KEY,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        author_name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        decided_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+        note TEXT NOT NULL DEFAULT ''
+      );
+      -- One approved claim per author name of a paper; one open or approved claim per user per paper.
+      CREATE UNIQUE INDEX authorship_claims_author ON authorship_claims(paper_id, author_name) WHERE status = 'approved';
+      CREATE UNIQUE INDEX authorship_claims_user ON authorship_claims(paper_id, user_id) WHERE status <> 'rejected';
+      CREATE INDEX authorship_claims_status ON authorship_claims(status, id);
+      CREATE INDEX authorship_claims_by_user ON authorship_claims(user_id, status);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

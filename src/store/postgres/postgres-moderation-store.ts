@@ -1,10 +1,14 @@
 /**
  * The ModerationStore on PostgreSQL: reports keyed by a partial unique index
  * (one open report per user per comment), the log with the comment's paper
- * and author copied in at the time (the log outlives accounts and comments).
+ * and author copied in at the time (the log outlives accounts and comments);
+ * reports of papers work as reports of comments.
  */
 import type pg from 'pg';
-import type { LogEntry, ModerationAction, ModerationStore, OpenReport } from '../moderation-store.js';
+import type {
+  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
+} from '../moderation-store.js';
+import { groupPaperReports, rowToLogEntry, type LogRow, type PaperReportRow } from '../community-rows.js';
 import { withTransaction } from './postgres-pool.js';
 
 interface ReportRow {
@@ -13,17 +17,6 @@ interface ReportRow {
   reason: string;
   created_at: string;
   reporter: string | null;
-}
-
-interface LogRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: ModerationAction;
-  comment_id: number;
-  paper_id: string;
-  author: string | null;
-  reason: string;
 }
 
 export class PostgresModerationStore implements ModerationStore {
@@ -73,19 +66,52 @@ export class PostgresModerationStore implements ModerationStore {
     return r.rowCount ?? 0;
   }
 
-  async log(e: { actorId: number; action: ModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
+  async log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
     await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
       SELECT $1, $2, $3, c.id, c.paper_id, u.username, $4 FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = $5`,
     [e.now.toISOString(), e.actorId, e.action, e.reason, e.commentId]);
   }
 
+  async logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void> {
+    await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
+      VALUES ($1, $2, $3, NULL, $4, NULL, $5, $6)`, [e.now.toISOString(), e.actorId, e.action, e.paperId, e.reason, e.detail]);
+  }
+
+  async reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean> {
+    return withTransaction(this.pool, async (c) => {
+      // KEY SHARE, as the foreign key itself would take: the paper cannot go before the report is in.
+      if ((await c.query('SELECT 1 FROM papers WHERE id = $1 FOR KEY SHARE', [r.paperId])).rowCount === 0) return false;
+      const ins = await c.query(`INSERT INTO paper_reports (paper_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT DO NOTHING`, [r.paperId, r.reporterId, r.reason, r.now.toISOString()]);
+      return (ins.rowCount ?? 0) > 0;
+    });
+  }
+
+  async openPaperReports(limit: number): Promise<OpenPaperReport[]> {
+    const top = (await this.pool.query<{ paper_id: string; n: number; first: string }>(`SELECT paper_id, COUNT(*) AS n,
+      MIN(created_at) AS first FROM paper_reports WHERE resolved_at IS NULL GROUP BY paper_id ORDER BY n DESC, first, paper_id LIMIT $1`,
+    [limit])).rows;
+    if (top.length === 0) return [];
+    const reasons = await this.pool.query<PaperReportRow>(`SELECT r.paper_id, r.reason, r.created_at, u.username AS reporter
+      FROM paper_reports r LEFT JOIN users u ON u.id = r.reporter_id
+      WHERE r.resolved_at IS NULL AND r.paper_id = ANY($1::text[]) ORDER BY r.id`, [top.map((t) => t.paper_id)]);
+    return groupPaperReports(top, reasons.rows);
+  }
+
+  async countOpenPaperReports(): Promise<number> {
+    return (await this.pool.query<{ n: number }>('SELECT COUNT(DISTINCT paper_id) AS n FROM paper_reports WHERE resolved_at IS NULL')).rows[0].n;
+  }
+
+  async resolvePaperReports(paperId: string, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number> {
+    const r = await this.pool.query(`UPDATE paper_reports SET resolved_at = $1, resolved_by = $2, resolution = $3
+      WHERE paper_id = $4 AND resolved_at IS NULL`, [now.toISOString(), by, resolution, paperId]);
+    return r.rowCount ?? 0;
+  }
+
   async listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }> {
-    const rows = (await this.pool.query<LogRow>(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author, l.reason
-      FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT $1 OFFSET $2`, [limit, offset])).rows;
+    const rows = (await this.pool.query<LogRow>(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author,
+      l.reason, l.detail FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT $1 OFFSET $2`, [limit, offset])).rows;
     const total = (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM moderation_log')).rows[0].n;
-    return {
-      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason })),
-      total,
-    };
+    return { entries: rows.map(rowToLogEntry), total };
   }
 }

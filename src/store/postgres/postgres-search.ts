@@ -23,6 +23,7 @@
 import type pg from 'pg';
 import { AUTHOR_NEAR, type QueryClause, type ParsedQuery } from '../../domain/query-parser.js';
 import { FIELD_WEIGHTS, type LexicalEngine, type LexicalRequest, type LexicalResult } from '../lexical-engine.js';
+import { notHidden } from '../community-rows.js';
 import { filterSql, Params, sortSql, upvotesColumn } from './postgres-filters.js';
 
 /** ts_rank weights {D, C, B, A}: the field weights scaled so the title is 1 (D is unused). */
@@ -81,7 +82,8 @@ export class PostgresTsvectorEngine implements LexicalEngine {
     const p = new Params();
     const tsq = tsquerySql(req.query, req.mode ?? 'all', p);
     if (tsq === null) return { hits: [], total: 0, totalIsEstimate: false };
-    const where = `p.search_tsv @@ q.tsq AND ${filterSql(req.filters, p)}`;
+    // Hidden papers are left out here too, so the total counts only what the page can show.
+    const where = `p.search_tsv @@ q.tsq AND ${filterSql(req.filters, p)} AND ${notHidden('p.id')}`;
     const from = `FROM papers p, (SELECT ${tsq} AS tsq) q`;
     const cap = req.countCap > 0 ? req.countCap : 100_000;
     const counted = (await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} WHERE ${where}

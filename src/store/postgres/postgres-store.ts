@@ -18,6 +18,7 @@ import { currentVersion, LATEST_VERSION } from './postgres-migrations.js';
 import { filterSql, Params, sortSql, upvotesColumn } from './postgres-filters.js';
 import { PAPER_WRITE_LOCK, withTransaction } from './postgres-pool.js';
 import { upsertBatch } from './postgres-upsert.js';
+import { notHidden } from '../community-rows.js';
 import {
   PAPER_SELECT, rowToEntry, rowToOrg, rowToPaper, shownDailyColumns, tsvectorSql, type DailyRow, type OrgRow, type PaperRow,
 } from './postgres-rows.js';
@@ -49,11 +50,11 @@ export class PostgresStore implements Store {
   }
 
   async getPaper(id: string): Promise<PaperDetail | null> {
-    const row = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE id = $1`, [id])).rows[0];
+    const row = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE id = $1 AND ${notHidden('papers.id')}`, [id])).rows[0];
     if (!row) return null;
     const paper = rowToPaper(row);
     const daily = (await this.pool.query<DailyRow>(`SELECT ${shownDailyColumns('d')} FROM daily_entries d WHERE d.paper_id = $1
-      ORDER BY d.day DESC`, [id])).rows.map(rowToEntry);
+      AND d.removed_at IS NULL ORDER BY d.day DESC`, [id])).rows.map(rowToEntry);
     const org = paper.organization ? await this.getOrganization(paper.organization) : null;
     return { paper, daily, org, ...shownCounts(daily, await this.localCounts(daily.length ? [] : [paper.id]), paper.id) };
   }
@@ -78,7 +79,8 @@ export class PostgresStore implements Store {
 
   async getPapers(ids: string[]): Promise<Paper[]> {
     if (ids.length === 0) return [];
-    const rows = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE id = ANY($1::text[])`, [ids])).rows;
+    const rows = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE id = ANY($1::text[])
+      AND ${notHidden('papers.id')}`, [ids])).rows;
     const byId = new Map(rows.map((r) => [r.id, rowToPaper(r)]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
@@ -86,10 +88,11 @@ export class PostgresStore implements Store {
   async getPaperDetailsByKeys(keys: number[]): Promise<Map<number, PaperDetail>> {
     const out = new Map<number, PaperDetail>();
     if (keys.length === 0) return out;
-    const rows = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE pk = ANY($1::bigint[])`, [keys])).rows;
+    const rows = (await this.pool.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM papers WHERE pk = ANY($1::bigint[])
+      AND ${notHidden('papers.id')}`, [keys])).rows;
     const daily = new Map<string, DailyEntry[]>();
     const entries = await this.pool.query<DailyRow>(`SELECT ${shownDailyColumns('d')} FROM daily_entries d
-      WHERE d.paper_id = ANY($1::text[]) ORDER BY d.day DESC`, [rows.map((r) => r.id)]);
+      WHERE d.paper_id = ANY($1::text[]) AND d.removed_at IS NULL ORDER BY d.day DESC`, [rows.map((r) => r.id)]);
     for (const d of entries.rows) {
       const list = daily.get(d.paper_id);
       if (list) list.push(rowToEntry(d));
@@ -129,8 +132,11 @@ export class PostgresStore implements Store {
       const gone = (await c.query<{ organization: string | null }>('DELETE FROM papers WHERE id = ANY($1::text[]) RETURNING organization', [ids])).rows;
       const orgs = [...new Set(gone.map((r) => r.organization).filter((o): o is string => !!o))];
       if (orgs.length) {
+        // An organization the community keeps (members or followers) stays without papers.
         await c.query(`DELETE FROM organizations o WHERE o.name = ANY($1::text[])
-          AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.organization = o.name)`, [orgs]);
+          AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.organization = o.name)
+          AND NOT EXISTS (SELECT 1 FROM organization_members m WHERE m.org_name = o.name)
+          AND NOT EXISTS (SELECT 1 FROM organization_follows f WHERE f.org_name = o.name)`, [orgs]);
       }
       return gone.length;
     });
@@ -138,7 +144,7 @@ export class PostgresStore implements Store {
 
   async browsePapers(f: LexicalFilters, sort: LexicalSort, limit: number, offset: number): Promise<{ keys: number[]; total: number }> {
     const params = new Params();
-    const where = filterSql(f, params);
+    const where = `${filterSql(f, params)} AND ${notHidden('p.id')}`;
     const total = (await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM papers p WHERE ${where}`, params.values)).rows[0].n;
     const rows = (await this.pool.query<{ pk: number }>(`SELECT p.pk AS pk ${upvotesColumn(sort)} FROM papers p WHERE ${where}
       ORDER BY ${sortSql(sort === 'upvotes' ? 'upvotes' : 'newest')} LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`, params.values)).rows;
@@ -148,7 +154,7 @@ export class PostgresStore implements Store {
   async upvotesByKey(): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     const rows = (await this.pool.query<{ pk: number; up: number }>(`SELECT p.pk AS pk, MAX(d.upvotes + d.local_upvotes) AS up
-      FROM daily_entries d JOIN papers p ON p.id = d.paper_id GROUP BY p.pk`)).rows;
+      FROM daily_entries d JOIN papers p ON p.id = d.paper_id WHERE d.removed_at IS NULL AND ${notHidden('p.id')} GROUP BY p.pk`)).rows;
     for (const r of rows) out.set(r.pk, r.up);
     return out;
   }
@@ -188,17 +194,19 @@ export class PostgresStore implements Store {
   }
 
   async latestDay(): Promise<string | null> {
-    return (await this.pool.query<{ day: string | null }>('SELECT MAX(day) AS day FROM daily_entries')).rows[0].day;
+    return (await this.pool.query<{ day: string | null }>('SELECT MAX(day) AS day FROM daily_entries WHERE removed_at IS NULL')).rows[0].day;
   }
 
   async adjacentDay(day: string, direction: -1 | 1): Promise<string | null> {
-    const sql = direction < 0 ? 'SELECT MAX(day) AS day FROM daily_entries WHERE day < $1' : 'SELECT MIN(day) AS day FROM daily_entries WHERE day > $1';
+    const sql = direction < 0
+      ? 'SELECT MAX(day) AS day FROM daily_entries WHERE day < $1 AND removed_at IS NULL'
+      : 'SELECT MIN(day) AS day FROM daily_entries WHERE day > $1 AND removed_at IS NULL';
     return (await this.pool.query<{ day: string | null }>(sql, [day])).rows[0].day;
   }
 
   async listDaily(q: DailyQuery): Promise<Page<DailyItem>> {
     const params = new Params();
-    const where = [`d.day BETWEEN ${params.add(q.from)} AND ${params.add(q.to)}`];
+    const where = [`d.day BETWEEN ${params.add(q.from)} AND ${params.add(q.to)}`, 'd.removed_at IS NULL', notHidden('d.paper_id')];
     if (q.submitter) where.push(`d.submitter_user = ${params.add(q.submitter)}`);
     if (q.organization) where.push(`p.organization = ${params.add(q.organization)}`);
     const from = q.organization ? 'daily_entries d JOIN papers p ON p.id = d.paper_id' : 'daily_entries d';

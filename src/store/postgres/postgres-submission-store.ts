@@ -2,7 +2,8 @@
  * The SubmissionStore on PostgreSQL: the duplicate and cap checks and the
  * write in one transaction that holds PAPER_WRITE_LOCK (taken by the store's
  * upsertIn before the checks read), so concurrent submissions from any
- * number of processes are serialised, as SQLite's write lock serialises them.
+ * number of processes are serialised, as SQLite's write lock serialises them;
+ * curation (hiding, moving, removing) takes the same lock.
  */
 import type pg from 'pg';
 import type { PaperRecord, Submitter } from '../../domain/paper.js';
@@ -16,7 +17,10 @@ export class PostgresSubmissionStore implements SubmissionStore {
   async submit(paper: PaperRecord['paper'], opts: { day: string; submittedAt: string; submitter: Submitter; dailyCap: number | null }): Promise<SubmitOutcome> {
     return withTransaction(this.pool, async (c): Promise<SubmitOutcome> => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [PAPER_WRITE_LOCK]);
-      const listed = (await c.query<{ day: string | null }>('SELECT MAX(day) AS day FROM daily_entries WHERE paper_id = $1', [paper.id])).rows[0].day;
+      // A removed entry is not a listing (the paper may be submitted again); a hidden paper is refused.
+      const listed = (await c.query<{ day: string | null }>('SELECT MAX(day) AS day FROM daily_entries WHERE paper_id = $1 AND removed_at IS NULL',
+        [paper.id])).rows[0].day;
+      if ((await c.query('SELECT 1 FROM hidden_papers WHERE paper_id = $1', [paper.id])).rowCount) return { kind: 'hidden' };
       if (listed) return { kind: 'duplicate', day: listed };
       if (opts.dailyCap !== null) {
         const n = await this.count(c, opts.submitter.user, opts.day);

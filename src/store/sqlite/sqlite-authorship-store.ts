@@ -7,30 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuthorshipClaim, AuthorshipStore, ClaimOutcome, ClaimStatus } from '../authorship-store.js';
-import { notHidden } from './sqlite-store.js';
-
-interface ClaimRow {
-  id: number;
-  paper_id: string;
-  user_id: number;
-  username: string;
-  author_name: string;
-  status: ClaimStatus;
-  created_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  note: string;
-}
-
-function toClaim(r: ClaimRow): AuthorshipClaim {
-  return {
-    id: r.id, paperId: r.paper_id, userId: r.user_id, username: r.username, authorName: r.author_name, status: r.status,
-    createdAt: r.created_at, decidedAt: r.decided_at, decidedBy: r.decided_by, note: r.note,
-  };
-}
-
-const COLS = `c.id, c.paper_id, c.user_id, u.username, c.author_name, c.status, c.created_at, c.decided_at, d.username AS decided_by, c.note
-  FROM authorship_claims c JOIN users u ON u.id = c.user_id LEFT JOIN users d ON d.id = c.decided_by`;
+import { CLAIM_SELECT as COLS, notHidden, rowToClaim as toClaim, type ClaimRow } from '../community-rows.js';
 
 export class SqliteAuthorshipStore implements AuthorshipStore {
   private readonly s;

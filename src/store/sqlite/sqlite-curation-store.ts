@@ -6,26 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CurationStore, HiddenPaper, MoveOutcome, RemovedEntry } from '../curation-store.js';
-
-interface HiddenRow {
-  paper_id: string;
-  title: string;
-  hidden_at: string;
-  by: string | null;
-  reason: string;
-}
-
-interface RemovedRow {
-  paper_id: string;
-  title: string;
-  day: string;
-  removed_at: string;
-  moved_to: string | null;
-}
-
-function toHidden(r: HiddenRow): HiddenPaper {
-  return { paperId: r.paper_id, title: r.title, hiddenAt: r.hidden_at, by: r.by, reason: r.reason };
-}
+import { rowToHidden as toHidden, rowToRemoved, type HiddenRow, type RemovedRow } from '../community-rows.js';
 
 export class SqliteCurationStore implements CurationStore {
   private readonly s;
@@ -101,9 +82,7 @@ export class SqliteCurationStore implements CurationStore {
 
   async removedEntries(limit: number, offset: number): Promise<{ items: RemovedEntry[]; total: number }> {
     return {
-      items: (this.s.removedPage.all(limit, offset) as RemovedRow[]).map((r) => ({
-        paperId: r.paper_id, title: r.title, day: r.day, removedAt: r.removed_at, movedTo: r.moved_to,
-      })),
+      items: (this.s.removedPage.all(limit, offset) as RemovedRow[]).map(rowToRemoved),
       total: (this.s.removedCount.get() as { n: number }).n,
     };
   }

@@ -6,30 +6,12 @@
  */
 import type Database from 'better-sqlite3';
 import type {
-  CommentModerationAction, LogEntry, ModerationAction, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
+  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
 } from '../moderation-store.js';
+import { groupPaperReports, rowToLogEntry, type LogRow, type PaperReportRow } from '../community-rows.js';
 
 interface ReportRow {
   comment_id: number;
-  paper_id: string;
-  reason: string;
-  created_at: string;
-  reporter: string | null;
-}
-
-interface LogRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: ModerationAction;
-  comment_id: number | null;
-  paper_id: string;
-  author: string | null;
-  reason: string;
-  detail: string;
-}
-
-interface PaperReportRow {
   paper_id: string;
   reason: string;
   created_at: string;
@@ -125,18 +107,7 @@ export class SqliteModerationStore implements ModerationStore {
   async openPaperReports(limit: number): Promise<OpenPaperReport[]> {
     const top = this.s.pendingPapers.all(limit) as { paper_id: string; n: number; first: string }[];
     if (top.length === 0) return [];
-    const byPaper = new Map<string, PaperReportRow[]>();
-    for (const r of this.s.paperReasons.all(JSON.stringify(top.map((t) => t.paper_id))) as PaperReportRow[]) {
-      const list = byPaper.get(r.paper_id);
-      if (list) list.push(r);
-      else byPaper.set(r.paper_id, [r]);
-    }
-    return top.map((t) => ({
-      paperId: t.paper_id,
-      count: t.n,
-      reasons: (byPaper.get(t.paper_id) ?? []).map((r) => ({ by: r.reporter, reason: r.reason, at: r.created_at })),
-      firstAt: t.first,
-    }));
+    return groupPaperReports(top, this.s.paperReasons.all(JSON.stringify(top.map((t) => t.paper_id))) as PaperReportRow[]);
   }
 
   async countOpenPaperReports(): Promise<number> {
@@ -150,7 +121,7 @@ export class SqliteModerationStore implements ModerationStore {
   async listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }> {
     const rows = this.s.list.all(limit, offset) as LogRow[];
     return {
-      entries: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, commentId: r.comment_id, paperId: r.paper_id, author: r.author, reason: r.reason, detail: r.detail })),
+      entries: rows.map(rowToLogEntry),
       total: (this.s.count.get() as { n: number }).n,
     };
   }

@@ -18,6 +18,7 @@ import { mergePaper, samePaper } from '../../domain/merge.js';
 import { trendingScore } from '../../domain/trending.js';
 import type { DailyItem, DailyQuery, Page, PaperDetail, Store, StoreStats, UpsertOutcome } from '../store.js';
 import type { LexicalFilters, LexicalSort } from '../lexical-engine.js';
+import { notHidden } from '../community-rows.js';
 import { currentVersion, LATEST_VERSION, migrate } from './sqlite-migrations.js';
 import { filterSql, sortSql, upvotesColumn } from './sqlite-filters.js';
 import { rowToPaper, type PaperRow } from '../paper-row.js';
@@ -102,11 +103,6 @@ export function ftsColumns(p: Paper): [string, string, string] {
 function shownDailyColumns(e: string): string {
   return `${e}.paper_id, ${e}.day, ${e}.submitted_at, ${e}.submitter_user, ${e}.submitter_fullname, ${e}.submitter_avatar, ` +
     `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments + ${e}.local_comments AS num_comments`;
-}
-
-/** A paper an admin hid (CurationStore): left out of every read of papers. `x` is the papers' id column. */
-export function notHidden(x: string): string {
-  return `NOT EXISTS (SELECT 1 FROM hidden_papers h WHERE h.paper_id = ${x})`;
 }
 
 /** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
