@@ -157,3 +157,80 @@ test('importer: within one batch, a paper added then replaced by a newer version
     assert.deepEqual({ papers: await store.countPapers(), indexed: store.fts5Rows() }, { papers: 2, indexed: 2 });
   });
 });
+
+test('importer: the next batch is parsed while one is written, but never two batches are written at once, and they commit in order', async () => {
+  await withStore(async (store) => {
+    const orig = store.upsertRecords.bind(store);
+    let writing = 0;
+    let most = 0;
+    const order: string[] = [];
+    const parsedDuringWrite: boolean[] = [];
+    let parsed = 0;
+    store.upsertRecords = async (recs) => {
+      writing++;
+      most = Math.max(most, writing);
+      const before = parsed;
+      // A database server's round trip: the importer's loop runs meanwhile.
+      await new Promise((r) => setTimeout(r, 20));
+      parsedDuringWrite.push(parsed > before);
+      order.push(recs[0].paper.id);
+      try {
+        return await orig(recs);
+      } finally {
+        writing--;
+      }
+    };
+    async function* items(): AsyncGenerator<ParsedItem> {
+      for (let i = 0; i < 10; i++) {
+        parsed++;
+        await new Promise((r) => setImmediate(r));
+        yield { ok: true, at: `line ${i + 1}`, record: record(paper(`2401.${String(10000 + i)}`)) };
+      }
+    }
+    const s = await importItems(store, items(), { batchSize: 3 });
+    assert.equal(s.added, 10);
+    assert.equal(most, 1, 'one batch in flight at most');
+    assert.deepEqual(order, ['2401.10000', '2401.10003', '2401.10006', '2401.10009']);
+    assert.ok(parsedDuringWrite.slice(0, 3).every(Boolean), `records were parsed while the first batches were written: ${parsedDuringWrite}`);
+  });
+});
+
+test('importer: a batch that fails ends the import with its error; the batches before it stay, none after it is written', async () => {
+  await withStore(async (store) => {
+    const orig = store.upsertRecords.bind(store);
+    let calls = 0;
+    store.upsertRecords = async (recs) => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (calls === 2) throw new Error('database went away');
+      return orig(recs);
+    };
+    const items = Array.from({ length: 12 }, (_, i): ParsedItem => ({ ok: true, at: `line ${i + 1}`, record: record(paper(`2401.${String(10000 + i)}`)) }));
+    await assert.rejects(importItems(store, items, { batchSize: 3 }), /database went away/);
+    assert.equal(calls, 2, 'no batch written after the failed one');
+    assert.equal(await store.countPapers(), 3);
+  });
+});
+
+test('importer: a source that fails mid-file waits for the batch in flight before the error is thrown', async () => {
+  await withStore(async (store) => {
+    const orig = store.upsertRecords.bind(store);
+    let inFlight = 0;
+    store.upsertRecords = async (recs) => {
+      inFlight++;
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        return await orig(recs);
+      } finally {
+        inFlight--;
+      }
+    };
+    async function* items(): AsyncGenerator<ParsedItem> {
+      for (let i = 0; i < 4; i++) yield { ok: true, at: `line ${i + 1}`, record: record(paper(`2401.${String(10000 + i)}`)) };
+      throw new Error('read error');
+    }
+    await assert.rejects(importItems(store, items(), { batchSize: 3 }), /read error/);
+    assert.equal(inFlight, 0, 'the written batch ended before importItems returned');
+    assert.equal(await store.countPapers(), 3);
+  });
+});
