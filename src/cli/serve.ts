@@ -71,10 +71,11 @@ export function registerServe(program: Command): void {
       // A configured model that cannot load stops the start (with what to do), rather than serving another model's vectors.
       const embedder = config.vectors && config.embedModel ? await NeuralEmbedder.load(config.embedModel) : undefined;
       if (embedder) console.log(`paperboy: semantic search embeds with ${embedder.id} (${embedder.dim} dimensions)`);
-      // Listen first: the lexical index is verified, built and caught up by a worker thread, the vector
-      // index is opened after listening; until they are current, searches answer from what exists and say so.
+      // Listen first: the lexical and the vector index are each verified, built and caught up by a worker
+      // thread, the vector index followed from its snapshots after listening; until they are current,
+      // searches answer from what exists and say so.
       // interim: a backend that keeps its own full-text index current (PostgreSQL) answers until a never-built index is built.
-      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db, interim: true, embedder });
+      const search = await openSearch(backend, config.search, { vectors: config.vectors, deferVectors: true, maintainerDb: config.db, embedModel: config.embedModel ?? undefined, interim: true, embedder });
       // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });

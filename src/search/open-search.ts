@@ -14,6 +14,8 @@ import { BlockMaxEngine, INLINE_CATCH_UP, lexicalIndexDir } from './block-max-en
 import { InterimEngine } from './interim-engine.js';
 import { SearchService } from './search-service.js';
 import { IndexedVectorEngine } from './vectors/vector-engine.js';
+import { startVectorMaintainer } from './vectors/vector-maintainer.js';
+import type { MaintainerThread } from './maintainer-thread.js';
 import type { Embedder } from './embed/embedder.js';
 
 import type { SearchEngineName } from '../config.js';
@@ -50,6 +52,8 @@ export interface OpenSearchOptions {
    * built, verified and caught up in the background (block-max-engine.ts).
    */
   maintainerDb?: string;
+  /** The neural model's folder, for the vector maintainer thread to load its own copy (with `maintainerDb`). */
+  embedModel?: string;
   /**
    * When the block-max index was never built in this process's folder and the backend keeps its
    * own full-text index current anyway (PostgreSQL), that answers until the index is built and
@@ -62,8 +66,10 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
   const wantVectors = opts.vectors !== false;
   let vectors = !wantVectors || opts.deferVectors ? null : await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
   let closed = false;
+  let vectorThread: MaintainerThread | null = null;
   const later = (service: SearchService, opened: { vectors: IndexedVectorEngine | null }) => async () => {
     if (!wantVectors || vectors || closed) return vectors;
+    if (opts.maintainerDb !== undefined && backend.indexDir) return followVectors(service, opened);
     const v = await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
     if (closed) {
       await v.close();
@@ -82,11 +88,41 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     const service = new SearchService(backend.store, lexical, vectors);
     const opened: OpenedSearch = {
       service, engine: lexical, blockMax: null, vectors, openVectors: async () => null,
-      close: async () => { closed = true; await vectors?.close(); await lexical.close?.(); },
+      close: async () => { await closeVectors(); await lexical.close?.(); },
     };
     opened.openVectors = later(service, opened);
     return opened;
   }
+  /**
+   * serve: a worker thread owns, builds and retrains the vector index (vectors/vector-maintainer.ts);
+   * this thread follows its last complete snapshot and swaps in the next one after each build.
+   */
+  const followVectors = async (service: SearchService, opened: { vectors: IndexedVectorEngine | null }): Promise<IndexedVectorEngine | null> => {
+    const indexDir = backend.indexDir!;
+    let loading: Promise<void> = Promise.resolve();
+    const load = () => {
+      loading = loading.then(async () => {
+        if (closed) return;
+        const next = await IndexedVectorEngine.openFollower(backend.changes, indexDir, { embedder: opts.embedder });
+        if (!next || closed || (vectors && next.snapshotGeneration === vectors.snapshotGeneration)) return;
+        next.follow();
+        const old = vectors;
+        vectors = next;
+        opened.vectors = next;
+        service.vectors = next;
+        await old?.close();
+      }).catch((err: unknown) => console.error(`paperboy: the vector index could not be loaded (searches answer lexically): ${err instanceof Error ? err.message : String(err)}`));
+      return loading;
+    };
+    vectorThread = startVectorMaintainer(opts.maintainerDb!, indexDir, opts.embedModel ?? null, (line) => console.error(line), () => void load());
+    await load();
+    return vectors;
+  };
+  const closeVectors = async () => {
+    closed = true;
+    await vectorThread?.stop();
+    await vectors?.close();
+  };
   let cached: { at: number; map: Promise<Map<number, number>> } | null = null;
   const upvotes = () => {
     const now = Date.now();
@@ -104,7 +140,7 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
   const service = new SearchService(backend.store, lexical, vectors);
   const opened: OpenedSearch = {
     service, engine: lexical, blockMax, vectors, openVectors: async () => null,
-    close: async () => { closed = true; await vectors?.close(); await lexical.close?.(); },
+    close: async () => { await closeVectors(); await lexical.close?.(); },
   };
   opened.openVectors = later(service, opened);
   return opened;

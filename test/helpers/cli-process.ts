@@ -45,11 +45,11 @@ export async function until(what: string, fn: () => Promise<boolean>, tries = 1_
   throw new Error(`gave up waiting: ${what}`);
 }
 
-/** Starts `paperboy serve --db db` and waits until it listens (not until its index is current: see readyLag). */
-export async function startServe(db: string): Promise<ServeProcess> {
+/** Starts `paperboy serve --db db` (vectors off unless `env` says PAPERBOY_VECTORS=1) and waits until it listens (not until its index is current: see readyLag). */
+export async function startServe(db: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--no-demo', '--no-schedule'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...ENV, ...env } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });

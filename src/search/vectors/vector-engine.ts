@@ -22,7 +22,8 @@
  * database (the feed is the only source); a follower taking over when the
  * owner stops (it keeps following in memory until it restarts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeFeed, PaperText } from '../../store/change-feed.js';
 import type { LexicalFilters } from '../../store/lexical-engine.js';
@@ -112,6 +113,8 @@ export interface VectorEngineOptions {
   /** Rebuild (retrain the corpus model) even when a complete index is there; an unfinished one is resumed. */
   rebuild?: boolean;
   progress?: Progress;
+  /** Called after every complete build (the first, a retrain): serve's maintainer thread tells the serving thread to reload. */
+  onRebuilt?: () => void;
 }
 
 export type Progress = (done: number, total: number, phase: 'training' | 'embedding') => void;
@@ -144,6 +147,43 @@ export class IndexedVectorEngine implements VectorEngine {
     return this.model;
   }
 
+  /** The snapshot generation this engine was loaded from or last wrote. */
+  get snapshotGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * The owner's side in serve's maintainer thread (vector-maintainer.ts):
+   * takes the folder's lock and opens it as open() does, or answers null
+   * while another live process holds the lock.
+   */
+  static async openOwner(changes: ChangeFeed, indexDir: string, opts: VectorEngineOptions = {}): Promise<IndexedVectorEngine | null> {
+    const dir = join(indexDir, 'vectors');
+    ensureDir(dir);
+    const lock = acquireIndexLock(dir);
+    if (!lock) return null;
+    try {
+      const engine = await IndexedVectorEngine.openWith(changes, dir, lock, opts);
+      engine.lock = lock;
+      await engine.changes.saveCursor(VECTOR_CONSUMER, engine.changeSeq).catch(() => {});
+      return engine;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /**
+   * The serving thread's side when a maintainer thread owns the folder: the
+   * owner's last complete snapshot, read without blocking the event loop and
+   * followed in memory (never written, never rebuilt here); null while no
+   * complete snapshot exists (searches answer lexically until one does).
+   */
+  static async openFollower(changes: ChangeFeed, indexDir: string, opts: VectorEngineOptions = {}): Promise<IndexedVectorEngine | null> {
+    const loaded = await IndexedVectorEngine.load(join(indexDir, 'vectors'), changes, opts, false);
+    return loaded?.complete ? loaded.engine : null;
+  }
+
   /**
    * Opens the index in `<indexDir>/vectors/` (in memory when null) and brings
    * it to the feed's head: built here when missing, unfinished, of another
@@ -172,7 +212,7 @@ export class IndexedVectorEngine implements VectorEngine {
   }
 
   private static async openWith(changes: ChangeFeed, dir: string | null, lock: IndexLock | null, opts: VectorEngineOptions): Promise<IndexedVectorEngine> {
-    const loaded = dir ? IndexedVectorEngine.load(dir, changes, opts, lock !== null) : null;
+    const loaded = dir ? await IndexedVectorEngine.load(dir, changes, opts, lock !== null) : null;
     if (loaded && loaded.complete && !opts.rebuild) {
       await loaded.engine.catchUp();
       return loaded.engine;
@@ -187,7 +227,7 @@ export class IndexedVectorEngine implements VectorEngine {
   }
 
   /** The snapshot in `dir` when it is usable with `opts.embedder` (null: rebuild). */
-  private static load(dir: string, changes: ChangeFeed, opts: VectorEngineOptions, owner: boolean): { engine: IndexedVectorEngine; complete: boolean } | null {
+  private static async load(dir: string, changes: ChangeFeed, opts: VectorEngineOptions, owner: boolean): Promise<{ engine: IndexedVectorEngine; complete: boolean } | null> {
     let m: VectorManifest | null;
     try {
       m = readManifest(dir);
@@ -198,7 +238,7 @@ export class IndexedVectorEngine implements VectorEngine {
     if (!m || m.format !== VECTOR_FORMAT) return null;
     let model: Embedder;
     try {
-      model = opts.embedder ?? (m.modelFile ? CorpusEmbedder.deserialize(readFileSync(join(dir, m.modelFile))) : null)!;
+      model = opts.embedder ?? (m.modelFile ? CorpusEmbedder.deserialize(await readFile(join(dir, m.modelFile))) : null)!;
     } catch {
       return null;
     }
@@ -206,7 +246,14 @@ export class IndexedVectorEngine implements VectorEngine {
     if (!model || model.id !== m.model.id || model.dim !== m.model.dim) return null;
     const file = join(dir, m.vectorsFile);
     if (!existsSync(file)) return null;
-    const index = decodeIndex(readFileSync(file));
+    // Read without blocking (≈ 180 MB at 1M papers); a file replaced by a newer generation meanwhile reads as missing.
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return null;
+    }
+    const index = decodeIndex(bytes);
     const engine = new IndexedVectorEngine(owner ? dir : null, changes, model, !!opts.embedder, index, m.changeSeq, m.trainedOn, m.generation, opts);
     // A follower cannot finish another process's build: it builds its own copy in memory.
     if (!owner && !m.complete) return null;
@@ -291,6 +338,7 @@ export class IndexedVectorEngine implements VectorEngine {
     this.write(model, index, head, trainedOn, true);
     if (this.dir) await this.changes.saveCursor(VECTOR_CONSUMER, head).catch(() => {});
     await this.catchUp();
+    this.opts.onRebuilt?.();
     return index.size;
   }
 
@@ -341,6 +389,8 @@ export class IndexedVectorEngine implements VectorEngine {
         const batch = live.slice(s, s + EMBED_BATCH);
         const vs = await this.model.embed(batch.map(paperText), 'document');
         batch.forEach((p, j) => this.index.add(vectorDoc(p), vs[j]));
+        // ≈ 27 ms of the corpus model's CPU per batch: let requests in between (a follower runs on the serving thread).
+        await new Promise((r) => setImmediate(r));
       }
       for (const c of changes) if (!c.paper) this.index.remove(c.key);
       applied += changes.length;
