@@ -80,19 +80,6 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     service.vectors = v;
     return v;
   };
-  if (engine === 'fts5') {
-    if (!backend.nativeLexical) {
-      throw new Error(`the ${backend.kind} backend was opened without its own lexical index: open it with nativeLexical for PAPERBOY_SEARCH=fts5`);
-    }
-    const lexical = backend.nativeLexical;
-    const service = new SearchService(backend.store, lexical, vectors);
-    const opened: OpenedSearch = {
-      service, engine: lexical, blockMax: null, vectors, openVectors: async () => null,
-      close: async () => { await closeVectors(); await lexical.close?.(); },
-    };
-    opened.openVectors = later(service, opened);
-    return opened;
-  }
   /**
    * serve: a worker thread owns, builds and retrains the vector index (vectors/vector-maintainer.ts);
    * this thread follows its last complete snapshot and swaps in the next one after each build.
@@ -123,6 +110,19 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     await vectorThread?.stop();
     await vectors?.close();
   };
+  if (engine === 'fts5') {
+    if (!backend.nativeLexical) {
+      throw new Error(`the ${backend.kind} backend was opened without its own lexical index: open it with nativeLexical for PAPERBOY_SEARCH=fts5`);
+    }
+    const lexical = backend.nativeLexical;
+    const service = new SearchService(backend.store, lexical, vectors);
+    const opened: OpenedSearch = {
+      service, engine: lexical, blockMax: null, vectors, openVectors: async () => null,
+      close: async () => { await closeVectors(); await lexical.close?.(); },
+    };
+    opened.openVectors = later(service, opened);
+    return opened;
+  }
   let cached: { at: number; map: Promise<Map<number, number>> } | null = null;
   const upvotes = () => {
     const now = Date.now();
