@@ -11,7 +11,11 @@
  * vector index scanning every paper (`exact`, up to 8-bit codes) instead of
  * the ANN index, so the two sit side by side.
  *
- *   npm run bench -- api-search [--sizes 1000000] [--runs 30] [--modes lexical,auto,hybrid,semantic]
+ *   npm run bench -- api-search [--sizes 1000000] [--runs 30] [--modes lexical,auto,hybrid,semantic] [--kinds short,long]
+ *
+ * `--kinds short` or `--kinds long` times only the 1–3 word or the 30-word
+ * queries (a profile of one class: `node --cpu-prof dist/bench/run.js …`).
+ * The database and its index folder are built once into bench/out and reused.
  *
  * Non-goals: concurrency (bench/load-bench.ts), quality (search-quality.ts).
  */
@@ -42,6 +46,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const sizes = (flag('--sizes') ?? (opts.quick ? '20000' : '1000000')).split(',').map(Number);
   const runs = Number(flag('--runs') ?? 30);
   const modes = (flag('--modes') ?? 'lexical,auto,hybrid,semantic,hybrid-exact,semantic-exact').split(',');
+  const kinds = (flag('--kinds') ?? 'short,long').split(',');
   const rows: (string | number)[][] = [];
   const summary: (string | number)[][] = [];
   const all: { mode: string; long: boolean; ms: number[]; cpu: number[] }[] = [];
@@ -61,7 +66,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         ...QUERIES.map((q) => ['short (tuning set)', q] as [string, string]),
         ...HELD_OUT_QUERIES.map((q) => ['short (held out)', q] as [string, string]),
         ...LONG_QUERIES.map((q) => ['30 words', q.slice(0, 250)] as [string, string]),
-      ];
+      ].filter(([kind]) => kinds.includes(kind === '30 words' ? 'long' : 'short'));
       for (const m of modes) {
       const exact = m.endsWith('-exact');
       const mode = m.replace(/-exact$/, '');

@@ -74,7 +74,8 @@ async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const rest = argv.filter((a) => a !== '--quick');
   const named = rest.filter((a) => a in BENCHES);
-  const unknown = rest.filter((a) => !a.startsWith('-') && !(a in BENCHES) && !/^\d/.test(a));
+  // A word after a --flag is that flag's value (--modes lexical,auto), not a bench name.
+  const unknown = rest.filter((a, i) => !a.startsWith('-') && !(a in BENCHES) && !/^\d/.test(a) && !rest[i - 1]?.startsWith('--'));
   if (unknown.length) throw new Error(`unknown bench ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
   const names = named.length ? named : Object.keys(BENCHES);
   const args = rest.filter((a) => !(a in BENCHES));

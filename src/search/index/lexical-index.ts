@@ -753,8 +753,11 @@ export class LexicalIndex {
     return perSeg;
   }
 
-  /** Top k documents by BM25 (pruned), or by exhaustive scoring when `exhaustive` is set (the reference). */
-  search(query: EngineQuery, k: number, opts: { exhaustive?: boolean } = {}): EngineHit[] {
+  /**
+   * Top k documents by BM25 (pruned), or by exhaustive scoring when `exhaustive` is set (the reference).
+   * `orWindow`: the any-word top-k's window in documents (tests use small ones to cross many windows).
+   */
+  search(query: EngineQuery, k: number, opts: { exhaustive?: boolean; orWindow?: number } = {}): EngineHit[] {
     const q = expandAuthors(query);
     const segs = this.allSegments();
     if (q.must.length === 0 || k <= 0) return [];
@@ -785,10 +788,8 @@ export class LexicalIndex {
       if (mode === 'and' ? present.some((x) => !x) : !present.some((x) => x)) return;
       const run = this.segmentRun(q, s, segBase, avgdl);
       if (!run) return;
-      const used: number[] = [];
       p.forEach((c, j) => {
         if (c.df === 0) return;
-        used.push(j);
         const cur = c.mat ? new ArrayCursor(c.mat.docs, c.mat.tfw, s.seg.d.docLen, avgdl) : new StoredCursor(s.seg, c.t, this.weights);
         if (!c.mat) cur.scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
         run.cursors.push(cur);
@@ -799,12 +800,7 @@ export class LexicalIndex {
       else if (mode === 'and' && stored && preferTermAtATime(s.seg, p.map((c) => c.t), run.idfs)) {
         topKTermAtATime(s.seg, p.map((c) => c.t), run.idfs, this.weights, run, heap);
       } else if (mode === 'and') topKAnd(run, heap);
-      else topKOr(run, heap, used.map((j, u) => {
-        const c = p[j];
-        const cur = run.cursors[u];
-        if (c.mat) return Math.max(0, ...Array.from(cur.bMax));
-        return termBound(s.seg, c.t) * cur.scale;
-      }));
+      else topKOr(run, heap, opts.orWindow);
     });
     return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }

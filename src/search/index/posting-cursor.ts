@@ -10,7 +10,7 @@
  * Non-goals: scoring (top-k.ts owns the formula's use).
  */
 import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
-import { impact, type FieldWeights } from './bm25.js';
+import { B, K1, impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
 import { decodeBlockDocs, valueAt } from './block-codec.js';
 
@@ -85,6 +85,76 @@ export abstract class PostingCursor {
     return this.tfw[this.i];
   }
 
+  /** Weighted tf of the i-th posting of the decoded block. */
+  tfwAt(i: number): number {
+    return this.tfw[i];
+  }
+
+  /** A cursor over the same postings, at their start (for a second pass that reads only a few documents). */
+  abstract clone(): PostingCursor;
+
+  /**
+   * As addWindow, but only for documents whose bit is already set in `bits`
+   * (the candidates still alive); sets no bit.
+   */
+  addMarked(from: number, to: number, w: number, docLen: Uint32Array, avgdl: number, scores: Float64Array, bits: Uint32Array): void {
+    let d = this.next(from);
+    const docs = this.docs;
+    while (d < to) {
+      const n = this.n;
+      let i = this.i;
+      for (; i < n; i++) {
+        const x = docs[i];
+        if (x >= to) break;
+        const o = x - from;
+        if ((bits[o >>> 5] >>> (o & 31)) & 1) {
+          const tf = this.tfwAt(i);
+          scores[o] += w * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + (B * docLen[x]) / avgdl)));
+        }
+      }
+      if (i < n) {
+        this.i = i;
+        this.doc = docs[i];
+        return;
+      }
+      this.i = n - 1;
+      this.doc = docs[n - 1];
+      d = this.next(this.doc + 1);
+    }
+  }
+
+  /**
+   * Term at a time inside a window: adds the term score (termScore's
+   * arithmetic, idf `w`) of every posting with from ≤ doc < to into
+   * scores[doc − from] and sets its bit in `bits`; the cursor is left on the
+   * first posting ≥ to.
+   */
+  addWindow(from: number, to: number, w: number, docLen: Uint32Array, avgdl: number, scores: Float64Array, bits: Uint32Array): void {
+    let d = this.next(from);
+    const docs = this.docs;
+    while (d < to) {
+      const n = this.n;
+      let i = this.i;
+      for (; i < n; i++) {
+        const x = docs[i];
+        if (x >= to) break;
+        const tf = this.tfwAt(i);
+        const o = x - from;
+        // bm25.termScore, inlined (same operations in the same order).
+        scores[o] += w * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + (B * docLen[x]) / avgdl)));
+        bits[o >>> 5] |= 1 << (o & 31);
+      }
+      if (i < n) {
+        this.i = i;
+        this.doc = docs[i];
+        return;
+      }
+      this.i = n - 1;
+      this.doc = docs[n - 1];
+      d = this.next(this.doc + 1);
+    }
+  }
+
   /** Index of the current posting inside the decoded block. */
   currentIndex(): number {
     return this.i;
@@ -136,11 +206,20 @@ export class StoredCursor extends PostingCursor {
 
   /** Weighted tf of the current posting (same arithmetic, in the same order, as every other tfw in the engine). */
   override currentTfw(): number {
+    return this.tfwAt(this.i);
+  }
+
+  override tfwAt(i: number): number {
     const b = this.seg.d.postings;
-    const i = this.i;
     const w = this.w;
     return valueAt(b, this.bp0 + i * this.tw0, this.tw0) * w[0] + valueAt(b, this.bp1 + i * this.tw1, this.tw1) * w[1] +
       valueAt(b, this.bp2 + i * this.tw2, this.tw2) * w[2];
+  }
+
+  clone(): StoredCursor {
+    const c = new StoredCursor(this.seg, this.term, this.w);
+    c.scale = this.scale;
+    return c;
   }
 
   /** The decoded block's tfs (title, authors, abstract per posting), unpacked on first use. */
@@ -203,30 +282,49 @@ export class StoredCursor extends PostingCursor {
   }
 }
 
+interface ArrayBlocks {
+  bLast: Uint32Array;
+  bMax: Float64Array;
+  bMin: Uint32Array;
+}
+
+/** Blocks of BLOCK_SIZE postings with their last doc, max impact at `avgdl` (float32, rounded up) and min length. */
+function arrayBlocks(allDocs: Uint32Array, allTfw: Float64Array, docLen: Uint32Array, avgdl: number): ArrayBlocks {
+  const n = allDocs.length;
+  const nb = Math.ceil(n / BLOCK_SIZE);
+  const bLast = new Uint32Array(nb);
+  const bMax = new Float64Array(nb);
+  const bMin = new Uint32Array(nb);
+  for (let k = 0; k < nb; k++) {
+    const from = k * BLOCK_SIZE;
+    const to = Math.min(n, from + BLOCK_SIZE);
+    let mx = 0;
+    let mn = 0xffffffff;
+    for (let j = from; j < to; j++) {
+      const l = docLen[allDocs[j]];
+      const g = impact(allTfw[j], l, avgdl);
+      if (g > mx) mx = g;
+      if (l < mn) mn = l;
+    }
+    bLast[k] = allDocs[to - 1];
+    bMax[k] = float32Up(mx);
+    bMin[k] = mn;
+  }
+  return { bLast, bMax, bMin };
+}
+
 /** Postings computed at query time: sorted doc ids with their weighted tf; blocks and bounds made on the fly. */
 export class ArrayCursor extends PostingCursor {
-  constructor(private readonly allDocs: Uint32Array, private readonly allTfw: Float64Array, docLen: Uint32Array, avgdl: number) {
-    const n = allDocs.length;
-    const nb = Math.ceil(n / BLOCK_SIZE);
-    const bLast = new Uint32Array(nb);
-    const bMax = new Float64Array(nb);
-    const bMin = new Uint32Array(nb);
-    for (let k = 0; k < nb; k++) {
-      const from = k * BLOCK_SIZE;
-      const to = Math.min(n, from + BLOCK_SIZE);
-      let mx = 0;
-      let mn = 0xffffffff;
-      for (let j = from; j < to; j++) {
-        const l = docLen[allDocs[j]];
-        const g = impact(allTfw[j], l, avgdl);
-        if (g > mx) mx = g;
-        if (l < mn) mn = l;
-      }
-      bLast[k] = allDocs[to - 1];
-      bMax[k] = float32Up(mx);
-      bMin[k] = mn;
-    }
-    super(nb, bLast, bMax, bMin, n);
+  constructor(private readonly allDocs: Uint32Array, private readonly allTfw: Float64Array, docLen: Uint32Array, avgdl: number,
+    blocks: ArrayBlocks = arrayBlocks(allDocs, allTfw, docLen, avgdl)) {
+    super(blocks.bLast.length, blocks.bLast, blocks.bMax, blocks.bMin, allDocs.length);
+  }
+
+  clone(): ArrayCursor {
+    const c = new ArrayCursor(this.allDocs, this.allTfw, new Uint32Array(0), 1,
+      { bLast: this.bLast, bMax: this.bMax as Float64Array, bMin: this.bMinLen });
+    c.scale = this.scale;
+    return c;
   }
 
   protected decode(k: number): number {

@@ -7,9 +7,11 @@
  *   candidate, the sum of the current blocks' score bounds is compared with
  *   the heap's threshold, and when it cannot beat it the whole stretch up to
  *   the nearest block end is skipped without decoding.
- * - OR (any clause; "similar papers"): MaxScore. Clauses sorted by their
- *   bound; those whose bounds together cannot reach the threshold become
- *   non-essential: only documents of the essential clauses are candidates,
+ * - OR (any clause: any-word queries, hybrid's lexical side, similar
+ *   papers): windowed MaxScore (see topKOr). Clauses sorted by their bound
+ *   in a window of documents; those whose bounds together cannot reach the
+ *   threshold become non-essential: only documents of the essential clauses
+ *   are candidates (added term at a time into the window's score array),
  *   and a candidate stops being scored as soon as its bound falls below.
  *
  * Exactness: a bound is never below a true score (block bounds are computed
@@ -248,59 +250,155 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
   }
 }
 
-/** Any clause may match (MaxScore). */
-export function topKOr(r: SegmentRun, heap: TopK, termBounds: number[]): void {
+/**
+ * Documents per window of the any-word top-k once the heap is full. Default
+ * 4,096 (Lucene's MaxScoreBulkScorer uses the same inner window): large
+ * enough that a window's per-clause bounds and partition cost nothing per
+ * document, small enough that its score array (32 KB) stays in L1/L2.
+ * Sane range 1,024–16,384.
+ */
+const OR_WINDOW = 4096;
+/**
+ * A non-essential clause is probed document by document (skipping through
+ * its postings) when the window's live candidates are fewer than its
+ * expected postings there divided by this; otherwise its postings in the
+ * window are walked and added to the live ones. Default 4: a probe costs a
+ * few posting steps' worth. Speed only; sane range 1–16.
+ */
+const PROBE_RATIO = 64;
+
+/** Window while the heap is not yet full (every clause is essential then): the threshold that prunes is known early. */
+const OR_FIRST_WINDOW = 256;
+
+/**
+ * Any clause may match: MaxScore over windows of documents, as Lucene's
+ * MaxScoreBulkScorer. Per window [from, to): (1) each clause's bound is the
+ * largest block bound among its blocks that overlap the window (0 when none
+ * does: a rare word costs nothing in windows it is absent from); when the
+ * bounds together cannot beat the threshold, the window is skipped. (2)
+ * Clauses sorted by that bound: the lowest ones whose bounds together cannot
+ * beat the threshold are non-essential; the essential ones are added term at
+ * a time into a score array (no per-document merging of cursors). (3) Each
+ * document with an essential hit, in doc order, probes the non-essential
+ * clauses from the largest bound down and is dropped as soon as its score
+ * plus the bounds left cannot beat the threshold. (4) A survivor's exact
+ * score is summed in clause order from a second set of cursors, as
+ * `scoreAt` / the exhaustive path do, so equal documents tie exactly.
+ */
+export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
   const n = r.cursors.length;
   if (n === 0) return;
-  const ub = termBounds.map((b, j) => r.idfs[j] * b);
-  const order = r.cursors.map((_, j) => j).sort((a, b) => ub[a] - ub[b]);
+  const cur = r.cursors;
+  const idfs = r.idfs;
+  const docLen = r.docLen;
+  const avgdl = r.avgdl;
+  const size = Math.max(32, window);
+  const scores = new Float64Array(size);
+  const bits = new Uint32Array((size + 31) >>> 5);
+  const live = new Int32Array(size);
+  const wub = new Float64Array(n);
+  const order = new Int32Array(n);
   const prefix = new Float64Array(n);
-  let acc = 0;
-  for (let m = 0; m < n; m++) prefix[m] = acc += ub[order[m]];
   const tfws = new Float64Array(n);
-  for (const x of r.cursors) x.next(r.lo);
-  let e = 0;
-  for (;;) {
+  let second: PostingCursor[] | null = null;
+  let from = r.lo;
+  while (from < r.hi) {
+    const to = Math.min(r.hi, from + (heap.full ? size : Math.min(size, OR_FIRST_WINDOW)));
     const theta = heap.threshold;
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      const x = cur[j];
+      let b = 0;
+      if (x.shallow(from)) {
+        let k = x.blk;
+        // Block k can hold a doc < to only when the block before it ends before to − 1.
+        if (k === 0 || x.bLast[k - 1] < to - 1) {
+          let m = x.bMax[k];
+          while (x.bLast[k] < to - 1 && ++k < x.nb) if (x.bMax[k] > m) m = x.bMax[k];
+          b = idfs[j] * (m * x.scale);
+        }
+      }
+      wub[j] = b;
+      total += b;
+    }
+    if (total === 0 || inflate(total) <= theta) {
+      from = to;
+      continue;
+    }
+    for (let j = 0; j < n; j++) {
+      let m = j;
+      while (m > 0 && wub[order[m - 1]] > wub[j]) {
+        order[m] = order[m - 1];
+        m--;
+      }
+      order[m] = j;
+    }
+    let acc = 0;
+    for (let m = 0; m < n; m++) prefix[m] = acc += wub[order[m]];
+    let e = 0;
     while (e < n && inflate(prefix[e]) <= theta) e++;
-    if (e === n) return;
-    let d = END_DOC;
+    const width = to - from;
+    const words = (width + 31) >>> 5;
+    scores.fill(0, 0, width);
+    bits.fill(0, 0, words);
     for (let m = e; m < n; m++) {
-      const doc = r.cursors[order[m]].doc;
-      if (doc < d) d = doc;
+      const j = order[m];
+      if (wub[j] > 0) cur[j].addWindow(from, to, idfs[j], docLen, avgdl, scores, bits);
     }
-    if (d >= r.hi) return;
-    if (accepts(r, d)) {
-      let partial = 0;
-      const len = r.docLen[d];
-      for (let m = e; m < n; m++) {
-        const j = order[m];
-        const x = r.cursors[j];
-        if (x.doc === d) {
-          tfws[j] = x.currentTfw();
-          partial += termScore(r.idfs[j], tfws[j], len, r.avgdl);
-        }
+    // The candidates, in doc order (offsets in the window): those filtered out, and those whose essential part plus
+    // every non-essential bound cannot make it, leave at once.
+    const filtered = r.blocked !== null || r.required !== null || r.dates !== null;
+    let rest = e > 0 ? prefix[e - 1] : 0;
+    let alive = 0;
+    for (let wi = 0; wi < words; wi++) {
+      let word = bits[wi];
+      if (word === 0) continue;
+      let keep = word;
+      while (word !== 0) {
+        const low = word & -word;
+        word ^= low;
+        const o = (wi << 5) | (31 - Math.clz32(low));
+        if (inflate(scores[o] + rest) <= theta || (filtered && !accepts(r, from + o))) keep ^= low;
+        else live[alive++] = o;
       }
-      let possible = true;
-      for (let m = e - 1; m >= 0; m--) {
-        if (inflate(partial + prefix[m]) <= theta) {
-          possible = false;
-          break;
-        }
-        const j = order[m];
-        const x = r.cursors[j];
-        if (x.next(d) === d) {
-          tfws[j] = x.currentTfw();
-          partial += termScore(r.idfs[j], tfws[j], len, r.avgdl);
-        }
+      bits[wi] = keep;
+    }
+    // Non-essential clauses, largest bound first: added to the candidates still alive (probed one by one while they
+    // are few, else the clause's postings in the window are walked), then those that cannot make it any more leave.
+    for (let m = e - 1; m >= 0 && alive > 0; m--) {
+      const j = order[m];
+      const x = cur[j];
+      if (wub[j] > 0) {
+        if (alive * PROBE_RATIO < (x.df * width) / docLen.length) {
+          for (let a = 0; a < alive; a++) {
+            const o = live[a];
+            const d = from + o;
+            if (x.next(d) === d) scores[o] += termScore(idfs[j], x.currentTfw(), docLen[d], avgdl);
+          }
+        } else x.addMarked(from, to, idfs[j], docLen, avgdl, scores, bits);
       }
-      if (possible) heap.offer(scoreAt(r, d, tfws), r.base + d);
-      tfws.fill(0);
+      rest = m > 0 ? prefix[m - 1] : 0;
+      let kept = 0;
+      for (let a = 0; a < alive; a++) {
+        const o = live[a];
+        if (inflate(scores[o] + rest) <= theta) bits[o >>> 5] &= ~(1 << (o & 31));
+        else live[kept++] = o;
+      }
+      alive = kept;
     }
-    for (let m = e; m < n; m++) {
-      const x = r.cursors[order[m]];
-      if (x.doc === d) x.next(d + 1);
+    // Survivors, in doc order: the exact score, summed in clause order.
+    for (let a = 0; a < alive; a++) {
+      const o = live[a];
+      const d = from + o;
+      if (inflate(scores[o]) <= heap.threshold) continue;
+      if (!second) second = cur.map((x) => x.clone());
+      for (let j = 0; j < n; j++) {
+        const y = second[j];
+        tfws[j] = y.next(d) === d ? y.currentTfw() : 0;
+      }
+      heap.offer(scoreAt(r, d, tfws), r.base + d);
     }
+    from = to;
   }
 }
 

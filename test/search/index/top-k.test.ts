@@ -1,5 +1,5 @@
 /**
- * The pruned top-k (block-max AND, MaxScore OR) returns exactly what
+ * The pruned top-k (block-max AND, windowed MaxScore OR) returns exactly what
  * exhaustive BM25 returns on the same index: same keys, same order, same
  * scores, on thousands of random queries, with several segments, deletes,
  * phrases, prefixes and filters.
@@ -67,6 +67,42 @@ test('pruned top-k equals exhaustive BM25 on 2000 random queries', () => {
     if (fast.length) nonEmpty++;
   }
   assert.ok(nonEmpty > 1300, `most queries have results (${nonEmpty})`);
+});
+
+test('long any-word queries (pasted sentences) equal exhaustive BM25 across windows of documents', () => {
+  const idx = buildIndex();
+  const r = rng(314);
+  let multiWindow = 0;
+  for (let i = 0; i < 400; i++) {
+    const n = 4 + Math.floor(r() * 27);
+    const must: ClauseSpec[] = [];
+    for (let c = 0; c < n; c++) {
+      const x = r();
+      if (x < 0.05) must.push({ terms: [porterStem(word(r)), porterStem(word(r))] });
+      else if (x < 0.08) must.push({ terms: [porterStem(word(r)).slice(0, 3)], prefixLast: true });
+      else if (x < 0.1) must.push({ terms: ['nosuchword'] });
+      else must.push({ terms: [porterStem(word(r))] });
+    }
+    const q: EngineQuery = { must, mode: 'or' };
+    if (r() < 0.15) q.mustNot = [{ terms: [porterStem(word(r))] }];
+    if (r() < 0.15) q.categories = ['cs.LG'];
+    if (r() < 0.15) {
+      q.dateFrom = 19050 + Math.floor(r() * 100);
+      q.dateTo = q.dateFrom + Math.floor(r() * 200);
+    }
+    const k = [1, 10, 20, 100][i % 4];
+    // Windows of 32 and 100 documents cross many window edges on these 1,000-document segments; the default one.
+    const orWindow = [32, 100, undefined][i % 3];
+    if (orWindow) multiWindow++;
+    const fast = idx.search(q, k, { orWindow });
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.equal(fast.length, slow.length, `query ${i} ${JSON.stringify(q)}: result count`);
+    for (let j = 0; j < fast.length; j++) {
+      assert.equal(fast[j].key, slow[j].key, `query ${i} window ${orWindow} ${JSON.stringify(q)}: rank ${j}`);
+      assert.ok(Math.abs(fast[j].score - slow[j].score) <= 1e-12 * Math.abs(slow[j].score), `query ${i}: score at rank ${j}`);
+    }
+  }
+  assert.ok(multiWindow > 200);
 });
 
 test('any-word counts equal the number of documents exhaustive any-word scoring finds', () => {
