@@ -498,8 +498,12 @@ export class BlockMaxEngine implements LexicalEngine {
     let total: number;
     let complete = true;
     if (req.sort === 'relevance') {
-      page = this.index.search(q, k).slice(req.offset);
-      if (req.countCap > 0 && q.mode === 'and') {
+      const top = this.index.search(q, k);
+      page = top.slice(req.offset);
+      if (req.countCap > 0 && q.mode === 'and' && top.length < k && !this.index.truncated) {
+        // Fewer than k: the top-k kept every match (nothing is pruned before the heap is full), so that is the count.
+        total = top.length;
+      } else if (req.countCap > 0 && q.mode === 'and') {
         const counted = this.index.matches(q, req.countCap);
         total = counted.hits.length;
         complete = counted.complete;

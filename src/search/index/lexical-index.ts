@@ -23,7 +23,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_FIELD_WEIGHTS, idf, type FieldWeights } from './bm25.js';
+import { B, DEFAULT_FIELD_WEIGHTS, K1, idf, type FieldWeights } from './bm25.js';
 import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.js';
 import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
@@ -76,6 +76,8 @@ interface LiveSegment {
   /** Size and CRC-32 of the segment file and of its current deleted-docs file (null: not recorded). */
   sum?: FileSum | null;
   delSum?: FileSum | null;
+  /** BM25's length part per document at one avgdl (lengthNorms), remembered until the avgdl changes. */
+  norms?: { avgdl: number; values: Float64Array };
 }
 
 /** A manifest's entry for one segment; the sums are absent in manifests written before they were recorded. */
@@ -800,7 +802,10 @@ export class LexicalIndex {
       else if (mode === 'and' && stored && preferTermAtATime(s.seg, p.map((c) => c.t), run.idfs)) {
         topKTermAtATime(s.seg, p.map((c) => c.t), run.idfs, this.weights, run, heap);
       } else if (mode === 'and') topKAnd(run, heap);
-      else topKOr(run, heap, opts.orWindow);
+      else {
+        run.norms = lengthNorms(s, avgdl);
+        topKOr(run, heap, opts.orWindow);
+      }
     });
     return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
@@ -1036,6 +1041,22 @@ export class LexicalIndex {
   close(): void {
     for (const s of this.segments) if (!this.handedOver.has(s.seg)) s.seg.d.positions.close?.();
   }
+}
+
+/**
+ * K1·(1 − B + B·len/avgdl) per document of the segment, the part of every
+ * term score that depends on the document alone (bm25.termScore computes it
+ * in the same operation order, so scores are identical), kept with the
+ * segment until the index's avgdl changes: the any-word top-k then does no
+ * division by avgdl per posting.
+ */
+function lengthNorms(s: LiveSegment, avgdl: number): Float64Array {
+  if (s.norms && s.norms.avgdl === avgdl) return s.norms.values;
+  const len = s.seg.d.docLen;
+  const values = new Float64Array(len.length);
+  for (let d = 0; d < len.length; d++) values[d] = K1 * (1 - B + (B * len[d]) / avgdl);
+  s.norms = { avgdl, values };
+  return values;
 }
 
 function lowerBound(a: Int32Array, v: number): number {

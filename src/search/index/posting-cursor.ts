@@ -10,7 +10,7 @@
  * Non-goals: scoring (top-k.ts owns the formula's use).
  */
 import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
-import { B, K1, impact, type FieldWeights } from './bm25.js';
+import { K1, impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
 import { decodeBlockDocs, valueAt } from './block-codec.js';
 
@@ -97,7 +97,7 @@ export abstract class PostingCursor {
    * As addWindow, but only for documents whose bit is already set in `bits`
    * (the candidates still alive); sets no bit.
    */
-  addMarked(from: number, to: number, w: number, docLen: Uint32Array, avgdl: number, scores: Float64Array, bits: Uint32Array): void {
+  addMarked(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
     let d = this.next(from);
     const docs = this.docs;
     while (d < to) {
@@ -109,7 +109,7 @@ export abstract class PostingCursor {
         const o = x - from;
         if ((bits[o >>> 5] >>> (o & 31)) & 1) {
           const tf = this.tfwAt(i);
-          scores[o] += w * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + (B * docLen[x]) / avgdl)));
+          scores[o] += w * ((tf * (K1 + 1.0)) / (tf + norms[x]));
         }
       }
       if (i < n) {
@@ -125,11 +125,11 @@ export abstract class PostingCursor {
 
   /**
    * Term at a time inside a window: adds the term score (termScore's
-   * arithmetic, idf `w`) of every posting with from ≤ doc < to into
+   * arithmetic, idf `w`, norms[doc] = K1·(1 − B + B·len/avgdl)) of every posting with from ≤ doc < to into
    * scores[doc − from] and sets its bit in `bits`; the cursor is left on the
    * first posting ≥ to.
    */
-  addWindow(from: number, to: number, w: number, docLen: Uint32Array, avgdl: number, scores: Float64Array, bits: Uint32Array): void {
+  addWindow(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
     let d = this.next(from);
     const docs = this.docs;
     while (d < to) {
@@ -140,8 +140,8 @@ export abstract class PostingCursor {
         if (x >= to) break;
         const tf = this.tfwAt(i);
         const o = x - from;
-        // bm25.termScore, inlined (same operations in the same order).
-        scores[o] += w * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + (B * docLen[x]) / avgdl)));
+        // bm25.termScore with the document's length part precomputed (norms[x]): the same operations, the same result.
+        scores[o] += w * ((tf * (K1 + 1.0)) / (tf + norms[x]));
         bits[o >>> 5] |= 1 << (o & 31);
       }
       if (i < n) {

@@ -23,7 +23,7 @@
  *
  * Non-goals: scoring functions other than bm25.ts.
  */
-import { termScore } from './bm25.js';
+import { B, K1, termScore } from './bm25.js';
 import { END_DOC } from './segment.js';
 import type { PostingCursor } from './posting-cursor.js';
 
@@ -114,6 +114,8 @@ export interface SegmentRun {
   dates: Int32Array | null;
   dateFrom: number;
   dateTo: number;
+  /** K1·(1 − B + B·len/avgdl) per local doc (the any-word top-k reads it instead of dividing per posting); null until set. */
+  norms?: Float64Array | null;
 }
 
 /**
@@ -270,6 +272,13 @@ const PROBE_RATIO = 64;
 /** Window while the heap is not yet full (every clause is essential then): the threshold that prunes is known early. */
 const OR_FIRST_WINDOW = 256;
 
+/** K1·(1 − B + B·len/avgdl) per document (see lexical-index.ts lengthNorms, which keeps them per segment). */
+function lengthNormsOf(docLen: Uint32Array, avgdl: number): Float64Array {
+  const out = new Float64Array(docLen.length);
+  for (let d = 0; d < docLen.length; d++) out[d] = K1 * (1 - B + (B * docLen[d]) / avgdl);
+  return out;
+}
+
 /**
  * Any clause may match: MaxScore over windows of documents, as Lucene's
  * MaxScoreBulkScorer. Per window [from, to): (1) each clause's bound is the
@@ -292,6 +301,7 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
   const idfs = r.idfs;
   const docLen = r.docLen;
   const avgdl = r.avgdl;
+  const norms = r.norms ?? lengthNormsOf(docLen, avgdl);
   const size = Math.max(32, window);
   const scores = new Float64Array(size);
   const bits = new Uint32Array((size + 31) >>> 5);
@@ -343,7 +353,7 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
     bits.fill(0, 0, words);
     for (let m = e; m < n; m++) {
       const j = order[m];
-      if (wub[j] > 0) cur[j].addWindow(from, to, idfs[j], docLen, avgdl, scores, bits);
+      if (wub[j] > 0) cur[j].addWindow(from, to, idfs[j], norms, scores, bits);
     }
     // The candidates, in doc order (offsets in the window): those filtered out, and those whose essential part plus
     // every non-essential bound cannot make it, leave at once.
@@ -373,9 +383,12 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
           for (let a = 0; a < alive; a++) {
             const o = live[a];
             const d = from + o;
-            if (x.next(d) === d) scores[o] += termScore(idfs[j], x.currentTfw(), docLen[d], avgdl);
+            if (x.next(d) === d) {
+              const tf = x.currentTfw();
+              scores[o] += idfs[j] * ((tf * (K1 + 1.0)) / (tf + norms[d]));
+            }
           }
-        } else x.addMarked(from, to, idfs[j], docLen, avgdl, scores, bits);
+        } else x.addMarked(from, to, idfs[j], norms, scores, bits);
       }
       rest = m > 0 ? prefix[m - 1] : 0;
       let kept = 0;
