@@ -763,7 +763,8 @@ export class LexicalIndex {
     const q = expandAuthors(query);
     const segs = this.allSegments();
     if (q.must.length === 0 || k <= 0) return [];
-    const mode = q.mode ?? 'and';
+    // Any of one clause is all of it: the every-word path (tier lists, block-max AND) answers it, with the same scores.
+    const mode = q.must.length === 1 ? 'and' : (q.mode ?? 'and');
     let N = 0;
     let totalLen = 0;
     for (const s of segs) {
