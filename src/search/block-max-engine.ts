@@ -38,6 +38,7 @@ import { dayNumber, type IndexDoc } from './index/segment-builder.js';
 import { acquireIndexLock, lockOwner, type IndexLock } from './index-lock.js';
 import { needsRepair, repairIndex } from './index-repair.js';
 import { startMaintainer, type IndexMaintainer } from './index-maintainer.js';
+import type { UpvoteLookup, UpvoteTable } from './upvote-table.js';
 
 /**
  * A rebuild writes a segment every this many papers and keeps them (no
@@ -134,8 +135,11 @@ function clauseSpec(c: QueryClause): ClauseSpec {
 /** Where the engine's papers come from and where upvotes are read for sort=upvotes. */
 export interface BlockMaxSources {
   changes: ChangeFeed;
-  /** Each listed paper's upvotes by key (sort=upvotes); read per such request. */
-  upvotes: () => Promise<Map<number, number>>;
+  /**
+   * Each listed paper's upvotes by key (sort=upvotes); read per such request unless a maintainer
+   * thread hands over tables (serve: UpvoteTable, refreshed off the serving thread).
+   */
+  upvotes: () => Promise<UpvoteLookup>;
 }
 
 export type IndexRole = 'owner' | 'follower' | 'memory';
@@ -182,12 +186,19 @@ export class BlockMaxEngine implements LexicalEngine {
   private lastFlush = performance.now();
   private maintainerWorker: IndexMaintainer | null = null;
   private refreshing: Promise<void> | null = null;
+  /** The maintainer thread's latest upvote table (serve); null: read src.upvotes() per request. */
+  private upvoteTable: UpvoteTable | null = null;
   private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   /** This engine's QUERY_BUDGET_MS (tests that compare exact answers lift it). */
   queryBudgetMs = QUERY_BUDGET_MS;
 
   constructor(public index: LexicalIndex, private readonly src: BlockMaxSources, log?: (line: string) => void) {
     if (log) this.log = log;
+  }
+
+  /** Where sort=upvotes reads upvotes: a maintainer thread's table, or the store per request. */
+  get upvoteSource(): 'table' | 'store' {
+    return this.upvoteTable ? 'table' : 'store';
   }
 
   /** Whether this process writes the index folder, follows another's, or keeps it in memory. */
@@ -218,7 +229,8 @@ export class BlockMaxEngine implements LexicalEngine {
       // serve listens at once whatever the index's size; until then searches say the index is behind.
       const engine = new BlockMaxEngine(LexicalIndex.inMemory(), src, opts.log);
       engine.dir = dir;
-      engine.maintainerWorker = startMaintainer(opts.maintainer.db, indexDir, engine.log, () => { void engine.refresh().catch(() => undefined); });
+      engine.maintainerWorker = startMaintainer(opts.maintainer.db, indexDir, engine.log, () => { void engine.refresh().catch(() => undefined); },
+        (table) => { engine.upvoteTable = table; });
       void engine.refresh().catch(() => undefined);
       return engine;
     }
@@ -524,7 +536,7 @@ export class BlockMaxEngine implements LexicalEngine {
         page = all.sort((a, b) => b.date - a.date || b.doc - a.doc).slice(req.offset, k);
       } else {
         // Most upvoted: papers never listed count as 0, then newest first.
-        const up = await this.src.upvotes();
+        const up = this.upvoteTable ?? await this.src.upvotes();
         page = all.sort((a, b) => (up.get(b.key) ?? 0) - (up.get(a.key) ?? 0) || b.date - a.date || b.doc - a.doc).slice(req.offset, k);
       }
     }

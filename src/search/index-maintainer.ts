@@ -15,9 +15,23 @@
  * place), the vector index (vectors/vector-maintainer.ts).
  */
 import { runAsMaintainer, startMaintainerThread, type MaintainerThread } from './maintainer-thread.js';
+import { UpvoteTable } from './upvote-table.js';
 
 /** How often the worker looks for new changes or a gone owner. Default 500 ms; sane range 100 ms–10 s. */
 export const MAINTAIN_INTERVAL_MS = 500;
+
+/**
+ * The worker reads every listed paper's upvotes for sort=upvotes this often
+ * (the list pages' cache age, so a new vote shows in both at about the same
+ * time)… Default 5 s; sane range 1–60 s.
+ */
+export const UPVOTES_REFRESH_MS = 5_000;
+/**
+ * …but never spends more than 1/UPVOTES_MAX_SHARE of its time on it: the
+ * read took ≈ 200–250 ms at 100,000 daily entries, so a very large site
+ * refreshes less often rather than keeping a core busy. Default 10.
+ */
+const UPVOTES_MAX_SHARE = 10;
 
 const ROLE = 'lexical-maintainer';
 
@@ -30,11 +44,19 @@ interface Init {
   intervalMs: number;
 }
 
-/** Starts the maintainer thread; `onWritten` runs after every write of the index (the follower reloads). */
-export function startMaintainer(db: string, indexDir: string, log: (line: string) => void, onWritten: () => void): IndexMaintainer {
+type FromWorker = { type: 'written' } | { type: 'upvotes'; keys: Uint32Array; values: Int32Array };
+
+/**
+ * Starts the maintainer thread; `onWritten` runs after every write of the index (the follower
+ * reloads), `onUpvotes` with each new upvote table.
+ */
+export function startMaintainer(db: string, indexDir: string, log: (line: string) => void, onWritten: () => void,
+  onUpvotes: (table: UpvoteTable) => void = () => {}): IndexMaintainer {
   const init: Init = { role: ROLE, db, indexDir, intervalMs: MAINTAIN_INTERVAL_MS };
-  return startMaintainerThread<{ type: 'written' }>(import.meta.url, init, log,
-    (m) => { if (m.type === 'written') onWritten(); });
+  return startMaintainerThread<FromWorker>(import.meta.url, init, log, (m) => {
+    if (m.type === 'written') onWritten();
+    else if (m.type === 'upvotes') onUpvotes(UpvoteTable.fromArrays(m.keys, m.values));
+  });
 }
 
 /** The worker's body: own the folder when possible, and keep the index current. */
@@ -44,6 +66,16 @@ runAsMaintainer<Init>(ROLE, async (w) => {
   const backend = await openBackend(w.init.db);
   const src = { changes: backend.changes, upvotes: async () => new Map<number, number>() };
   let engine: Awaited<ReturnType<typeof BlockMaxEngine.openOwner>> = null;
+  let upvotesDue = 0;
+  const upvotes = async () => {
+    if (performance.now() < upvotesDue) return;
+    const t0 = performance.now();
+    const table = UpvoteTable.fromMap(await backend.store.upvotesByKey());
+    const took = performance.now() - t0;
+    upvotesDue = performance.now() + Math.max(UPVOTES_REFRESH_MS, UPVOTES_MAX_SHARE * took);
+    // Transferred, not copied: this thread keeps nothing of it.
+    w.post({ type: 'upvotes', keys: table.keys, values: table.values }, [table.keys.buffer as ArrayBuffer, table.values.buffer as ArrayBuffer]);
+  };
   let stamp = '';
   const written = () => {
     const now = `${engine!.index.changeSeq}:${engine!.index.segmentCount}:${engine!.index.pendingDocs}`;
@@ -53,6 +85,7 @@ runAsMaintainer<Init>(ROLE, async (w) => {
     }
   };
   while (!w.stopped) {
+    await upvotes().catch((err: unknown) => w.log(`paperboy: reading upvotes for sort=upvotes failed: ${err instanceof Error ? err.message : String(err)}`));
     if (!engine) {
       engine = await BlockMaxEngine.openOwner(src, w.init.indexDir, { log: w.log });
       if (engine) written();

@@ -78,7 +78,8 @@ export function startMaintainerThread<M extends { type: string }>(
 /** Inside a worker: what the body gets — post a message, log a line, and whether it was asked to stop. */
 export interface WorkerSide<I> {
   init: I;
-  post(m: ThreadMessage): void;
+  /** Posts a message; buffers in `transfer` move to the main thread instead of being copied. */
+  post(m: ThreadMessage, transfer?: ArrayBuffer[]): void;
   log(line: string): void;
   /** True once the main thread asked the worker to stop. */
   readonly stopped: boolean;
@@ -103,7 +104,7 @@ export function runAsMaintainer<I extends { role: string }>(role: string, body: 
   });
   const side: WorkerSide<I> = {
     init: workerData as I,
-    post: (m) => port.postMessage(m),
+    post: (m, transfer) => port.postMessage(m, transfer),
     log: (line) => port.postMessage({ type: 'log', line }),
     get stopped() {
       return stopped;

@@ -21,8 +21,10 @@ import type { Embedder } from './embed/embedder.js';
 import type { SearchEngineName } from '../config.js';
 
 /**
- * sort=upvotes on the block-max engine reads every listed paper's upvotes;
- * the map is reused this long. Default 5 s (the list pages' cache age, so a
+ * sort=upvotes on the block-max engine reads every listed paper's upvotes
+ * (in serve, a maintainer thread hands over tables instead: upvote-table.ts
+ * and index-maintainer.ts; this map serves until the first arrives and in
+ * other processes); the map is reused this long. Default 5 s (the list pages' cache age, so a
  * new upvote shows in both at the same time); sane range 0–60 s.
  */
 export const UPVOTES_TTL_MS = 5_000;
