@@ -14,6 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../store/database-unavailable.js';
+import { isTextNotStorable } from '../store/text-not-storable.js';
 import type { SubscriptionStore } from '../store/subscription-store.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { VoteStore } from '../store/vote-store.js';
@@ -150,6 +151,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
       return sendError(req, reply, 503, 'database_unavailable',
         'The database is not answering right now (it may be restarting). Nothing was changed; try again in a few seconds.');
+    }
+    if (isTextNotStorable(err)) {
+      // A NUL character PostgreSQL cannot hold, in a field no store escapes: bad input; the statement did nothing.
+      return sendError(req, reply, 400, 'invalid_parameter', 'Text containing the NUL character (U+0000) is not accepted here.');
     }
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ req, status: err.status, code: err.code, reason: err.message }, 'request failed');

@@ -10,6 +10,8 @@
  * %-encodings, plus seeded random strings), then hostile headers and hostile
  * bodies on every POST.
  *
+ * Runs on a SQLite file and on a real PostgreSQL database (skipped with a
+ * reason where no server is installed; PAPERBOY_REQUIRE_ALL fails instead).
  * The bar: 0 answers ≥ 500, 0 hangs, and every error in the site's one shape
  * (JSON `{error:{code,message}}` or the HTML error page, never Fastify's own
  * `{statusCode,error,message}`). A route the app registers that this file
@@ -25,6 +27,7 @@ import { openTestApp, TEST_SCRYPT, type TestApp } from '../helpers/test-app.js';
 import { WebClient } from '../helpers/web-client.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { tempDbPath } from '../helpers/temp-db.js';
+import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 import { rng } from '../helpers/prng.js';
 import { startSmtpSink, type SmtpSink } from '../digest/smtp-sink.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
@@ -478,82 +481,95 @@ function checkShape(r: Req, res: LightMyRequestResponse): void {
   }
 }
 
-describe('fuzz: every route and parameter, hostile headers and bodies', () => {
-  let sink: SmtpSink;
-  /** arXiv's export API, played locally: two papers known, everything else not found (no test touches the internet). */
-  let arxiv: FixtureServer;
-  let t: TestApp;
-  let cleanup: () => void;
-  /** The admin's browser: session cookie and CSRF token. */
-  let admin: WebClient;
-  /** The admin's personal API token. */
-  let apiToken: string;
-  before(async () => {
-    sink = await startSmtpSink();
-    arxiv = await startFixtureServer((req) => {
-      const id = req.query.get('id_list') ?? '';
-      return /^2506\.2000[12]$/.test(id) ? { file: `submit/arxiv-${id}.xml` } : { file: 'ingest/atom-empty-feed.xml' };
-    });
-    const tmp = tempDbPath();
-    cleanup = tmp.cleanup;
-    t = await openTestApp(tmp.file, {
-      records: fixtureRecords(), now: () => NOW, config: { publicUrl: PUBLIC },
-      env: { SMTP_URL: sink.url, PAPERBOY_SECRET: 'fuzz-secret', MAIL_FROM: 'paperboy <fuzz@papers.example.org>', ARXIV_API_URL: `${arxiv.url}/api/query` },
-      arxivFetch: { minDelayMs: 0, baseBackoffMs: 5, maxAttempts: 1, timeoutMs: 5_000 },
-    });
-    const password = 'the admin password';
-    for (const [username, role] of [['root', 'admin'], ['other', 'user']] as const) {
-      await t.backend.accounts.createUser({
-        username, email: `${username}@example.org`, passwordHash: await hashPassword(password, TEST_SCRYPT), role, emailVerified: true, now: new Date(),
-      });
-    }
-    admin = new WebClient(t.app, '192.0.2.1');
-    assert.equal((await admin.submit('/login', '/login', { login: 'root', password })).statusCode, 303);
-    const made = await admin.submit('/settings', '/settings/tokens', { name: 'fuzz' });
-    apiToken = /<code id="new-token">(pb_[A-Za-z0-9_-]+)<\/code>/.exec(made.body)?.[1] ?? '';
-    assert.ok(apiToken, 'an API token for the write API');
-    assert.ok(admin.csrf && admin.cookies.size > 0, 'signed in, with a CSRF token');
-  });
-  after(async () => {
-    await t.close();
-    await sink.close();
-    await arxiv.close();
-    cleanup();
-  });
+/** The database a fuzz run serves from: a SQLite file, or a database on this file's PostgreSQL server. */
+async function openDatabase(kind: 'sqlite' | 'postgres'): Promise<{ db: string; indexDir?: string; cleanup(): void }> {
+  const tmp = tempDbPath();
+  if (kind === 'sqlite') return { db: tmp.file, cleanup: tmp.cleanup };
+  return { db: await freshDatabase('fuzz'), indexDir: `${tmp.file}.idx`, cleanup: tmp.cleanup };
+}
 
-  it('fuzzes every route the app registers', () => {
-    const fuzzed = new Set([...openApiTargets(), ...PAGE_TARGETS, ...FORM_TARGETS, ...JSON_TARGETS].map((x) => `${x.method} ${x.route}`));
-    const registered = registeredRoutes(t.app);
-    assert.ok(registered.length >= 30, `the route tree was read (${registered.length} routes)`);
-    const missing = registered.filter((r) => !fuzzed.has(r));
-    assert.deepEqual(missing, [], 'every registered route has a fuzz target');
-  });
-
-  it('answers every hostile request below 500, in the site error shape, without hanging', async () => {
-    const reqs = plan();
-    assert.ok(reqs.length > 3_000, `${reqs.length} requests`);
-    const statuses = new Map<number, number>();
-    const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let i = 0;
-    for (const r of reqs) {
-      i++;
-      // A new client address per request: rate limits must not hide the code behind them.
-      const remoteAddress = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      const headers = { ...r.headers, ...(r.signedIn ? { cookie } : {}), ...(r.bearer ? { authorization: `Bearer ${apiToken}` } : {}) };
-      const payload = r.signedIn && r.form ? `${r.payload ? r.payload + '&' : ''}_csrf=${encodeURIComponent(admin.csrf!)}` : r.payload;
-      let timer: NodeJS.Timeout | undefined;
-      const hang = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`hang: ${r.method} ${r.url.slice(0, 200)} unanswered after ${HANG_MS} ms`)), HANG_MS);
+function fuzzSite(kind: 'sqlite' | 'postgres'): void {
+  describe(`fuzz (${kind}): every route and parameter, hostile headers and bodies`, () => {
+    let sink: SmtpSink;
+    /** arXiv's export API, played locally: two papers known, everything else not found (no test touches the internet). */
+    let arxiv: FixtureServer;
+    let t: TestApp;
+    let cleanup: () => void;
+    /** The admin's browser: session cookie and CSRF token. */
+    let admin: WebClient;
+    /** The admin's personal API token. */
+    let apiToken: string;
+    before(async () => {
+      sink = await startSmtpSink();
+      arxiv = await startFixtureServer((req) => {
+        const id = req.query.get('id_list') ?? '';
+        return /^2506\.2000[12]$/.test(id) ? { file: `submit/arxiv-${id}.xml` } : { file: 'ingest/atom-empty-feed.xml' };
       });
-      const res = await Promise.race([
-        t.app.inject({ method: r.method as 'GET', url: r.url, headers, payload, remoteAddress }),
-        hang,
-      ]).finally(() => clearTimeout(timer));
-      checkShape(r, res);
-      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-    }
-    // The fuzz reached past validation and the CSRF check, not only into 400s and 403s.
-    assert.ok((statuses.get(200) ?? 0) > 300, JSON.stringify([...statuses]));
-    assert.ok((statuses.get(400) ?? 0) > 300, JSON.stringify([...statuses]));
+      const opened = await openDatabase(kind);
+      cleanup = opened.cleanup;
+      t = await openTestApp(opened.db, { indexDir: opened.indexDir,
+        records: fixtureRecords(), now: () => NOW, config: { publicUrl: PUBLIC },
+        env: { SMTP_URL: sink.url, PAPERBOY_SECRET: 'fuzz-secret', MAIL_FROM: 'paperboy <fuzz@papers.example.org>', ARXIV_API_URL: `${arxiv.url}/api/query` },
+        arxivFetch: { minDelayMs: 0, baseBackoffMs: 5, maxAttempts: 1, timeoutMs: 5_000 },
+      });
+      const password = 'the admin password';
+      for (const [username, role] of [['root', 'admin'], ['other', 'user']] as const) {
+        await t.backend.accounts.createUser({
+          username, email: `${username}@example.org`, passwordHash: await hashPassword(password, TEST_SCRYPT), role, emailVerified: true, now: new Date(),
+        });
+      }
+      admin = new WebClient(t.app, '192.0.2.1');
+      assert.equal((await admin.submit('/login', '/login', { login: 'root', password })).statusCode, 303);
+      const made = await admin.submit('/settings', '/settings/tokens', { name: 'fuzz' });
+      apiToken = /<code id="new-token">(pb_[A-Za-z0-9_-]+)<\/code>/.exec(made.body)?.[1] ?? '';
+      assert.ok(apiToken, 'an API token for the write API');
+      assert.ok(admin.csrf && admin.cookies.size > 0, 'signed in, with a CSRF token');
+    });
+    after(async () => {
+      await t.close();
+      await sink.close();
+      await arxiv.close();
+      cleanup();
+    });
+
+    it('fuzzes every route the app registers', () => {
+      const fuzzed = new Set([...openApiTargets(), ...PAGE_TARGETS, ...FORM_TARGETS, ...JSON_TARGETS].map((x) => `${x.method} ${x.route}`));
+      const registered = registeredRoutes(t.app);
+      assert.ok(registered.length >= 30, `the route tree was read (${registered.length} routes)`);
+      const missing = registered.filter((r) => !fuzzed.has(r));
+      assert.deepEqual(missing, [], 'every registered route has a fuzz target');
+    });
+
+    it('answers every hostile request below 500, in the site error shape, without hanging', async () => {
+      const reqs = plan();
+      assert.ok(reqs.length > 3_000, `${reqs.length} requests`);
+      const statuses = new Map<number, number>();
+      const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      let i = 0;
+      for (const r of reqs) {
+        i++;
+        // A new client address per request: rate limits must not hide the code behind them.
+        const remoteAddress = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+        const headers = { ...r.headers, ...(r.signedIn ? { cookie } : {}), ...(r.bearer ? { authorization: `Bearer ${apiToken}` } : {}) };
+        const payload = r.signedIn && r.form ? `${r.payload ? r.payload + '&' : ''}_csrf=${encodeURIComponent(admin.csrf!)}` : r.payload;
+        let timer: NodeJS.Timeout | undefined;
+        const hang = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`hang: ${r.method} ${r.url.slice(0, 200)} unanswered after ${HANG_MS} ms`)), HANG_MS);
+        });
+        const res = await Promise.race([
+          t.app.inject({ method: r.method as 'GET', url: r.url, headers, payload, remoteAddress }),
+          hang,
+        ]).finally(() => clearTimeout(timer));
+        checkShape(r, res);
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      }
+      // The fuzz reached past validation and the CSRF check, not only into 400s and 403s.
+      assert.ok((statuses.get(200) ?? 0) > 300, JSON.stringify([...statuses]));
+      assert.ok((statuses.get(400) ?? 0) > 300, JSON.stringify([...statuses]));
+    });
   });
-});
+}
+
+fuzzSite('sqlite');
+// PostgreSQL answers the same requests through its own role files (a NUL it cannot hold is a 400, never a 500).
+if (requirePostgres()) fuzzSite('postgres');
