@@ -21,7 +21,7 @@ import { highlightHtml, snippetHtml } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
 import { hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
-import { DfCounter, similarPapers } from './similar.js';
+import { DfCounter, SimilarCache, similarPapers } from './similar.js';
 import { PaperNoter, withPaperNotes } from './paper-notes.js';
 
 /** Exact result counts stop here ("10,000+" beyond): counting walks every match. Default 10,000; sane range 1,000–100,000. */
@@ -167,6 +167,8 @@ export class SearchService {
   private inFlight = 0;
   /** Document frequencies remembered for similar() and the notes. */
   private readonly df: DfCounter;
+  /** similar()'s remembered answers (similar.ts SIMILAR_TTL_MS). */
+  private readonly similarCache = new SimilarCache();
   /** Extracted keywords and TL;DRs, filled into every paper this service loads. */
   readonly notes: PaperNoter;
   private readonly store: Store;
@@ -319,7 +321,7 @@ export class SearchService {
   /** Papers like `paperId`, best first (search/similar.ts: TF-IDF cosine, with the vector index's cosine when there is one). */
   async similar(paperId: string, limit: number): Promise<PaperDetail[]> {
     const n = clampInt(limit, 0, 100);
-    const found = await similarPapers({ store: this.raw, engine: this.engine, vectors: this.vectors, df: this.df }, paperId, n);
+    const found = await similarPapers({ store: this.raw, engine: this.engine, vectors: this.vectors, df: this.df, cache: this.similarCache }, paperId, n);
     await this.notes.fill(found.map((d) => d.paper));
     return found;
   }

@@ -187,11 +187,50 @@ export function tellingTermsQuery(counts: Map<string, { stem: string }>, vector:
   return { include: picked.map((w) => ({ kind: 'term', tokens: [w], prefix: false })), exclude: [], authors: [], categories: [], organizations: [] };
 }
 
+/**
+ * How long an answer is remembered. A paper's similar papers change only
+ * as papers arrive, and an answer costs ≈ 55–85 ms of CPU at 5,841 papers
+ * (tokenizing ≈ 200 candidates' abstracts is most of it) on the thread that
+ * answers requests, for every paper page a browser opens (the page fetches
+ * its list). A new paper appears in other papers' lists within this time,
+ * or sooner when the corpus grows by DfCounter's 2 % (every answer is
+ * forgotten then). Default 10 minutes; sane range 0–1 hour.
+ */
+export const SIMILAR_TTL_MS = 10 * 60_000;
+/** Answers remembered at most (paper keys only: ≈ 10 numbers each). */
+const SIMILAR_CACHE_ENTRIES = 20_000;
+
+/** Remembered answers: paper, length and whether vectors took part → the keys, best first. */
+export class SimilarCache {
+  private readonly entries = new Map<string, { at: number; generation: number; keys: number[] }>();
+
+  constructor(private readonly ttlMs = SIMILAR_TTL_MS) {}
+
+  get(id: string, generation: number): number[] | null {
+    const e = this.entries.get(id);
+    if (!e) return null;
+    if (e.generation !== generation || Date.now() - e.at > this.ttlMs) {
+      this.entries.delete(id);
+      return null;
+    }
+    return e.keys;
+  }
+
+  set(id: string, generation: number, keys: number[]): void {
+    if (this.ttlMs <= 0) return;
+    this.entries.delete(id);
+    if (this.entries.size >= SIMILAR_CACHE_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(id, { at: Date.now(), generation, keys });
+  }
+}
+
 export interface SimilarDeps {
   store: Store;
   engine: LexicalEngine;
   vectors: VectorEngine | null;
   df: DfCounter;
+  /** Remembered answers (the search layer keeps one); none: compute every time (benches, evals). */
+  cache?: SimilarCache;
 }
 
 export interface SimilarOptions {
@@ -202,8 +241,25 @@ export interface SimilarOptions {
 /** Up to `n` papers most like `paperId` (not itself), best first; [] for an unknown paper. */
 export async function similarPapers(deps: SimilarDeps, paperId: string, n: number, opts: SimilarOptions = {}): Promise<PaperDetail[]> {
   if (n <= 0) return [];
+  const weight = deps.vectors ? opts.vectorWeight ?? VECTOR_WEIGHT : 0;
+  if (!deps.cache) return (await computeSimilar(deps, paperId, n, weight)).details;
+  const id = `${paperId}\n${n}\n${weight}`;
+  const generation = await deps.df.generation();
+  const keys = deps.cache.get(id, generation);
+  if (keys) {
+    const details = await deps.store.getPaperDetailsByKeys(keys);
+    // A paper deleted (or hidden) since: answer afresh.
+    if (details.size === keys.length) return keys.map((k) => details.get(k)!);
+  }
+  const found = await computeSimilar(deps, paperId, n, weight);
+  deps.cache.set(id, generation, found.keys);
+  return found.details;
+}
+
+async function computeSimilar(deps: SimilarDeps, paperId: string, n: number, weight: number): Promise<{ details: PaperDetail[]; keys: number[] }> {
+  const none = { details: [], keys: [] };
   const detail = await deps.store.getPaper(paperId);
-  if (!detail) return [];
+  if (!detail) return none;
   const counts = termCounts(detail.paper.title, detail.paper.abstract);
   const { docs, cap, df } = await deps.df.lookup(stemsOf(counts));
   const vector = tfidfVector(counts, df, docs, cap);
@@ -218,7 +274,6 @@ export async function similarPapers(deps: SimilarDeps, paperId: string, n: numbe
     const rounded = (x: number) => Number(x.toPrecision(10));
     for (const h of [...res.hits].sort((a, b) => rounded(b.score) - rounded(a.score) || a.key - b.key).slice(0, LEXICAL_CANDIDATES)) candidates.add(h.key);
   }
-  const weight = deps.vectors ? opts.vectorWeight ?? VECTOR_WEIGHT : 0;
   const loaded = await deps.store.getPaperDetailsByKeys([...candidates].sort((a, b) => a - b));
   let own: Float32Array | null = null;
   if (deps.vectors && weight > 0) {
@@ -231,7 +286,7 @@ export async function similarPapers(deps: SimilarDeps, paperId: string, n: numbe
       .map((h) => h.key).filter((k) => !loaded.has(k));
     if (more.length > 0) for (const [k, d] of await deps.store.getPaperDetailsByKeys(more.sort((a, b) => a - b))) loaded.set(k, d);
   }
-  if (loaded.size === 0) return [];
+  if (loaded.size === 0) return none;
 
   const theirCounts = new Map<number, Map<string, { stem: string; tf: number }>>();
   const words = new Map<string, string>();
@@ -248,5 +303,6 @@ export async function similarPapers(deps: SimilarDeps, paperId: string, n: numbe
     score: sparseCosine(vector, tfidfVector(c, all.df, docs, cap)) + (cosines ? weight * Math.max(0, cosines[i]) : 0),
   }));
   scored.sort((a, b) => b.score - a.score || a.key - b.key);
-  return scored.slice(0, n).map((s) => loaded.get(s.key)!);
+  const best = scored.slice(0, n);
+  return { details: best.map((s) => loaded.get(s.key)!), keys: best.map((s) => s.key) };
 }

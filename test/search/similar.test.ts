@@ -6,8 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { dfCap, similarPapers, sparseCosine, termCounts, tfidfVector, DfCounter } from '../../src/search/similar.js';
+import { dfCap, similarPapers, sparseCosine, termCounts, tfidfVector, DfCounter, SimilarCache } from '../../src/search/similar.js';
 import { paper, record } from '../helpers/papers.js';
+import { parseQuery } from '../../src/domain/query-parser.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { openTestBackend, type TestBackend } from '../helpers/test-app.js';
 
@@ -70,6 +71,36 @@ describe('similarPapers', () => {
     assert.ok(all.length > 2 && !all.some((d) => d.paper.id === '2501.00001'));
     assert.deepEqual(await similarPapers(deps, 'nope', 5), []);
     assert.deepEqual(await similarPapers(deps, '2501.00001', 0), []);
+  });
+
+  it('remembers answers: the same papers again without recomputing, afresh when one of them is gone or the corpus grew', async () => {
+    const cache = new SimilarCache();
+    let searches = 0;
+    const engine = t.search.engine;
+    const counting = Object.assign(Object.create(engine) as typeof engine, { search: (r: Parameters<typeof engine.search>[0]) => { searches++; return engine.search(r); } });
+    const deps = { store: t.store, engine: counting, vectors: null, df: new DfCounter(engine), cache };
+    const ids = async () => (await similarPapers(deps, '2501.00001', 3)).map((d) => d.paper.id);
+    const first = await ids();
+    assert.equal(searches, 1);
+    assert.deepEqual(await ids(), first, 'the remembered answer is the same papers in the same order');
+    assert.equal(searches, 1, 'answered from memory');
+    // One of the remembered papers is deleted: the answer is computed again, without it.
+    await t.store.deletePapers([first[2]]);
+    const after = await ids();
+    assert.equal(searches, 2, 'a gone paper makes the answer be computed afresh');
+    assert.ok(!after.includes(first[2]));
+    // The corpus grows by more than DfCounter's 2 %: every remembered answer is forgotten.
+    await t.store.upsertRecords([record(paper('2501.00009', { title: 'Alpine glacier melt forecasting', abstract: 'Melt forecasting for alpine glaciers from satellite altimetry and runoff gauges.' }))]);
+    // (the engine follows the new paper at its next search)
+    await engine.search({ query: parseQuery('glacier'), filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 1, offset: 0, countCap: 0 });
+    const grown = await ids();
+    assert.equal(searches, 3);
+    assert.ok(grown.includes('2501.00009'), `the new paper is in the fresh answer: ${grown.join(', ')}`);
+    const uncached = new SimilarCache(0);
+    const deps0 = { ...deps, cache: uncached };
+    await similarPapers(deps0, '2501.00001', 3);
+    await similarPapers(deps0, '2501.00001', 3);
+    assert.equal(searches, 5, 'a cache with no lifetime remembers nothing');
   });
 
   it('fills the answer\'s extracted notes', async () => {
