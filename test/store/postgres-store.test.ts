@@ -144,6 +144,33 @@ if (requirePostgres()) {
     }
   });
 
+  test('bulk-import storage: a paper\'s categories go with it (a trigger, not a key), a re-categorised paper keeps only its new ones, rows stay in the heap', async () => {
+    const url = await freshDatabase();
+    const backend = await PostgresBackend.open(url);
+    const categories = async () => (await backend.pool.query<{ id: string; category: string }>(`SELECT p.id, c.category
+      FROM paper_categories c JOIN papers p ON p.pk = c.paper_pk ORDER BY p.id, c.category`)).rows.map((r) => `${r.id} ${r.category}`);
+    const orphans = async () => (await backend.pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM paper_categories c
+      WHERE NOT EXISTS (SELECT 1 FROM papers p WHERE p.pk = c.paper_pk)`)).rows[0].n;
+    try {
+      await backend.store.upsertRecords([
+        record(paper('2601.00001', { categories: ['cs.LG', 'stat.ML'] })),
+        record(paper('2601.00002', { categories: ['cs.CL'] })),
+        record(paper('2601.00003', { categories: ['cs.CL', 'cs.LG'] })),
+      ]);
+      await backend.store.upsertRecords([record(paper('2601.00002', { version: 2, categories: ['cs.CV', 'cs.CL'] }))]);
+      assert.deepEqual(await categories(), ['2601.00001 cs.LG', '2601.00001 stat.ML', '2601.00002 cs.CL', '2601.00002 cs.CV',
+        '2601.00003 cs.CL', '2601.00003 cs.LG']);
+      assert.equal(await backend.store.deletePapers(['2601.00001', '2601.00003']), 2);
+      assert.deepEqual(await categories(), ['2601.00002 cs.CL', '2601.00002 cs.CV']);
+      await backend.pool.query("DELETE FROM papers WHERE id = '2601.00002'");
+      assert.equal(await orphans(), 0);
+      const target = (await backend.pool.query<{ o: string[] }>("SELECT reloptions AS o FROM pg_class WHERE relname = 'papers'")).rows[0].o;
+      assert.deepEqual(target, ['toast_tuple_target=8160']);
+    } finally {
+      await backend.close();
+    }
+  });
+
   test('the default index folder is named after the database, under the data folder', async () => {
     const url = await freshDatabase();
     const backend = await PostgresBackend.open(url, { dataDir: '/srv/paperboy' });

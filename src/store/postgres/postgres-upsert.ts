@@ -15,8 +15,17 @@
  * round trips, not thousands. New papers get their keys from the papers
  * sequence in one call once their number is known.
  *
+ * Why arrays and not COPY or JSON (measured on bulk imports of 100k papers,
+ * bench/import-bench.ts): `COPY papers FROM STDIN` (pg-copy-streams) took
+ * ~10% less server CPU for the papers but ~12% more client CPU to escape the
+ * rows, and the client is the busier half; one `json_to_recordset($1)`
+ * parameter cost more on both sides. What did pay: no sequential scan in the
+ * lookup (below), no TOAST for a paper's row and no per-row key check on its
+ * categories (migration 15), each title keyed and hashed once, the importer
+ * parsing the next batch while this one is written (ingest/importer.ts).
+ *
  * Non-goals: concurrency control (the caller holds PAPER_WRITE_LOCK in the
- * batch's transaction), COPY (unnest arrays measured fast enough; see bench/).
+ * batch's transaction).
  */
 import type pg from 'pg';
 import type { Organization, Paper, PaperRecord } from '../../domain/paper.js';
@@ -35,6 +44,10 @@ interface Work {
   isNew: boolean;
   dirty: boolean;
   categoriesChanged: boolean;
+  /** titleHash(paper.title), kept current as merges change the title. */
+  hash: number;
+  /** Position in the batch's list of works (stored papers by key, then new ones as met): ties between title matches go by it. */
+  order: number;
 }
 
 type DailyState = Omit<DailyRow, 'paper_id'>;
@@ -52,9 +65,18 @@ function sameDaily(a: DailyState | undefined, b: DailyState): boolean {
  */
 export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inlineVectors: boolean): Promise<UpsertOutcome[]> {
   if (records.length === 0) return [];
+  // Each title's key and hash once per batch: NFKD and a Unicode regex are a few µs a title, and a
+  // record needs them for the lookup, the match and the write (computed six times each, they were ~4%
+  // of the client's CPU in an import).
+  const titles = new Map<string, { key: string; hash: number }>();
+  const title = (t: string) => {
+    let v = titles.get(t);
+    if (!v) titles.set(t, v = { key: titleKey(t), hash: titleHash(t) });
+    return v;
+  };
   // 1. The stored papers the batch may touch, and their daily entries.
   const ids = [...new Set(records.map((r) => r.paper.id))];
-  const hashes = [...new Set(records.filter((r) => titleKey(r.paper.title)).map((r) => titleHash(r.paper.title)))];
+  const hashes = [...new Set(records.filter((r) => title(r.paper.title).key).map((r) => title(r.paper.title).hash))];
   // Two statements, each an index probe per value. Not `id = ANY(…) OR title_hash = ANY(…)`, nor even
   // `title_hash = ANY(…)` alone: during a bulk import title_hash has no statistics yet (autovacuum's
   // ANALYZE lags behind), the planner takes 1,000 hashes for the whole table and scans it sequentially —
@@ -72,9 +94,17 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inli
     for (const r of byHash.rows) found.set(r.pk, r);
   }
   const works: Work[] = [...found.values()].sort((a, b) => a.pk - b.pk)
-    .map((r) => ({ pk: r.pk, storedId: r.id, paper: rowToPaper(r), isNew: false, dirty: false, categoriesChanged: false }));
+    .map((r, i) => ({ pk: r.pk, storedId: r.id, paper: rowToPaper(r), isNew: false, dirty: false, categoriesChanged: false,
+      hash: title(r.title).hash, order: i }));
   const byId = new Map(works.map((w) => [w.paper.id, w]));
-  const hashOf = new Map(works.map((w) => [w, titleHash(w.paper.title)]));
+  // Works by title hash (a map, not a scan of every work per record: that was quadratic in the batch).
+  const byHash = new Map<number, Work[]>();
+  const hashIn = (w: Work) => {
+    const list = byHash.get(w.hash);
+    if (list) list.push(w);
+    else byHash.set(w.hash, [w]);
+  };
+  for (const w of works) hashIn(w);
   const dailyStored = new Map<string, DailyState>();
   const storedIds = works.map((w) => w.storedId!);
   if (storedIds.length && records.some((r) => r.daily)) {
@@ -91,14 +121,14 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inli
   const find = (p: Paper): Work | undefined => {
     const same = byId.get(p.id);
     if (same) return same;
-    const key = titleKey(p.title);
+    const { key, hash } = title(p.title);
     if (!key) return undefined;
-    const h = titleHash(p.title);
     // As SQLite: an arXiv record matches a local paper of that title; a record without an arXiv id
     // matches any paper of that title, arXiv papers first.
-    const candidates = works.filter((w) => hashOf.get(w) === h && (p.arxivId ? w.paper.arxivId === null : true));
+    const candidates = (byHash.get(hash) ?? []).filter((w) => (p.arxivId ? w.paper.arxivId === null : true))
+      .sort((a, b) => a.order - b.order);
     if (!p.arxivId) candidates.sort((a, b) => Number(a.paper.arxivId === null) - Number(b.paper.arxivId === null));
-    return candidates.find((w) => titleKey(w.paper.title) === key);
+    return candidates.find((w) => title(w.paper.title).key === key);
   };
   const orgs = new Map<string, Organization>();
   const daily = new Map<string, { work: Work; state: DailyState }>();
@@ -114,9 +144,10 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inli
     let work = find(rec.paper);
     let outcome: UpsertOutcome;
     if (!work) {
-      work = { pk: nextPlaceholder--, storedId: null, paper: rec.paper, isNew: true, dirty: true, categoriesChanged: true };
+      work = { pk: nextPlaceholder--, storedId: null, paper: rec.paper, isNew: true, dirty: true, categoriesChanged: true,
+        hash: title(rec.paper.title).hash, order: works.length };
       works.push(work);
-      hashOf.set(work, titleHash(rec.paper.title));
+      hashIn(work);
       byId.set(rec.paper.id, work);
       outcome = 'added';
     } else {
@@ -131,7 +162,13 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inli
           byId.set(merged.id, work);
         }
         if (JSON.stringify(existing.categories) !== JSON.stringify(merged.categories)) work.categoriesChanged = true;
-        if (titleHash(merged.title) !== hashOf.get(work)) hashOf.set(work, titleHash(merged.title));
+        const newHash = title(merged.title).hash;
+        if (newHash !== work.hash) {
+          const list = byHash.get(work.hash)!;
+          list.splice(list.indexOf(work), 1);
+          work.hash = newHash;
+          hashIn(work);
+        }
         work.paper = merged;
         work.dirty = true;
         outcome = work.isNew ? 'added' : 'updated';
@@ -207,14 +244,17 @@ export async function upsertBatch(c: pg.PoolClient, records: PaperRecord[], inli
 async function writePapers(c: pg.PoolClient, works: Work[], mode: 'insert' | 'update', inlineVectors: boolean): Promise<void> {
   const params: unknown[] = [works.map((w) => w.pk)];
   const casts = ['$1::bigint[]'];
-  for (const [, type, value] of PAPER_COLUMNS) {
-    params.push(works.map((w) => value(w.paper)));
+  for (const [name, type, value] of PAPER_COLUMNS) {
+    params.push(works.map(name === 'title_hash' ? (w) => w.hash : (w) => value(w.paper)));
     casts.push(`$${params.length}::${type}[]`);
   }
-  params.push(works.map((w) => authorNames(w.paper)));
-  casts.push(`$${params.length}::text[]`);
+  // Author names only where the vector is computed here: otherwise they would be built, sent and parsed for nothing.
+  if (inlineVectors) {
+    params.push(works.map((w) => authorNames(w.paper)));
+    casts.push(`$${params.length}::text[]`);
+  }
   const names = PAPER_COLUMNS.map(([n]) => n);
-  const source = `unnest(${casts.join(', ')}) AS v(pk, ${names.join(', ')}, author_names)`;
+  const source = `unnest(${casts.join(', ')}) AS v(pk, ${names.join(', ')}${inlineVectors ? ', author_names' : ''})`;
   // Without inline vectors: NULL for a new paper or changed text (the background fill computes it), kept otherwise.
   const tsv = inlineVectors ? tsvectorSql('v.title', 'v.author_names', 'v.abstract')
     : mode === 'insert' ? 'NULL::tsvector'
