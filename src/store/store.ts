@@ -136,6 +136,12 @@ export interface Store {
    * this way, so N serve processes run a job once).
    */
   claimState(key: string, value: string): Promise<boolean>;
+  /**
+   * Sets `key` to `next` only when it holds `expected` now, atomically across
+   * processes; true when it did (a scheduled job takes over a claim whose
+   * lease ran out this way, and renews its own).
+   */
+  replaceState(key: string, expected: string, next: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -156,6 +156,18 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>): v
       assert.equal(await store.getOrganization('nobody'), null);
     });
 
+    test('job state: a claim is taken once; a replacement happens only over the expected value', async () => {
+      assert.equal(await store.claimState('run:a', 'one'), true);
+      assert.equal(await store.claimState('run:a', 'two'), false, 'claimed already');
+      assert.equal(await store.replaceState('run:a', 'two', 'three'), false, 'not over another value');
+      assert.equal(await store.getState('run:a'), 'one');
+      assert.equal(await store.replaceState('run:a', 'one', 'four'), true);
+      assert.equal(await store.getState('run:a'), 'four');
+      assert.equal(await store.replaceState('run:a', 'one', 'five'), false, 'the old value is gone: a second taker loses');
+      assert.equal(await store.replaceState('run:none', 'x', 'y'), false, 'nothing to replace');
+      assert.equal(await store.getState('run:none'), null);
+    });
+
     test('job state survives reopening the database', async () => {
       await store.setState('harvest:cs.LG', 'token-1');
       store = await opened.reopen();

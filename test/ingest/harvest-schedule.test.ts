@@ -2,7 +2,9 @@
  * Scheduled harvests: HARVEST parsing, one run per job per day across
  * processes sharing a database (two connections claim the same day), a
  * failed run recorded and the next day run again, a real Daily Papers
- * harvest from a local fixture Hub through the scheduled runner, and doctor
+ * harvest from a local fixture Hub through the scheduled runner, a run whose
+ * runner died taken over by exactly one other process once its lease ran
+ * out (and not before), and doctor
  * reporting the last runs and the address a running serve listens on.
  */
 import { test } from 'node:test';
@@ -59,6 +61,87 @@ test('two processes on one database run each job once a day; a failure is record
       const arxiv = doctor.find((c) => c.name === 'harvest arxiv:cs.LG')!;
       assert.equal(arxiv.level, 'warn');
       assert.match(arxiv.message, /failed: arXiv answered 503 five times \(the next run resumes\)/);
+    } finally {
+      sa.stop();
+      sb.stop();
+    }
+  } finally {
+    await a.close();
+    await b.close();
+    cleanup();
+  }
+});
+
+test('a run whose runner dies is taken over once its lease runs out, by exactly one process, and not before', async () => {
+  const { file, cleanup } = tempDbPath();
+  const a = new SqliteStore(file);
+  const b = new SqliteStore(file);
+  const c = new SqliteStore(file);
+  try {
+    const config = loadConfig({ db: file }, { HARVEST: 'hf', PAPERBOY_TIMEZONE: 'UTC' });
+    const clock = { now: new Date('2025-06-02T06:00:00Z') };
+    const leaseMs = 60_000;
+    const logs: string[] = [];
+    let started = 0;
+    const ran: string[] = [];
+    const sa = startHarvestSchedule({ store: a, config, now: () => clock.now, leaseMs, run: () => { started++; return new Promise<string>(() => {}); }, log: (l) => logs.push(l) });
+    const mk = (store: SqliteStore, who: string) => startHarvestSchedule({ store, config, now: () => clock.now, leaseMs, log: (l) => logs.push(l),
+      run: async () => { ran.push(who); return `${who} finished the run`; } });
+    const sb = mk(b, 'b');
+    const sc = mk(c, 'c');
+    try {
+      void sa.runDue(); // claims the day and hangs in its run
+      for (let i = 0; i < 200 && started === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(started, 1, 'the first process runs the job');
+      assert.deepEqual(await sb.runDue(), [], 'claimed today: not run again');
+      clock.now = new Date(clock.now.getTime() + leaseMs / 2);
+      assert.deepEqual(await sb.takeOver(), [], 'the lease holds: no takeover');
+      // The runner dies: its connection is gone, its lease is not renewed.
+      await a.close();
+      clock.now = new Date(clock.now.getTime() + leaseMs);
+      const [rb, rc] = await Promise.all([sb.takeOver(), sc.takeOver()]);
+      assert.deepEqual([...rb, ...rc], ['hf'], 'exactly one process took the run over');
+      assert.equal(ran.length, 1);
+      assert.ok(logs.some((l) => /stopped renewing its claim; taking it over/.test(l)), logs.join('\n'));
+      assert.match(JSON.parse((await b.getState('harvest:last:hf'))!).summary, /finished the run/);
+      assert.deepEqual(await sc.takeOver(), [], 'done: nothing to take over');
+      clock.now = new Date(clock.now.getTime() + 10 * leaseMs);
+      assert.deepEqual(await sb.takeOver(), [], 'a finished run is never taken over');
+    } finally {
+      sa.stop();
+      sb.stop();
+      sc.stop();
+    }
+  } finally {
+    await b.close();
+    await c.close();
+    cleanup();
+  }
+});
+
+test('a runner that works longer than its lease renews it: nobody takes over a live run', async () => {
+  const { file, cleanup } = tempDbPath();
+  const a = new SqliteStore(file);
+  const b = new SqliteStore(file);
+  try {
+    const config = loadConfig({ db: file }, { HARVEST: 'hf', PAPERBOY_TIMEZONE: 'UTC' });
+    const leaseMs = 600;
+    let finish: (s: string) => void = () => {};
+    const sa = startHarvestSchedule({ store: a, config, leaseMs, log: () => {}, run: () => new Promise<string>((resolve) => { finish = resolve; }) });
+    const sb = startHarvestSchedule({ store: b, config, leaseMs, log: () => {}, run: async () => 'taken over' });
+    try {
+      const runA = sa.runDue();
+      // Four leases long, b looks for a lapsed claim every 50 ms.
+      const tookOver: string[] = [];
+      const until = Date.now() + 4 * leaseMs;
+      while (Date.now() < until) {
+        tookOver.push(...await sb.takeOver());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(tookOver, [], 'the renewed claim was never taken over');
+      finish('done by a');
+      assert.deepEqual(await runA, ['hf']);
+      assert.match(JSON.parse((await b.getState('harvest:last:hf'))!).summary, /done by a/);
     } finally {
       sa.stop();
       sb.stop();

@@ -273,6 +273,12 @@ export class PostgresStore implements Store {
     return r.rowCount === 1;
   }
 
+  async replaceState(key: string, expected: string, next: string): Promise<boolean> {
+    const r = await this.pool.query('UPDATE job_state SET value = $1, updated_at = $2 WHERE key = $3 AND value = $4',
+      [next, new Date().toISOString(), key, expected]);
+    return r.rowCount === 1;
+  }
+
   async setState(key: string, value: string): Promise<void> {
     await this.pool.query(`INSERT INTO job_state (key, value, updated_at) VALUES ($1, $2, $3)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, [key, value, new Date().toISOString()]);

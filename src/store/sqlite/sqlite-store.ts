@@ -185,6 +185,7 @@ export class SqliteStore implements Store {
       count: db.prepare('SELECT COUNT(*) AS n FROM papers'),
       stateGet: db.prepare('SELECT value FROM job_state WHERE key = ?'),
       stateClaim: db.prepare('INSERT OR IGNORE INTO job_state (key, value, updated_at) VALUES (?, ?, ?)'),
+      stateReplace: db.prepare('UPDATE job_state SET value = ?, updated_at = ? WHERE key = ? AND value = ?'),
       stateSet: db.prepare(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
     };
@@ -526,6 +527,10 @@ export class SqliteStore implements Store {
 
   async claimState(key: string, value: string): Promise<boolean> {
     return this.stmts.stateClaim.run(key, value, new Date().toISOString()).changes === 1;
+  }
+
+  async replaceState(key: string, expected: string, next: string): Promise<boolean> {
+    return this.stmts.stateReplace.run(next, new Date().toISOString(), key, expected).changes === 1;
   }
 
   async setState(key: string, value: string): Promise<void> {
