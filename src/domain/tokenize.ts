@@ -84,6 +84,16 @@ export function tokenize(text: string): Token[] {
       if (!TOKEN_CHAR.test(String.fromCodePoint(cp))) { i += w; continue; }
     }
     const start = i;
+    // The common case: a run of ASCII letters and digits ended by an ASCII separator (or the text's end) is folded
+    // by one toLowerCase, as the loop below would fold it character by character.
+    let j = i;
+    while (j < n && isAsciiTokenChar(text.charCodeAt(j))) j++;
+    if (j > i && (j === n || text.charCodeAt(j) < 128)) {
+      const folded = text.slice(i, j).toLowerCase();
+      tokens.push({ start, end: j, folded, stem: porterStem(folded) });
+      i = j;
+      continue;
+    }
     let folded = '';
     while (i < n) {
       c = text.charCodeAt(i);

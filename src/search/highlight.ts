@@ -82,11 +82,15 @@ const LEAD_CHARS = 40;
  */
 export function snippetHtml(text: string, terms: string[], maxChars = 240): string {
   if (!text) return '';
+  return snippetOf(text, tokenize(text), matcher(terms), maxChars);
+}
+
+/** snippetHtml over tokens and a matcher made once (highlightPaper shares them with the whole abstract). */
+function snippetOf(text: string, tokens: Token[], m: Matcher, maxChars: number): string {
   const limit = Math.max(20, Math.floor(maxChars));
-  if (text.length <= limit) return highlightHtml(text, terms);
-  const tokens = tokenize(text);
-  const m = matcher(terms);
-  const hits = tokens.filter((t) => (m.exact.size > 0 || m.prefixes.length > 0) && matches(m, t));
+  const any = m.exact.size > 0 || m.prefixes.length > 0;
+  if (text.length <= limit) return any ? render(text, tokens, m, 0, text.length) : escapeHtml(text);
+  const hits = tokens.filter((t) => any && matches(m, t));
 
   let bestStart = 0;
   if (hits.length > 0) {
@@ -127,4 +131,17 @@ export function snippetHtml(text: string, terms: string[], maxChars = 240): stri
   }
   const body = render(text, tokens, m, start, end).trim();
   return (start > 0 ? '…' : '') + body + (end < text.length ? '…' : '');
+}
+
+/** A hit's title and whole abstract highlighted, and its snippet: the matcher made once, the abstract tokenized once. */
+export function highlightPaper(title: string, abstract: string, terms: string[], snippetChars: number):
+  { title: string; summary: string; snippet: string } {
+  const m = matcher(terms);
+  const any = m.exact.size > 0 || m.prefixes.length > 0;
+  const tokens = abstract ? tokenize(abstract) : [];
+  return {
+    title: !title ? '' : any ? render(title, tokenize(title), m, 0, title.length) : escapeHtml(title),
+    summary: !abstract ? '' : any ? render(abstract, tokens, m, 0, abstract.length) : escapeHtml(abstract),
+    snippet: !abstract ? '' : snippetOf(abstract, tokens, m, snippetChars),
+  };
 }

@@ -1,7 +1,7 @@
 /** Highlighting: escaped text, <mark> on the words the index matched (by stem or prefix), snippets around the best match. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { highlightHtml, snippetHtml } from '../../src/search/highlight.js';
+import { highlightHtml, highlightPaper, snippetHtml } from '../../src/search/highlight.js';
 
 test('marks every word with the same stem, whatever its inflection or case', () => {
   assert.equal(highlightHtml('Modeling models: a Model', ['models']),
@@ -54,4 +54,25 @@ test('snippet: without a match, the start of the text', () => {
   const s = snippetHtml(text, ['absent'], 60);
   assert.ok(s.startsWith('Start of the abstract.') && s.endsWith('…'), s);
   assert.ok(!s.includes('<mark>'));
+});
+
+test('highlightPaper (one tokenization of the abstract) gives what highlightHtml and snippetHtml give', () => {
+  const texts = [
+    '', 'Models', 'Diffusion Models for <Video> & "Audio" — Müller’s naïve approach: modeling, modelled, MODELS.',
+    `${'Reinforcement learning from human feedback trains reward models. '.repeat(8)}Łukasz and Mañas diffuse ideas; 3D point-clouds (v2).`,
+    'Ω-nets: graph neural networks über alles, in 日本語 text and emoji 🤖 between words.',
+  ];
+  const termSets = [[], ['models'], ['diff*', 'reward'], ['graph', 'neural', 'network'], ['manas', 'lukasz', '3d'], ['日本語']];
+  for (const title of texts) {
+    for (const abstract of texts) {
+      for (const terms of termSets) {
+        for (const chars of [40, 280]) {
+          const got = highlightPaper(title, abstract, terms, chars);
+          assert.deepEqual(got, {
+            title: highlightHtml(title, terms), summary: highlightHtml(abstract, terms), snippet: snippetHtml(abstract, terms, chars),
+          }, `${JSON.stringify(title)} / ${JSON.stringify(abstract)} / ${terms.join(',')}`);
+        }
+      }
+    }
+  }
 });
