@@ -17,7 +17,7 @@ import type { PaperDetail, Store } from '../store/store.js';
 import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
-import { highlightHtml, snippetHtml } from './highlight.js';
+import { highlightPaper } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
 import { hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
@@ -352,13 +352,8 @@ export class SearchService {
     for (const h of hits) {
       const detail = details.get(h.key);
       if (!detail) continue; // the index is ahead of the store (a paper deleted mid-query): skip, never fail
-      out.push({
-        detail,
-        score: h.score,
-        highlightedTitle: highlightHtml(detail.paper.title, terms),
-        highlightedSummary: highlightHtml(detail.paper.abstract, terms),
-        snippet: snippetHtml(detail.paper.abstract, terms, SNIPPET_CHARS),
-      });
+      const marked = highlightPaper(detail.paper.title, detail.paper.abstract, terms, SNIPPET_CHARS);
+      out.push({ detail, score: h.score, highlightedTitle: marked.title, highlightedSummary: marked.summary, snippet: marked.snippet });
     }
     return out;
   }
