@@ -105,6 +105,30 @@ test('long any-word queries (pasted sentences) equal exhaustive BM25 across wind
   assert.ok(multiWindow > 200);
 });
 
+test('an any-word query answered by its every-word top k equals exhaustive any-word BM25', () => {
+  const idx = buildIndex();
+  const common = ['learning', 'models', 'model', 'language', 'reasoning', 'video', 'generation', 'diffusion', 'attention', 'graph'];
+  const r = rng(2718);
+  for (let i = 0; i < 600; i++) {
+    const n = 2 + Math.floor(r() * 3);
+    const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [porterStem(r() < 0.8 ? common[Math.floor(r() * common.length)] : word(r))] }));
+    const q: EngineQuery = { must, mode: 'or' };
+    if (r() < 0.15) q.categories = ['cs.LG'];
+    if (r() < 0.1) q.mustNot = [{ terms: [porterStem(word(r))] }];
+    const k = [1, 5, 10, 20][i % 4];
+    const fast = idx.search(q, k);
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.equal(fast.length, slow.length, `query ${i} ${JSON.stringify(q)}: result count`);
+    for (let j = 0; j < fast.length; j++) {
+      assert.equal(fast[j].key, slow[j].key, `query ${i} ${JSON.stringify(q)}: rank ${j}`);
+      assert.ok(Math.abs(fast[j].score - slow[j].score) <= 1e-12 * Math.abs(slow[j].score), `query ${i}: score at rank ${j}`);
+    }
+  }
+  const c = idx.counters;
+  assert.ok(c.orFromAnd > 50, `the every-word top k answered many any-word queries (${JSON.stringify(c)})`);
+  assert.ok(c.orFromAndFallback > 5, `and its proof failed on others (${JSON.stringify(c)})`);
+});
+
 test('any-word counts equal the number of documents exhaustive any-word scoring finds', () => {
   const idx = buildIndex();
   const r = rng(11);
