@@ -135,6 +135,20 @@ export const MAX_MERGED_DOCS = 500_000;
 const TIER_HOPELESS = 0.97;
 
 /**
+ * In a tiered conjunction, a word reads its tier list only when its idf is
+ * at least this share of the query's largest; others read their full list.
+ * A word under FTS5's idf floor (1e-6) beside a rarer word ("learning" in
+ * "reinforcement learning reward") adds a millionth of the rarer word's
+ * score: a document missing its tier loses nothing measurable, so the
+ * proof's bound would equal the best score and the level was skipped as
+ * hopeless (at 1M that query took 12.6 ms in the full block-max AND). Read in
+ * full, such words leave the bound to the words that matter. Default 1e-3
+ * (floored idfs are 1e-6: every word in half the papers or more);
+ * sane range 1e-4–1e-2.
+ */
+const TIER_IDF_SHARE = 1e-3;
+
+/**
  * An any-word query is first tried as its every-word top k (orFromAnd)
  * only when the bound of a document missing a word is below this share of
  * the best possible score: above it the every-word k-th score cannot clear
@@ -892,11 +906,16 @@ export class LexicalIndex {
   ): EngineHit[] | null {
     const cutOf = (s: LiveSegment): number => (level === 2 ? s.seg.d.tier2Impact : s.seg.d.tierImpact);
     const nameOf = level === 2 ? tier2Term : tierTerm;
-    // Tier list ids per segment (null: some word has none there); nothing to gain when no segment has them all.
+    // A word whose idf is a negligible share of the query's largest (FTS5's floor, 1e-6, beside a rarer word) reads
+    // its full list: its tier could not tighten the proof's bound, which would then always be hopeless.
+    const maxIdf = Math.max(...idfs);
+    const eligible = idfs.map((x) => x >= TIER_IDF_SHARE * maxIdf);
+    // Tier list ids per segment, −1 for a word read from its full list there (not eligible, or no tier in that
+    // segment); null when no word has a tier there. Nothing to gain when no segment has any.
     const tierIds = segs.map((s, si) => {
       if (cutOf(s) <= 0 || plans[si].some((c) => c.df === 0)) return null;
-      const ids = q.must.map((c) => s.seg.lookup(nameOf(c.terms[0])));
-      return ids.every((t) => t >= 0) ? ids : null;
+      const ids = q.must.map((c, j) => (eligible[j] ? s.seg.lookup(nameOf(c.terms[0])) : -1));
+      return ids.some((t) => t >= 0) ? ids : null;
     });
     if (!tierIds.some((x) => x)) return null;
     // The proof's bound (worst), known before any decoding, against the best score any match can reach (best):
@@ -911,6 +930,8 @@ export class LexicalIndex {
       const mx = plans[si].map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
       best = Math.max(best, mx.reduce((a, b) => a + b, 0));
       for (let j = 0; j < mx.length; j++) {
+        // A document left out misses the tier list of a word read from one (a word read in full misses nothing).
+        if (tierIds[si]![j] < 0) continue;
         let b = idfs[j] * (cutOf(s) * scale);
         for (let i = 0; i < mx.length; i++) if (i !== j) b += mx[i];
         if (b > worst) worst = b;
@@ -936,7 +957,7 @@ export class LexicalIndex {
       const tiers = tierIds[si] ?? [];
       const tiered = tierIds[si] !== null;
       p.forEach((c, j) => {
-        const cur = new StoredCursor(s.seg, tiered ? tiers[j] : c.t, this.weights);
+        const cur = new StoredCursor(s.seg, tiered && tiers[j] >= 0 ? tiers[j] : c.t, this.weights);
         cur.scale = scale;
         run.cursors.push(cur);
         run.idfs.push(idfs[j]);

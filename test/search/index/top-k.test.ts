@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { porterStem } from '../../../src/domain/tokenize.js';
 import { LexicalIndex, type EngineQuery, type ClauseSpec } from '../../../src/search/index/lexical-index.js';
-import { makeDocs, rng, word } from './corpus.js';
+import { WORDS, makeDocs, rng, word } from './corpus.js';
 
 function buildIndex(): LexicalIndex {
   const idx = LexicalIndex.inMemory();
@@ -127,6 +127,33 @@ test('an any-word query answered by its every-word top k equals exhaustive any-w
   const c = idx.counters;
   assert.ok(c.orFromAnd > 50, `the every-word top k answered many any-word queries (${JSON.stringify(c)})`);
   assert.ok(c.orFromAndFallback > 5, `and its proof failed on others (${JSON.stringify(c)})`);
+});
+
+test('tier lists answer conjunctions of rarer words beside a word under the idf floor (read in full), exactly', () => {
+  const idx = buildIndex();
+  const stems = [...new Set(WORDS.map(porterStem))];
+  const { docs, df } = idx.documentFrequencies(stems);
+  const floored = stems.filter((_, i) => df[i] > docs / 2);
+  const tiered = stems.filter((_, i) => df[i] >= docs * 0.08 && df[i] < docs * 0.4);
+  assert.ok(floored.length >= 1 && tiered.length >= 3, `the corpus has floored (${floored}) and tiered (${tiered}) words`);
+  const r = rng(1618);
+  const before = idx.counters.tiered2 + idx.counters.tiered;
+  for (let i = 0; i < 400; i++) {
+    const must: ClauseSpec[] = [{ terms: [floored[Math.floor(r() * floored.length)]] }];
+    for (let n = 1 + Math.floor(r() * 2); n > 0; n--) must.push({ terms: [tiered[Math.floor(r() * tiered.length)]] });
+    const q: EngineQuery = { must };
+    if (r() < 0.15) q.categories = ['cs.LG'];
+    const k = [1, 5, 10, 20][i % 4];
+    const fast = idx.search(q, k);
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.equal(fast.length, slow.length, `query ${i} ${JSON.stringify(q)}: result count`);
+    for (let j = 0; j < fast.length; j++) {
+      assert.equal(fast[j].key, slow[j].key, `query ${i} ${JSON.stringify(q)}: rank ${j}`);
+      assert.ok(Math.abs(fast[j].score - slow[j].score) <= 1e-12 * Math.abs(slow[j].score), `query ${i}: score at rank ${j}`);
+    }
+  }
+  const answered = idx.counters.tiered2 + idx.counters.tiered - before;
+  assert.ok(answered > 40, `tier lists answered such queries (${answered}; ${JSON.stringify(idx.counters)})`);
 });
 
 test('any-word counts equal the number of documents exhaustive any-word scoring finds', () => {
