@@ -123,4 +123,27 @@ if (requirePostgres()) {
       await reader.close();
     }
   });
+
+  test('a read-only backend (doctor) counts committed changes no writer has numbered yet in the head, as the positions they will take', async () => {
+    const url = await freshDatabase();
+    const writer = await PostgresBackend.open(url);
+    const reader = await PostgresBackend.open(url, { readonly: true });
+    try {
+      const c = await writer.pool.connect();
+      try {
+        for (let i = 0; i < 3; i++) await insertPaper(c, `2602.0000${i}`, `Unnumbered ${i}`);
+      } finally {
+        c.release();
+      }
+      const unnumbered = (await writer.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM paper_changes WHERE seq IS NULL')).rows[0].n;
+      assert.equal(unnumbered, 3, 'nothing has numbered the import yet');
+      assert.equal(await reader.changes.head(), 3, 'the read-only head counts them');
+      assert.equal((await writer.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM paper_changes WHERE seq IS NULL')).rows[0].n, 3, 'and numbers nothing');
+      assert.equal(await writer.changes.head(), 3, 'the writer-side head numbers them: the same figure');
+      assert.equal(await reader.changes.head(), 3);
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
 }
