@@ -157,6 +157,9 @@ const TIER_IDF_SHARE = 1e-3;
  */
 const OR_FROM_AND_HOPELESS = 0.97;
 
+/** Documents per window of countAny (a 1 KB bitset). Speed only; sane range 1,024–65,536. */
+const COUNT_WINDOW = 8192;
+
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
   b[i >>> 5] |= 1 << (i & 31);
@@ -1025,32 +1028,58 @@ export class LexicalIndex {
 
   /**
    * Documents matching any positive clause (an any-word query), filters and
-   * exclusions applied, counted up to `cap`. A union of posting bitsets per
-   * segment: linear in the clauses' postings, no scoring.
+   * exclusions applied, counted up to `cap`. Per segment, window by window
+   * in doc order (COUNT_WINDOW documents): each clause marks its postings of
+   * the window in a bitset (decoding only the blocks that overlap it), then
+   * the marked documents are counted; it stops at `cap`, so a union of
+   * common words reaches a count cap of 10,000 after a few windows instead
+   * of decoding every posting (a 30-word sentence at 1M: 67 → 3.6 ms).
+   * `window`: tests use small ones to cross many window edges.
    */
-  countAny(query: EngineQuery, cap = Infinity): { count: number; complete: boolean } {
+  countAny(query: EngineQuery, cap = Infinity, window = COUNT_WINDOW): { count: number; complete: boolean } {
     const q = expandAuthors(query);
     let count = 0;
     let base = 0;
+    const size = Math.max(32, window);
+    const bits = new Uint32Array((size + 31) >>> 5);
     for (const s of this.allSegments()) {
       const segBase = base;
       base += s.seg.numDocs;
       const run = this.segmentRun(q, s, segBase, 1);
       if (!run) continue;
-      const any = newBitset(s.seg.numDocs);
+      const stored: StoredCursor[] = [];
+      const lists: Uint32Array[] = [];
       for (const c of q.must) {
         const simple = c.terms.length === 1 && !c.prefixLast && !c.authors;
         if (simple) {
           const t = s.seg.lookup(c.terms[0]);
-          if (t >= 0) for (const x of s.seg.decodeAll(t).docs) setBit(any, x);
+          if (t >= 0) stored.push(new StoredCursor(s.seg, t, this.weights));
         } else {
-          for (const x of this.materialize(s.seg, c).docs) setBit(any, x);
+          lists.push(this.materialize(s.seg, c).docs);
         }
       }
-      for (let d = run.lo; d < run.hi; d++) {
-        if (((any[d >>> 5] >>> (d & 31)) & 1) && accepts(run, d)) {
-          if (++count >= cap) return { count, complete: false };
+      const at = new Int32Array(lists.length);
+      for (let from = run.lo; from < run.hi;) {
+        const to = Math.min(run.hi, from + size);
+        const words = (to - from + 31) >>> 5;
+        bits.fill(0, 0, words);
+        for (const x of stored) x.markWindow(from, to, bits);
+        for (let i = 0; i < lists.length; i++) {
+          const docs = lists[i];
+          let p = at[i];
+          while (p < docs.length && docs[p] < from) p++;
+          for (; p < docs.length && docs[p] < to; p++) setBit(bits, docs[p] - from);
+          at[i] = p;
         }
+        for (let wi = 0; wi < words; wi++) {
+          let word = bits[wi];
+          while (word !== 0) {
+            const low = word & -word;
+            word ^= low;
+            if (accepts(run, from + ((wi << 5) | (31 - Math.clz32(low)))) && ++count >= cap) return { count, complete: false };
+          }
+        }
+        from = to;
       }
     }
     return { count, complete: true };

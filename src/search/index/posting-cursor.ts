@@ -93,6 +93,30 @@ export abstract class PostingCursor {
   /** A cursor over the same postings, at their start (for a second pass that reads only a few documents). */
   abstract clone(): PostingCursor;
 
+  /** Sets the bit (doc − from) of every posting with from ≤ doc < to; the cursor is left on the first posting ≥ to. */
+  markWindow(from: number, to: number, bits: Uint32Array): void {
+    let d = this.next(from);
+    const docs = this.docs;
+    while (d < to) {
+      const n = this.n;
+      let i = this.i;
+      for (; i < n; i++) {
+        const x = docs[i];
+        if (x >= to) break;
+        const o = x - from;
+        bits[o >>> 5] |= 1 << (o & 31);
+      }
+      if (i < n) {
+        this.i = i;
+        this.doc = docs[i];
+        return;
+      }
+      this.i = n - 1;
+      this.doc = docs[n - 1];
+      d = this.next(this.doc + 1);
+    }
+  }
+
   /**
    * As addWindow, but only for documents whose bit is already set in `bits`
    * (the candidates still alive); sets no bit.

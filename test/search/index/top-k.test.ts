@@ -164,6 +164,8 @@ test('any-word counts equal the number of documents exhaustive any-word scoring 
     const q = { ...randomQuery(r), mode: 'or' as const };
     const all = idx.search(q, 1_000_000, { exhaustive: true });
     assert.deepEqual(idx.countAny(q), { count: all.length, complete: true }, `query ${i} ${JSON.stringify(q)}`);
+    // Windows of 40 documents: many window edges on these 1,000-document segments.
+    assert.deepEqual(idx.countAny(q, Infinity, 40), { count: all.length, complete: true }, `query ${i} (small windows)`);
     if (all.length > 3) {
       assert.deepEqual(idx.countAny(q, 3), { count: 3, complete: false });
       checked++;
