@@ -24,10 +24,12 @@ export async function healthRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     try {
       await deps.store.latestDay();
       lag = (await deps.search.engine.lag?.()) ?? 0;
-    } catch (err) {
+    } catch {
+      // A plain message: the driver's own (an address, a port, a server's words) is for the operator's
+      // logs, not for whoever can reach this endpoint.
       reply.header('retry-after', '5');
       return reply.status(503).type('application/json; charset=utf-8')
-        .send({ error: { code: 'not_ready', message: `The database does not answer: ${err instanceof Error ? err.message : String(err)}` } });
+        .send({ error: { code: 'not_ready', message: 'The database does not answer; this process is not ready to serve.' } });
     }
     if (lag > READY_LAG_MAX) {
       reply.header('retry-after', '5');
