@@ -39,6 +39,7 @@ import { acquireIndexLock, lockOwner, type IndexLock } from './index-lock.js';
 import { needsRepair, repairIndex } from './index-repair.js';
 import { startMaintainer, type IndexMaintainer } from './index-maintainer.js';
 import type { UpvoteLookup, UpvoteTable } from './upvote-table.js';
+import { OutageLog } from '../store/outage-log.js';
 
 /**
  * A rebuild writes a segment every this many papers and keeps them (no
@@ -180,6 +181,8 @@ export class BlockMaxEngine implements LexicalEngine {
   readonly name = 'engine';
   private catchingUp: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** One line when the database goes away under the follow loop, one when it is back (not one per tick). */
+  private readonly followLog = new OutageLog('search index catch-up');
   private lock: IndexLock | null = null;
   private dir: string | null = null;
   private stamp = 0;
@@ -434,8 +437,11 @@ export class BlockMaxEngine implements LexicalEngine {
       busy = true;
       this.refresh()
         .then(async () => (this.lock || (await this.lag()) <= FOLLOWER_CATCH_UP_MAX ? this.catchUp() : 0))
-        .then(() => this.flushWhenIdle())
-        .catch((err) => console.error(`paperboy: search index catch-up failed: ${err instanceof Error ? err.message : String(err)}`))
+        .then(() => {
+          this.flushWhenIdle();
+          this.followLog.succeeded();
+        })
+        .catch((err: unknown) => this.followLog.failed(err))
         .finally(() => { busy = false; });
     }, intervalMs);
     this.timer.unref();

@@ -64,6 +64,8 @@ runAsMaintainer<Init>(ROLE, async (w) => {
   const { openBackend } = await import('../store/open-backend.js');
   const { BlockMaxEngine } = await import('./block-max-engine.js');
   const backend = await openBackend(w.init.db);
+  // Connected: the end of an outage, if this worker was restarted through one (maintainer-thread.ts).
+  w.post({ type: 'up' });
   const src = { changes: backend.changes, upvotes: async () => new Map<number, number>() };
   let engine: Awaited<ReturnType<typeof BlockMaxEngine.openOwner>> = null;
   let upvotesDue = 0;

@@ -10,12 +10,15 @@
  * index (each maintainer adds its own beside 'log' and 'stopped').
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isDatabaseUnavailable } from '../store/database-unavailable.js';
+import { OutageLog } from '../store/outage-log.js';
 
 /** Pause before a failed worker is started again. Default 5 s; sane range 1–60 s. */
 const RESTART_DELAY_MS = 5_000;
 
 /** What every maintainer worker may post; each adds its own kinds. */
-export type ThreadMessage = { type: 'log'; line: string } | { type: 'stopped' } | { type: string; [k: string]: unknown };
+export type ThreadMessage = { type: 'log'; line: string } | { type: 'stopped' }
+  | { type: 'failed'; message: string; unavailable: boolean } | { type: 'up' } | { type: string; [k: string]: unknown };
 
 export interface MaintainerThread {
   /** Stops the worker (it closes its index and releases its lock first); forced after 10 s. */
@@ -33,6 +36,9 @@ export function startMaintainerThread<M extends { type: string }>(
   let stopping = false;
   let restart: NodeJS.Timeout | null = null;
   let exited: Promise<void> = Promise.resolve();
+  // A worker that cannot reach the database fails and is restarted every RESTART_DELAY_MS: one line when
+  // that starts, one when a worker is up again, not a stack trace every 5 s for as long as it lasts.
+  const outage = new OutageLog(`the ${init.role} thread`, log);
   const start = () => {
     // The compiled build runs the .js file; under tsx (dev, tests, bench) a worker does not inherit tsx's loader.
     const dev = moduleUrl.endsWith('.ts');
@@ -44,6 +50,8 @@ export function startMaintainerThread<M extends { type: string }>(
     w.unref();
     w.on('message', (m: ThreadMessage) => {
       if (m.type === 'log') log((m as { line: string }).line);
+      else if (m.type === 'failed') outage.failed(new Error((m as { message: string }).message), (m as { unavailable: boolean }).unavailable);
+      else if (m.type === 'up') outage.succeeded();
       // The worker has closed its index and database; its message port would keep it alive.
       else if (m.type === 'stopped') void w.terminate();
       else onMessage(m as unknown as M);
@@ -116,7 +124,9 @@ export function runAsMaintainer<I extends { role: string }>(role: string, body: 
     }),
   };
   body(side).then(() => port.postMessage({ type: 'stopped' }), (err: unknown) => {
-    port.postMessage({ type: 'log', line: `paperboy: the ${role} thread stopped: ${err instanceof Error ? err.stack ?? err.message : String(err)}` });
+    // The database away: the main thread logs it once per outage; any other fault with its stack, every time.
+    if (isDatabaseUnavailable(err)) port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err), unavailable: true });
+    else port.postMessage({ type: 'log', line: `paperboy: the ${role} thread stopped: ${err instanceof Error ? err.stack ?? err.message : String(err)}` });
     process.exit(1);
   });
 }

@@ -27,6 +27,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeFeed, PaperText } from '../../store/change-feed.js';
 import type { LexicalFilters } from '../../store/lexical-engine.js';
+import { OutageLog } from '../../store/outage-log.js';
 import { CorpusEmbedder, TRAIN_MAX_PAPERS } from '../embed/corpus-embedder.js';
 import { paperText, type Embedder } from '../embed/embedder.js';
 import { VectorIndex, type VectorDoc, type VectorHit } from './vector-index.js';
@@ -124,6 +125,8 @@ export class IndexedVectorEngine implements VectorEngine {
   private catchingUp: Promise<number> | null = null;
   private rebuilding: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** One line when the database goes away under the follow loop, one when it is back (not one per tick). */
+  private readonly followLog = new OutageLog('vector index update');
   private pending = 0;
   private generation: number;
   /** This process's lock on the folder; null in memory or when another process owns it (then nothing is written). */
@@ -422,7 +425,7 @@ export class IndexedVectorEngine implements VectorEngine {
         console.log(`paperboy: the corpus model was trained on ${this.trainedOn.toLocaleString('en-US')} papers and ${this.index.size.toLocaleString('en-US')} are indexed now: paperboy index --vectors retrains it`);
       }
       const work = retrain && this.index.size <= AUTO_RETRAIN_MAX_PAPERS ? this.rebuild() : this.catchUp(CATCH_UP_BATCH);
-      work.catch((err: unknown) => console.error(`paperboy: vector index update failed: ${err instanceof Error ? err.message : String(err)}`));
+      work.then(() => this.followLog.succeeded(), (err: unknown) => this.followLog.failed(err));
     }, intervalMs);
     this.timer.unref();
   }

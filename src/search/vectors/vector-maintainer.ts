@@ -45,6 +45,8 @@ runAsMaintainer<Init>(ROLE, async (w) => {
   const { openBackend } = await import('../../store/open-backend.js');
   const { IndexedVectorEngine: Engine } = await import('./vector-engine.js');
   const backend = await openBackend(w.init.db);
+  // Connected: the end of an outage, if this worker was restarted through one (maintainer-thread.ts).
+  w.post({ type: 'up' });
   const embedder = w.init.embedModel ? await (await import('../embed/neural-embedder.js')).NeuralEmbedder.load(w.init.embedModel) : undefined;
   const rebuilt = () => w.post({ type: 'rebuilt' });
   let engine: IndexedVectorEngine | null = null;
