@@ -121,5 +121,19 @@ export function describeModerationStore(name: string, open: () => Promise<Opened
       ]);
       assert.equal(entries[0].actor, 'mod');
     });
+
+    test('reasons and details are kept as written, NUL and all (PostgreSQL\'s text refuses U+0000: stored escaped)', async () => {
+      const odd = 'spam\u0000 <b>\u202e\uE000 \uE0000 \'; DROP TABLE users; --';
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: odd, now: NOW }), true);
+      assert.deepEqual((await b.moderation.openReports(10))[0].reasons.map((r) => r.reason), [odd]);
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40001', reporterId: bob, reason: odd, now: NOW }), true);
+      assert.deepEqual((await b.moderation.openPaperReports(10))[0].reasons.map((r) => r.reason), [odd]);
+      await b.moderation.log({ actorId: mod, action: 'hide_comment', commentId: c1.id, reason: odd, now: NOW });
+      await b.moderation.logPaper({ actorId: mod, action: 'hide_paper', paperId: '2506.40001', reason: odd, detail: `${odd} detail`, now: later(1) });
+      const { entries } = await b.moderation.listLog(10, 0);
+      assert.deepEqual(entries.map((e) => [e.reason, e.detail]), [[odd, `${odd} detail`], [odd, '']]);
+      const hidden = await b.comments.setHidden(c2.id, { byUserId: mod, reason: odd }, later(2));
+      assert.equal(hidden?.hidden?.reason, odd);
+    });
   });
 }

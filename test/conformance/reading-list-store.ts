@@ -91,5 +91,15 @@ export function describeReadingListStore(name: string, open: () => Promise<Opene
       await b.accounts.deleteUser(ada);
       assert.equal(await b.readingLists.getList(ada, 'l'), null);
     });
+
+    test('names are kept as written, NUL and all (PostgreSQL\'s text refuses U+0000: stored escaped)', async () => {
+      const odd = 'To\u0000read \uE000\uE0000 <i>';
+      const l = await b.readingLists.createList({ ownerId: ada, name: odd, slug: 'to-read', public: true, now: NOW });
+      assert.equal(l.name, odd);
+      assert.equal((await b.readingLists.getList(ada, 'to-read'))?.name, odd);
+      const renamed = await b.readingLists.updateList(ada, l.id, { name: `${odd}\u0000!` }, NOW);
+      assert.equal(renamed?.name, `${odd}\u0000!`);
+      assert.deepEqual((await b.readingLists.listsOf(ada, true)).map((x) => x.name), [`${odd}\u0000!`]);
+    });
   });
 }

@@ -48,7 +48,7 @@ function rowToUser(r: UserRow): User {
   return {
     id: r.id, username: decodeText(r.username), email: decodeText(r.email), role: r.role, emailVerifiedAt: r.email_verified_at, createdAt: r.created_at,
     publicVotes: r.public_votes === 1,
-    banned: r.banned_at ? { at: r.banned_at, reason: r.banned_reason ?? '' } : null,
+    banned: r.banned_at ? { at: r.banned_at, reason: decodeText(r.banned_reason ?? '') } : null,
   };
 }
 
@@ -116,7 +116,7 @@ export class PostgresAccountStore implements AccountStore {
     if (patch.emailVerifiedAt !== undefined) sets.push(`email_verified_at = ${p.add(patch.emailVerifiedAt)}`);
     if (patch.publicVotes !== undefined) sets.push(`public_votes = ${p.add(patch.publicVotes ? 1 : 0)}`);
     if (patch.banned !== undefined) {
-      sets.push(`banned_at = ${p.add(patch.banned?.at ?? null)}`, `banned_reason = ${p.add(patch.banned?.reason ?? null)}`);
+      sets.push(`banned_at = ${p.add(patch.banned?.at ?? null)}`, `banned_reason = ${p.add(patch.banned ? encodeText(patch.banned.reason) : null)}`);
     }
     sets.push(`updated_at = ${p.add(now.toISOString())}`);
     try {

@@ -45,7 +45,7 @@ function rowToComment(r: CommentRow): Comment {
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
-    hidden: r.hidden_at ? { at: r.hidden_at, by: r.hidden_by_name, reason: r.hidden_reason ?? '' } : null,
+    hidden: r.hidden_at ? { at: r.hidden_at, by: r.hidden_by_name === null ? null : decodeText(r.hidden_by_name), reason: decodeText(r.hidden_reason ?? '') } : null,
   };
 }
 
@@ -95,7 +95,7 @@ export class PostgresCommentStore implements CommentStore {
   async setHidden(id: number, hide: { byUserId: number; reason: string } | null, now: Date): Promise<Comment | null> {
     const r = hide
       ? await this.pool.query('UPDATE comments SET hidden_at = $1, hidden_by = $2, hidden_reason = $3 WHERE id = $4',
-        [now.toISOString(), hide.byUserId, hide.reason, id])
+        [now.toISOString(), hide.byUserId, encodeText(hide.reason), id])
       : await this.pool.query('UPDATE comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = $1', [id]);
     return r.rowCount ? this.one(this.pool, id) : null;
   }

@@ -11,16 +11,22 @@ import type pg from 'pg';
 import type { CurationStore, HiddenPaper, MoveOutcome, RemovedEntry } from '../curation-store.js';
 import { rowToHidden, rowToRemoved, type HiddenRow, type RemovedRow } from '../community-rows.js';
 import { PAPER_WRITE_LOCK, withTransaction } from './postgres-pool.js';
+import { decodeText, encodeText } from './postgres-rows.js';
 
 const HIDDEN_SELECT = `SELECT h.paper_id, p.title, h.hidden_at, u.username AS by, h.reason
   FROM hidden_papers h JOIN papers p ON p.id = h.paper_id LEFT JOIN users u ON u.id = h.hidden_by`;
+
+/** The hider's name and the reason as written (stored NUL-escaped: postgres-rows.ts). */
+function decodeHidden(r: HiddenRow): HiddenRow {
+  return { ...r, by: r.by === null ? null : decodeText(r.by), reason: decodeText(r.reason) };
+}
 
 export class PostgresCurationStore implements CurationStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async hidePaper(paperId: string, by: number, reason: string, now: Date): Promise<boolean> {
     const r = await this.pool.query(`INSERT INTO hidden_papers (paper_id, hidden_at, hidden_by, reason)
-      SELECT id, $1, $2, $3 FROM papers WHERE id = $4 ON CONFLICT DO NOTHING`, [now.toISOString(), by, reason, paperId]);
+      SELECT id, $1, $2, $3 FROM papers WHERE id = $4 ON CONFLICT DO NOTHING`, [now.toISOString(), by, encodeText(reason), paperId]);
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -30,14 +36,14 @@ export class PostgresCurationStore implements CurationStore {
 
   async hiddenPaper(paperId: string): Promise<HiddenPaper | null> {
     const r = (await this.pool.query<HiddenRow>(`${HIDDEN_SELECT} WHERE h.paper_id = $1`, [paperId])).rows[0];
-    return r ? rowToHidden(r) : null;
+    return r ? rowToHidden(decodeHidden(r)) : null;
   }
 
   async hiddenPapers(limit: number, offset: number): Promise<{ items: HiddenPaper[]; total: number }> {
     const rows = (await this.pool.query<HiddenRow>(`${HIDDEN_SELECT} ORDER BY h.hidden_at DESC, h.paper_id LIMIT $1 OFFSET $2`,
       [limit, offset])).rows;
     const total = (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM hidden_papers')).rows[0].n;
-    return { items: rows.map(rowToHidden), total };
+    return { items: rows.map((r) => rowToHidden(decodeHidden(r))), total };
   }
 
   async moveEntry(paperId: string, from: string, to: string, _by: number, now: Date): Promise<MoveOutcome> {

@@ -10,6 +10,10 @@ import type {
 } from '../moderation-store.js';
 import { groupPaperReports, rowToLogEntry, type LogRow, type PaperReportRow } from '../community-rows.js';
 import { withTransaction } from './postgres-pool.js';
+import { decodeText, encodeText } from './postgres-rows.js';
+
+/** A user's name or written text as stored (NUL escaped: postgres-rows.ts), as written. */
+const decoded = (s: string | null): string | null => (s === null ? null : decodeText(s));
 
 interface ReportRow {
   comment_id: number;
@@ -26,7 +30,7 @@ export class PostgresModerationStore implements ModerationStore {
     return withTransaction(this.pool, async (c) => {
       if ((await c.query('SELECT 1 FROM comments WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [r.commentId])).rowCount === 0) return false;
       const ins = await c.query(`INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)
-        ON CONFLICT DO NOTHING`, [r.commentId, r.reporterId, r.reason, r.now.toISOString()]);
+        ON CONFLICT DO NOTHING`, [r.commentId, r.reporterId, encodeText(r.reason), r.now.toISOString()]);
       return (ins.rowCount ?? 0) > 0;
     });
   }
@@ -50,7 +54,7 @@ export class PostgresModerationStore implements ModerationStore {
         commentId: t.comment_id,
         paperId: rows[0]?.paper_id ?? '',
         count: t.n,
-        reasons: rows.map((r) => ({ by: r.reporter, reason: r.reason, at: r.created_at })),
+        reasons: rows.map((r) => ({ by: decoded(r.reporter), reason: decodeText(r.reason), at: r.created_at })),
         firstAt: t.first,
       };
     });
@@ -69,12 +73,12 @@ export class PostgresModerationStore implements ModerationStore {
   async log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
     await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
       SELECT $1, $2, $3, c.id, c.paper_id, u.username, $4 FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = $5`,
-    [e.now.toISOString(), e.actorId, e.action, e.reason, e.commentId]);
+    [e.now.toISOString(), e.actorId, e.action, encodeText(e.reason), e.commentId]);
   }
 
   async logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void> {
     await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
-      VALUES ($1, $2, $3, NULL, $4, NULL, $5, $6)`, [e.now.toISOString(), e.actorId, e.action, e.paperId, e.reason, e.detail]);
+      VALUES ($1, $2, $3, NULL, $4, NULL, $5, $6)`, [e.now.toISOString(), e.actorId, e.action, e.paperId, encodeText(e.reason), encodeText(e.detail)]);
   }
 
   async reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean> {
@@ -82,7 +86,7 @@ export class PostgresModerationStore implements ModerationStore {
       // KEY SHARE, as the foreign key itself would take: the paper cannot go before the report is in.
       if ((await c.query('SELECT 1 FROM papers WHERE id = $1 FOR KEY SHARE', [r.paperId])).rowCount === 0) return false;
       const ins = await c.query(`INSERT INTO paper_reports (paper_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)
-        ON CONFLICT DO NOTHING`, [r.paperId, r.reporterId, r.reason, r.now.toISOString()]);
+        ON CONFLICT DO NOTHING`, [r.paperId, r.reporterId, encodeText(r.reason), r.now.toISOString()]);
       return (ins.rowCount ?? 0) > 0;
     });
   }
@@ -95,7 +99,7 @@ export class PostgresModerationStore implements ModerationStore {
     const reasons = await this.pool.query<PaperReportRow>(`SELECT r.paper_id, r.reason, r.created_at, u.username AS reporter
       FROM paper_reports r LEFT JOIN users u ON u.id = r.reporter_id
       WHERE r.resolved_at IS NULL AND r.paper_id = ANY($1::text[]) ORDER BY r.id`, [top.map((t) => t.paper_id)]);
-    return groupPaperReports(top, reasons.rows);
+    return groupPaperReports(top, reasons.rows.map((r) => ({ ...r, reason: decodeText(r.reason), reporter: decoded(r.reporter) })));
   }
 
   async countOpenPaperReports(): Promise<number> {
@@ -112,6 +116,9 @@ export class PostgresModerationStore implements ModerationStore {
     const rows = (await this.pool.query<LogRow>(`SELECT l.id, l.at, a.username AS actor, l.action, l.comment_id, l.paper_id, l.author,
       l.reason, l.detail FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id ORDER BY l.id DESC LIMIT $1 OFFSET $2`, [limit, offset])).rows;
     const total = (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM moderation_log')).rows[0].n;
-    return { entries: rows.map(rowToLogEntry), total };
+    return {
+      entries: rows.map((r) => rowToLogEntry({ ...r, actor: decoded(r.actor), author: decoded(r.author), reason: decodeText(r.reason), detail: decodeText(r.detail) })),
+      total,
+    };
   }
 }

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { ReadingList, ReadingListStore } from '../reading-list-store.js';
 import { Params } from './postgres-filters.js';
 import { withTransaction } from './postgres-pool.js';
+import { decodeText, encodeText } from './postgres-rows.js';
 
 interface ListRow {
   id: number;
@@ -31,7 +32,7 @@ const SELECT = `SELECT l.id, l.owner_id, u.username AS owner, l.name, l.slug, l.
 const LIST_CREATE_LOCK = 0x7062726c;
 
 function rowToList(r: ListRow): ReadingList {
-  return { id: r.id, ownerId: r.owner_id, owner: r.owner, name: r.name, slug: r.slug, public: r.public === 1, createdAt: r.created_at, updatedAt: r.updated_at, size: r.size };
+  return { id: r.id, ownerId: r.owner_id, owner: decodeText(r.owner), name: decodeText(r.name), slug: r.slug, public: r.public === 1, createdAt: r.created_at, updatedAt: r.updated_at, size: r.size };
 }
 
 export class PostgresReadingListStore implements ReadingListStore {
@@ -51,7 +52,7 @@ export class PostgresReadingListStore implements ReadingListStore {
       }
       const at = l.now.toISOString();
       const id = (await c.query<{ id: number }>(`INSERT INTO reading_lists (owner_id, name, slug, public, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, [l.ownerId, l.name, slug, l.public ? 1 : 0, at])).rows[0].id;
+        VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, [l.ownerId, encodeText(l.name), slug, l.public ? 1 : 0, at])).rows[0].id;
       return (await this.one(c, id))!;
     });
   }
@@ -70,7 +71,7 @@ export class PostgresReadingListStore implements ReadingListStore {
   async updateList(ownerId: number, listId: number, patch: { name?: string; public?: boolean }, now: Date): Promise<ReadingList | null> {
     const p = new Params();
     const sets: string[] = [`updated_at = ${p.add(now.toISOString())}`];
-    if (patch.name !== undefined) sets.push(`name = ${p.add(patch.name)}`);
+    if (patch.name !== undefined) sets.push(`name = ${p.add(encodeText(patch.name))}`);
     if (patch.public !== undefined) sets.push(`public = ${p.add(patch.public ? 1 : 0)}`);
     const r = await this.pool.query(`UPDATE reading_lists SET ${sets.join(', ')} WHERE id = ${p.add(listId)} AND owner_id = ${p.add(ownerId)}`, p.values);
     return r.rowCount ? this.one(this.pool, listId) : null;

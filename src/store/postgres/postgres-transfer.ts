@@ -22,8 +22,10 @@ import { currentVersion } from './postgres-migrations.js';
 import { PAPER_WRITE_LOCK, withTransaction } from './postgres-pool.js';
 import { decodeText, encodeText } from './postgres-rows.js';
 
-/** Columns the PostgreSQL stores keep NUL-escaped (postgres-account-store.ts, postgres-comment-store.ts). */
-const ENCODED = new Set(['users.username', 'users.email', 'users.password_hash', 'comments.body']);
+/** Columns the PostgreSQL stores keep NUL-escaped (encodeText in postgres-rows.ts): names and text people write. */
+const ENCODED = new Set(['users.username', 'users.email', 'users.password_hash', 'users.banned_reason', 'comments.body', 'comments.hidden_reason',
+  'reading_lists.name', 'comment_reports.reason', 'paper_reports.reason', 'moderation_log.author', 'moderation_log.reason', 'moderation_log.detail',
+  'hidden_papers.reason']);
 
 function encodedIndexes(table: TransferTable): number[] {
   return table.columns.flatMap((c, i) => (ENCODED.has(`${table.name}.${c.name}`) ? [i] : []));
