@@ -197,7 +197,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     notes: [
       'Target: ≥ 5,000 papers/s; RSS flat as the file grows. FTS5 rows are written only where PAPERBOY_SEARCH=fts5 (--fts5, --both).',
       '"CPU s": user + system time of the import process; papers/CPU-s is what one idle core would do (the machine may be shared).',
-      '"store s": time inside store.upsertRecords (SQL, FTS5, commits); "parse+read s": the rest (file, JSON, normalising).',
+      '"store s": time inside store.upsertRecords (SQL, FTS5, commits); "parse+read s": the rest (file, JSON, normalising). PostgreSQL: the importer parses the next batch while the server writes one, so "store s" includes that overlap and "parse+read s" is only the time not waiting on the server.',
       'Each import runs in its own child process; peak RSS = getrusage maxrss / 100 ms samples of that process.',
       'PostgreSQL (--postgres): a local server (fsync on, synchronous_commit off, shared_buffers 256MB); "server CPU s" is the server processes\' CPU during the run (the client\'s "CPU s" excludes it); DB MB = pg_database_size.',
       'PostgreSQL\'s full-text search vectors are not written by imports (serve fills them in the background; about 3× a paper\'s write in server CPU), as SQLite writes FTS5 rows only under PAPERBOY_SEARCH=fts5.',
