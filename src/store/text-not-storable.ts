@@ -3,7 +3,8 @@
  * database": PostgreSQL text cannot hold U+0000, and a statement given a
  * string with it fails with SQLSTATE 22021 before it does anything. The
  * stores escape NUL where users write free text they must get back byte for
- * byte (usernames, addresses, comment bodies: postgres-rows.ts `encodeText`);
+ * byte (usernames, addresses, comment bodies, reading-list names, the reasons
+ * of reports, bans and moderators' actions: postgres-rows.ts `encodeText`);
  * anywhere else such a value is bad input, and the web layer answers 400
  * instead of 500. SQLite stores NUL as it is, so this never fires there.
  *
