@@ -105,6 +105,26 @@ function shownDailyColumns(e: string): string {
     `${e}.upvotes + ${e}.local_upvotes AS upvotes, ${e}.num_comments + ${e}.local_comments AS num_comments`;
 }
 
+/**
+ * Puts a database in WAL mode (it stays so: later opens find it set). Switching needs a lock SQLite
+ * will not wait for while another process of a start migrates a new file (it answers SQLITE_BUSY at
+ * once rather than risk a deadlock, busy_timeout or not), so a busy switch is tried again for up to
+ * 5 s; by then the other process has set WAL itself, or finished migrating.
+ */
+function useWal(db: Database.Database): void {
+  const deadline = Date.now() + 5_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 /** job_state key: '1' while every paper has its FTS5 rows (see ensureFts5Current). */
 const FTS5_CURRENT = 'fts5.current';
 
@@ -136,10 +156,10 @@ export class SqliteStore implements Store {
     this.location = file === ':memory:' ? file : resolve(file);
     if (file !== ':memory:') mkdirSync(dirname(this.location), { recursive: true });
     this.db = new Database(this.location, { readonly: opts.readonly ?? false });
-    if (!opts.readonly) this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) useWal(this.db);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
     // 64 MiB page cache (default 2 MiB): keeps the indexes of a million-paper import in memory.
     this.db.pragma('cache_size = -65536');
     if (!opts.readonly) migrate(this.db);
