@@ -110,6 +110,10 @@ export async function copyDatabase(from: TransferEndpoint, to: TransferEndpoint,
     throw new Error(`counts differ after the copy: ${wrong.map((t) => `${t.name} ${t.source} in the source, ${t.target} in the target`).join('; ')} ` +
       '(was the source written to during the copy? stop its writers and copy into a new, empty target)');
   }
+  // A freshly filled PostgreSQL database has no statistics until autovacuum gets to it (a minute or
+  // more): a serve started at once planned its queries blind — 20,000 papers, 32 connections: ≈ 90
+  // requests in 15 s, some waiting 32 s, against ≈ 3,500 (max 1.3 s) after ANALYZE (214 ms).
+  await to.analyze();
   await to.clearProgress();
   return { tables, copied: p.copied, resumed, complete: true };
 }

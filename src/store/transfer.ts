@@ -167,5 +167,7 @@ export interface TransferEndpoint {
   serialHighWater(table: TransferTable): Promise<number>;
   /** Makes the table's counter hand out ids above `highWater` (and above every id it holds). */
   continueSerial(table: TransferTable, highWater: number): Promise<void>;
+  /** Gathers the planner's statistics on the copied tables (the target: its first queries are planned with them). */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }

@@ -68,6 +68,10 @@ if (requirePostgres()) {
       const source = await dumpAll(from);
       for (const t of TRANSFER_TABLES) assert.ok(source[t.name].length > 0, `the source fills ${t.name}`);
       assert.deepEqual(await dumpAll(url), source, 'PostgreSQL holds what SQLite held');
+      // The planner has statistics at once (a serve started right after the copy otherwise plans blind).
+      const unanalyzed = await sql<{ relname: string }>(url, `SELECT relname FROM pg_stat_user_tables
+        WHERE relname IN ('papers', 'daily_entries', 'paper_changes', 'paper_categories') AND last_analyze IS NULL AND last_autoanalyze IS NULL`);
+      assert.deepEqual(unanalyzed, [], 'the copied tables were analyzed');
 
       const target = await openBackend(url);
       try {
