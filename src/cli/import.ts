@@ -28,6 +28,13 @@ import { ArxivApiError } from '../ingest/arxiv-atom.js';
 import { OaiError } from '../ingest/arxiv-oai.js';
 import { HttpFetchError, PoliteHttpClient } from '../ingest/http-fetch.js';
 
+/**
+ * An import that added or changed at least this many papers gathers the planner's statistics at
+ * its end (Backend.refreshStatistics; PostgreSQL's ANALYZE samples at most 30,000 rows a table:
+ * about a second even at 1M papers). Smaller imports leave it to autovacuum. Default 10,000.
+ */
+const REFRESH_STATISTICS_ROWS = 10_000;
+
 interface ImportCliOptions {
   format?: string;
   db?: string;
@@ -171,6 +178,9 @@ export function registerImport(program: Command): void {
             failures.push(given > 1 && !msg.includes(loc) ? `${loc}: ${msg}` : msg);
           }
         }
+        // A bulk import into PostgreSQL leaves the planner without statistics until autovacuum comes
+        // (a minute or more): gather them now when the import changed enough rows to matter.
+        if (backend?.refreshStatistics && total.added + total.updated >= REFRESH_STATISTICS_ROWS) await backend.refreshStatistics();
       } finally {
         progress.stop();
         await backend?.close();

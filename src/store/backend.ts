@@ -101,5 +101,11 @@ export interface Backend {
    * Absent where writes keep the index current themselves (SQLite).
    */
   maintainNativeLexical?(): Promise<number>;
+  /**
+   * Gathers the query planner's statistics now, after a bulk write (PostgreSQL: ANALYZE, which
+   * autovacuum would otherwise do a minute or more later — meanwhile queries are planned blind).
+   * Absent where the planner does not need it (SQLite).
+   */
+  refreshStatistics?(): Promise<void>;
   close(): Promise<void>;
 }

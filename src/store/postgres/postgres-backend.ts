@@ -132,6 +132,10 @@ export class PostgresBackend implements Backend {
     return this.store.rebuildSearchVectors();
   }
 
+  async refreshStatistics(): Promise<void> {
+    await this.pool.query('ANALYZE papers, paper_categories, paper_changes, daily_entries, organizations');
+  }
+
   async maintainNativeLexical(): Promise<number> {
     return this.store.fillSearchVectors();
   }
