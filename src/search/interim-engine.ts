@@ -44,9 +44,15 @@ export class InterimEngine implements LexicalEngine {
     return (await this.target()).documentFrequencies(words, cap);
   }
 
-  /** The index's backlog once it answers; 0 before (the fallback reads the database, always current). */
+  /**
+   * The index's backlog once it answers; before, the fallback's own (PostgreSQL: papers whose search
+   * vectors are not filled yet — after migrate-db or a bulk import that is every paper, and /readyz
+   * must not send a load balancer's traffic to a node answering from an incomplete, busy fallback:
+   * the quiet cluster bench's PostgreSQL rows had a timeout per connection that way).
+   */
   async lag(): Promise<number> {
-    return this.switched && this.primary.lag ? this.primary.lag() : 0;
+    if (this.switched) return this.primary.lag ? this.primary.lag() : 0;
+    return this.fallback.lag ? this.fallback.lag() : 0;
   }
 
   async close(): Promise<void> {

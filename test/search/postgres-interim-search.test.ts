@@ -25,6 +25,28 @@ const RECORDS = [
 ];
 
 if (requirePostgres()) {
+  test('before the switch the interim engine is as far behind as the fallback: papers whose search vectors are not filled yet', async () => {
+    const backend = await openBackend(await freshDatabase());
+    const index = await BlockMaxEngine.open({ changes: backend.changes, upvotes: async () => new Map() }, null);
+    let built = false;
+    const interim = new InterimEngine(backend.nativeLexical!, index, async () => built);
+    try {
+      await backend.store.upsertRecords(RECORDS);
+      assert.equal(await backend.nativeLexical!.lag!(), 3, 'an import leaves the vectors to the background fill');
+      assert.equal(await interim.lag(), 3, 'not ready while the fallback misses papers (/readyz says so)');
+      while (await backend.maintainNativeLexical!() > 0);
+      assert.equal(await interim.lag(), 0);
+      built = true;
+      await interim.search({ query: { include: [{ kind: 'term', tokens: ['diffusion'], prefix: false }], exclude: [], authors: [], categories: [], organizations: [] },
+        filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 5, offset: 0, countCap: 0 });
+      assert.equal(interim.usingIndex, true);
+      assert.equal(await interim.lag(), await index.lag(), 'after the switch: the index\'s own lag');
+    } finally {
+      await index.close();
+      await backend.close();
+    }
+  });
+
   test('the full-text fallback answers until the index says it is built, then the index answers, for good', async () => {
     const backend = await openBackend(await freshDatabase());
     await backend.store.upsertRecords(RECORDS);
