@@ -15,6 +15,7 @@ import { InterimEngine } from './interim-engine.js';
 import { SearchService } from './search-service.js';
 import { IndexedVectorEngine } from './vectors/vector-engine.js';
 import { startVectorMaintainer } from './vectors/vector-maintainer.js';
+import { readManifest } from './vectors/vector-file.js';
 import type { MaintainerThread } from './maintainer-thread.js';
 import type { Embedder } from './embed/embedder.js';
 
@@ -92,6 +93,8 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     const load = () => {
       loading = loading.then(async () => {
         if (closed) return;
+        // The snapshot this thread follows already (≈ 180 MB at 1M papers): not read again.
+        if (vectors && readManifest(join(indexDir, 'vectors'))?.generation === vectors.snapshotGeneration) return;
         const next = await IndexedVectorEngine.openFollower(backend.changes, indexDir, { embedder: opts.embedder });
         if (!next || closed || (vectors && next.snapshotGeneration === vectors.snapshotGeneration)) return;
         next.follow();

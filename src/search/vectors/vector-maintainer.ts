@@ -48,12 +48,13 @@ runAsMaintainer<Init>(ROLE, async (w) => {
   // Connected: the end of an outage, if this worker was restarted through one (maintainer-thread.ts).
   w.post({ type: 'up' });
   const embedder = w.init.embedModel ? await (await import('../embed/neural-embedder.js')).NeuralEmbedder.load(w.init.embedModel) : undefined;
-  const rebuilt = () => w.post({ type: 'rebuilt' });
+  let told = false;
+  const rebuilt = () => { told = true; w.post({ type: 'rebuilt' }); };
   let engine: IndexedVectorEngine | null = null;
   while (!w.stopped && !engine) {
     engine = await Engine.openOwner(backend.changes, w.init.indexDir, { embedder, checkpoints: true, onRebuilt: rebuilt });
-    // A complete snapshot opened without a build is news to the serving thread too (a repeat is ignored there).
-    if (engine) rebuilt();
+    // A complete snapshot opened without a build is news to the serving thread too; a build has said so already.
+    if (engine && !told) rebuilt();
     else await w.sleep(OWNER_RETRY_MS);
   }
   engine?.follow();
