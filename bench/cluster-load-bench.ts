@@ -20,7 +20,7 @@
  * database share 2 cores — compare within a run, not across machines).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,9 +33,11 @@ import type { BenchOptions, BenchResult } from './run.js';
 interface CannonResult {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number };
+  /** Socket errors and timeouts together (autocannon counts a timeout in both). */
   errors: number;
   timeouts: number;
   non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
 }
 type Cannon = (opts: { url: string; connections: number; duration: number; requests: { method: string; path: string }[] }) => Promise<CannonResult>;
 
@@ -102,8 +104,10 @@ function requestMix(data: { days: string[]; ids: string[]; words: string[] }): {
 async function startServe(db: string, indexDir: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   rmSync(indexDir, { recursive: true, force: true });
+  // The server's own output goes to a log beside its index folder: the first place to look when a row shows errors.
+  const log = openSync(`${indexDir}.log`, 'w');
   const child = spawn(process.execPath, [MAIN, 'serve', '--no-schedule', '--no-demo', '--port', String(port), '--db', db, '--index-dir', indexDir],
-    { stdio: 'ignore', env: { ...process.env, PAPERBOY_VECTORS: '0', PAPERBOY_PG_POOL: '10' } });
+    { stdio: ['ignore', log, log], env: { ...process.env, PAPERBOY_VECTORS: '0', PAPERBOY_PG_POOL: process.env.PAPERBOY_PG_POOL ?? '10' } });
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`serve on ${db} exited (${child.exitCode})`);
@@ -131,9 +135,16 @@ async function measure(label: string, db: string, processes: number, mix: { meth
     // p50 of the busiest, p99 the worst of the processes (autocannon gives no merged histogram).
     const p50 = Math.max(...results.map((r) => r.latency.p50));
     const p99 = Math.max(...results.map((r) => r.latency.p99));
-    const errors = results.reduce((a, r) => a + r.errors + r.timeouts + r.non2xx, 0);
-    o.log(`  ${label} × ${processes}: ${Math.round(rps)} req/s, p50 ${p50} ms, p99 ${p99} ms, errors ${errors}`);
-    return [label, processes, Math.round(rps), p50, p99, total, errors];
+    const timeouts = results.reduce((a, r) => a + r.timeouts, 0);
+    const socket = results.reduce((a, r) => a + r.errors - r.timeouts, 0);
+    const statuses = new Map<string, number>();
+    for (const r of results) {
+      for (const [code, { count }] of Object.entries(r.statusCodeStats)) if (!code.startsWith('2')) statuses.set(code, (statuses.get(code) ?? 0) + count);
+    }
+    const non2xx = [...statuses.values()].reduce((a, c) => a + c, 0);
+    const codes = [...statuses].map(([c, k]) => `${k}×${c}`).join(' ') || '–';
+    o.log(`  ${label} × ${processes}: ${Math.round(rps)} req/s, p50 ${p50} ms, p99 ${p99} ms, timeouts ${timeouts}, socket errors ${socket}, non-2xx ${codes}`);
+    return [label, processes, Math.round(rps), p50, p99, total, timeouts, socket, codes];
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1_000));
@@ -181,11 +192,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   }
   return {
     title: `Scale-out: serve processes on one database, a mix of day pages, searches and API calls (autocannon, ${connections} connections, ${duration} s)`,
-    columns: ['database', 'processes', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
+    columns: ['database', 'processes', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'timeouts', 'socket errors', 'non-2xx'],
     rows,
     notes: [
       `${n.toLocaleString('en-US')} generated papers, ${DAYS} daily lists of ${PER_DAY}; mix of 400 requests cycled per connection: 30% day pages, 20% Hub API lists, 30% searches (page and API), 20% paper pages / API papers.`,
-      '4 processes: one autocannon per process, connections split evenly; p50/p99: the worst process. errors = socket errors + timeouts + non-2xx.',
+      '4 processes: one autocannon per process, connections split evenly; p50/p99: the worst process. timeouts: no answer within autocannon\'s 10 s; socket errors: refused or reset connections; non-2xx: count × status. Server logs: bench/out/cluster/idx-*.log.',
       'Servers, database and load generator share this machine\'s 2 cores: more processes than cores shows the cost of sharing them, not what N machines would do.',
     ],
   };

@@ -32,8 +32,13 @@ export class InterimEngine implements LexicalEngine {
   }
 
   private async target(): Promise<LexicalEngine> {
+    return (await this.building()) ? this.fallback : this.primary;
+  }
+
+  /** Whether the fallback still answers (the index is not built or not yet nearly current). */
+  async building(): Promise<boolean> {
     if (!this.switched && await this.built()) this.switched = true;
-    return this.switched ? this.primary : this.fallback;
+    return !this.switched;
   }
 
   async search(req: LexicalRequest): Promise<LexicalResult> {
@@ -45,14 +50,19 @@ export class InterimEngine implements LexicalEngine {
   }
 
   /**
-   * The index's backlog once it answers; before, the fallback's own (PostgreSQL: papers whose search
-   * vectors are not filled yet — after migrate-db or a bulk import that is every paper, and /readyz
-   * must not send a load balancer's traffic to a node answering from an incomplete, busy fallback:
-   * the quiet cluster bench's PostgreSQL rows had a timeout per connection that way).
+   * The index's backlog once it answers. Before, the larger of the index's own backlog (not built:
+   * every change in the feed) and the fallback's (PostgreSQL: papers whose search vectors are not
+   * filled yet — after migrate-db or a bulk import, every paper). /readyz also says 503 while
+   * building() — a node answering from the fallback is not ready for a load balancer's share of
+   * traffic: on the cluster bench, 4 processes on one PostgreSQL, the two started last were
+   * "ready" on filled vectors alone, answered from the fallback, loaded the database with its
+   * counts and rankings, and never finished their own index builds (0 answers and 8 timeouts each
+   * in 30 s).
    */
   async lag(): Promise<number> {
-    if (this.switched) return this.primary.lag ? this.primary.lag() : 0;
-    return this.fallback.lag ? this.fallback.lag() : 0;
+    const primary = this.primary.lag ? await this.primary.lag() : 0;
+    if (!(await this.building())) return primary;
+    return Math.max(primary, this.fallback.lag ? await this.fallback.lag() : 0);
   }
 
   async close(): Promise<void> {

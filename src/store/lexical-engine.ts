@@ -92,6 +92,12 @@ export interface LexicalEngine {
   documentFrequencies(words: string[], cap?: number): Promise<{ docs: number; df: number[] }>;
   /** Changes the engine has not applied yet (a derived index following the change feed); absent = always current. */
   lag?(): Promise<number>;
+  /**
+   * True while this process's own index is still being built and another engine answers meanwhile
+   * (search/interim-engine.ts); absent = never. /readyz answers 503 then: the node answers searches,
+   * but slowly and from a busy database, so a load balancer should prefer its ready peers.
+   */
+  building?(): Promise<boolean>;
   /** Releases files or timers the engine holds. */
   close?(): Promise<void> | void;
 }

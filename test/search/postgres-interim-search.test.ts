@@ -4,6 +4,7 @@
  * engine), and the index takes over once it is built and nearly current —
  * first with the switch held by the test (so "before" is certain, not a
  * race), then as serve runs it, with the index built by the maintainer thread.
+ * /readyz says 503 until the switch: the node answers, but not at its speed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,9 @@ import type { SearchRequest } from '../../src/search/search-request.js';
 import { paper, record } from '../helpers/papers.js';
 import { tempDir } from '../helpers/temp-db.js';
 import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
+import { backendDeps, createApp } from '../../src/web/app.js';
+import { loadConfig } from '../../src/config.js';
+import { TEST_SCRYPT } from '../helpers/test-app.js';
 
 const req = (text: string): SearchRequest => ({ text, filters: {}, sort: 'relevance', limit: 10, offset: 0 });
 const RECORDS = [
@@ -25,23 +29,37 @@ const RECORDS = [
 ];
 
 if (requirePostgres()) {
-  test('before the switch the interim engine is as far behind as the fallback: papers whose search vectors are not filled yet', async () => {
-    const backend = await openBackend(await freshDatabase());
+  test('before the switch the interim engine is not ready: /readyz 503 while its own index is unbuilt, even once the fallback is complete', async () => {
+    const url = await freshDatabase();
+    const backend = await openBackend(url);
     const index = await BlockMaxEngine.open({ changes: backend.changes, upvotes: async () => new Map() }, null);
     let built = false;
     const interim = new InterimEngine(backend.nativeLexical!, index, async () => built);
+    const app = await createApp({ ...backendDeps(backend), search: new SearchService(backend.store, interim), config: loadConfig({ db: url, port: 0 }, {}), scrypt: TEST_SCRYPT });
+    const readyz = async () => {
+      const r = await app.inject({ url: '/readyz' });
+      return { status: r.statusCode, body: r.json() as { lag?: number; building?: boolean; status?: string } };
+    };
     try {
       await backend.store.upsertRecords(RECORDS);
       assert.equal(await backend.nativeLexical!.lag!(), 3, 'an import leaves the vectors to the background fill');
-      assert.equal(await interim.lag(), 3, 'not ready while the fallback misses papers (/readyz says so)');
+      assert.ok(await interim.lag() >= 3, 'behind by at least the papers the fallback misses');
       while (await backend.maintainNativeLexical!() > 0);
-      assert.equal(await interim.lag(), 0);
+      assert.equal(await backend.nativeLexical!.lag!(), 0, 'the fallback is complete');
+      assert.equal(await interim.building(), true);
+      assert.equal(await interim.lag(), await index.lag(), 'the unbuilt index\'s backlog: every change');
+      assert.ok(await index.lag() > 0);
+      const early = await readyz();
+      assert.equal(early.status, 503, 'a node answering from the fallback is not ready for a load balancer');
+      assert.equal(early.body.building, true);
       built = true;
-      await interim.search({ query: { include: [{ kind: 'term', tokens: ['diffusion'], prefix: false }], exclude: [], authors: [], categories: [], organizations: [] },
-        filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 5, offset: 0, countCap: 0 });
+      assert.equal(await interim.building(), false);
+      await index.catchUp();
       assert.equal(interim.usingIndex, true);
       assert.equal(await interim.lag(), await index.lag(), 'after the switch: the index\'s own lag');
+      assert.deepEqual(await readyz(), { status: 200, body: { status: 'ready', lag: 0 } });
     } finally {
+      await app.close();
       await index.close();
       await backend.close();
     }

@@ -76,6 +76,12 @@ export function tsquerySql(q: ParsedQuery, mode: 'all' | 'any', p: Params): stri
 /** lag() counts missing search vectors up to this many (a bound on its cost; "behind by 100,000+"). */
 const LAG_COUNT_CAP = 100_000;
 
+/**
+ * How long documentFrequencies reuses its paper count: it only weighs words (inverse document
+ * frequency) and sizes caps, where a count a few seconds old changes nothing.
+ */
+const DOCS_COUNT_TTL_MS = 10_000;
+
 export class PostgresTsvectorEngine implements LexicalEngine {
   readonly name = 'postgres-fts';
 
@@ -112,8 +118,18 @@ export class PostgresTsvectorEngine implements LexicalEngine {
     return { hits: rows.map((r) => ({ key: r.pk, score: Number(r.score) })), total, totalIsEstimate: counted > cap };
   }
 
+  /** The paper count and when it was taken: counting every paper for every search was the fallback's largest cost under load. */
+  private docsCount: { n: number; at: number } | null = null;
+
+  private async docs(): Promise<number> {
+    if (this.docsCount === null || Date.now() - this.docsCount.at > DOCS_COUNT_TTL_MS) {
+      this.docsCount = { n: (await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM papers')).rows[0].n, at: Date.now() };
+    }
+    return this.docsCount.n;
+  }
+
   async documentFrequencies(words: string[], cap = Number.MAX_SAFE_INTEGER): Promise<{ docs: number; df: number[] }> {
-    const docs = (await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM papers')).rows[0].n;
+    const docs = await this.docs();
     const df: number[] = [];
     for (const w of words) {
       if (!SAFE_TOKEN.test(w)) { df.push(0); continue; }
