@@ -142,7 +142,7 @@ async function measure(label: string, db: string, processes: number, mix: { meth
       for (const [code, { count }] of Object.entries(r.statusCodeStats)) if (!code.startsWith('2')) statuses.set(code, (statuses.get(code) ?? 0) + count);
     }
     const non2xx = [...statuses.values()].reduce((a, c) => a + c, 0);
-    const codes = [...statuses].map(([c, k]) => `${k}×${c}`).join(' ') || '–';
+    const codes = non2xx === 0 ? '0' : `${non2xx} (${[...statuses].map(([c, k]) => `${k}×${c}`).join(' ')})`;
     o.log(`  ${label} × ${processes}: ${Math.round(rps)} req/s, p50 ${p50} ms, p99 ${p99} ms, timeouts ${timeouts}, socket errors ${socket}, non-2xx ${codes}`);
     return [label, processes, Math.round(rps), p50, p99, total, timeouts, socket, codes];
   } finally {
