@@ -66,13 +66,18 @@ export async function threeSendersOneKilled(db: string): Promise<ThreeSendersRes
     let heldByVictim = 0;
     try {
       const victimClaims = async () => (await watch.subscriptions.listClaimOwners()).filter((o) => o.split(':')[1] === String(victim.child.pid)).length;
-      // Kill it while it holds claimed rows (a slow machine may still have it rendering when the others are sending).
+      // Kill it while it holds claimed rows (a slow machine may still have it rendering when the others are
+      // sending). The server holds every answer meanwhile, so the rows seen claimed are still claimed at
+      // the kill: with 5 ms answers a loaded machine could let the victim finish them between the look and
+      // the kill (a flake seen once).
+      sink.acceptDelayMs = 3_000;
       const deadline = Date.now() + 120_000;
       while ((await victimClaims()) === 0 && victim.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       victim.child.kill('SIGKILL');
       const killed = await victim.exited;
       assert.equal(killed.signal, 'SIGKILL', `the first sender ended before the kill: ${killed.stdout}${killed.stderr}`);
       heldByVictim = await victimClaims();
+      sink.acceptDelayMs = 5;
     } finally {
       await watch.close();
     }
