@@ -38,7 +38,8 @@ import { realDataDir, prng } from './corpus.js';
 import { dataDirExists, scoreRanking, splitOf, type Split } from './eval-sets.js';
 import { PAPERBOY_RECOMMENDER, recommend, TermCache, type Candidate, type RecommenderOptions } from '../src/recommend/recommender.js';
 import { ARXIV_SANITY_TFIDF } from '../src/recommend/text-features.js';
-import { FOR_YOU_DAYS as RECENT_DAYS, REFERENCE_DAYS } from '../src/web/community/for-you.js';
+import { FOR_YOU_DAYS as RECENT_DAYS } from '../src/web/community/for-you.js';
+import { REFERENCE_DAYS } from '../src/recommend/user-picks.js';
 
 /** A user needs this many liked papers to have both training and held-out likes. */
 const MIN_PAPERS = 6;

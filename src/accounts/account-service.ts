@@ -57,6 +57,12 @@ export interface AccountServiceDeps {
   now: () => Date;
   /** scrypt cost of new hashes (default DEFAULT_SCRYPT). */
   scrypt?: ScryptParams;
+  /**
+   * Called once a user proved their address (verification, reset, email
+   * change): the web app links the digest subscription of that address to
+   * them (SubscriptionStore.linkVerifiedAddress).
+   */
+  addressVerified?: (user: User) => Promise<void>;
 }
 
 export type Fail<F extends string = string> = { ok: false; field?: F; message: string };
@@ -154,8 +160,8 @@ export class AccountService {
     const user = await this.accounts.getUser(spent.userId);
     // The link proves the address it was sent to; a changed address since needs its own proof.
     if (!user || user.email.toLowerCase() !== spent.email.toLowerCase()) return { ok: false, reason: 'invalid' };
-    if (user.emailVerifiedAt) return { ok: true, user };
-    const updated = await this.accounts.updateUser(user.id, { emailVerifiedAt: now.toISOString() }, now);
+    const updated = user.emailVerifiedAt ? user : await this.accounts.updateUser(user.id, { emailVerifiedAt: now.toISOString() }, now);
+    await this.deps.addressVerified?.(updated ?? user);
     return { ok: true, user: updated ?? user };
   }
 
@@ -266,6 +272,7 @@ export class AccountService {
     await this.accounts.deleteUserSessions(user.id);
     await this.accounts.clearLoginThrottle(this.throttleKey(user.username));
     await this.accounts.clearLoginThrottle(this.throttleKey(user.email));
+    await this.deps.addressVerified?.(updated ?? user);
     return { ok: true, user: updated ?? user };
   }
 
@@ -312,6 +319,7 @@ export class AccountService {
       // Links mailed to the old address no longer prove anything.
       await this.accounts.voidEmailTokens(user.id, 'verify', now);
       await this.accounts.voidEmailTokens(user.id, 'reset', now);
+      await this.deps.addressVerified?.(user);
       return { ok: true, user };
     } catch (err) {
       if (err instanceof DuplicateAccountError) return { ok: false, reason: 'taken' };

@@ -14,11 +14,13 @@ import nodemailer from 'nodemailer';
 import { loadConfig, ConfigError, type Config } from '../config.js';
 import { openBackend } from '../store/open-backend.js';
 import type { Store } from '../store/store.js';
+import type { Backend } from '../store/backend.js';
 import { isDay, type Period } from '../domain/periods.js';
 import { createSmtpMailer, createLogMailer } from '../digest/smtp.js';
 import { duePeriods, localDay, periodsForDate, runDigest, type DuePeriod } from '../digest/run-digest.js';
 import { digestPeriod, loadCandidates, selectForTopics, DEFAULT_DIGEST_SIZE } from '../digest/select.js';
 import { renderDigest } from '../digest/render.js';
+import { PersonalDigests } from '../digest/personal.js';
 import { subscriptionLinks } from '../digest/signed-links.js';
 import { emptyTopics, formatTopicList } from '../digest/topics.js';
 import { isFrequency } from '../digest/subscriptions.js';
@@ -41,10 +43,10 @@ function parsePositive(s: string | undefined, flag: string, fallback: number): n
   return n;
 }
 
-async function withStore<T>(config: Config, fn: (store: Store, subs: SubscriptionStore) => Promise<T>): Promise<T> {
+async function withStore<T>(config: Config, fn: (store: Store, subs: SubscriptionStore, backend: Backend) => Promise<T>): Promise<T> {
   const backend = await openBackend(config.db, { indexDir: config.indexDir });
   try {
-    return await fn(backend.store, backend.subscriptions);
+    return await fn(backend.store, backend.subscriptions, backend);
   } finally {
     await backend.close();
   }
@@ -82,21 +84,27 @@ export function registerDigest(program: Command): void {
       const config = loadConfig({ db: opts.db });
       warnLocalLinks(config);
       if (opts.frequency !== undefined && !isFrequency(opts.frequency)) throw new ConfigError('--frequency must be daily or weekly');
-      await withStore(config, async (store, subs) => {
+      await withStore(config, async (store, subs, backend) => {
         const sub = opts.email ? await subs.findByEmail(opts.email) : null;
         if (opts.email && !sub) process.stderr.write(`paperboy: no subscription for ${opts.email}; previewing the default digest\n`);
         const frequency: Frequency = (opts.frequency as Frequency | undefined) ?? sub?.frequency ?? 'daily';
         const day = parseDate(opts.date) ?? (await store.latestDay());
         if (!day) throw new Error('the database has no daily-list entries yet: import papers first (paperboy import / harvest)');
         const period: Period = digestPeriod(frequency, day);
-        const items = selectForTopics(await loadCandidates(store, period, new Date()), sub?.topics ?? emptyTopics(), DEFAULT_DIGEST_SIZE);
-        if (items.length === 0) {
+        const candidates = await loadCandidates(store, period, new Date());
+        const items = selectForTopics(candidates, sub?.topics ?? emptyTopics(), DEFAULT_DIGEST_SIZE);
+        // A subscription linked to an account: its "For you" and followed organizations, as `digest run` renders them.
+        const personal = sub?.userId != null
+          ? await new PersonalDigests({ store, votes: backend.votes, readingLists: backend.readingLists, organizations: backend.organizations })
+            .sectionsFor(sub.userId, period, candidates, items)
+          : null;
+        if (items.length === 0 && !personal?.forYou.length && !personal?.fromFollowed.length) {
           process.stdout.write(`No digest for ${period.key}: ${sub ? 'no paper matches the topics' : 'the period has no papers'} (nothing would be sent).\n`);
           return;
         }
         const who = sub ?? { id: 0, email: opts.email ?? 'subscriber@example.org' };
         const message = renderDigest({ period, frequency, items, publicUrl: config.publicUrl,
-          links: subscriptionLinks(config.publicUrl, config.secret, who) });
+          links: subscriptionLinks(config.publicUrl, config.secret, who), personal });
         if (opts.out) {
           const out = opts.out.endsWith('.html') ? message.html : opts.out.endsWith('.txt') ? message.text : await toEml(config, who.email, message);
           writeFileSync(opts.out, out);
@@ -131,9 +139,10 @@ export function registerDigest(program: Command): void {
       if (opts.frequency) periods = periods.filter((p) => p.frequency === opts.frequency);
       const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom, { maxConnections: concurrency }) : createLogMailer();
       try {
-        await withStore(config, async (store, subs) => {
+        await withStore(config, async (store, subs, backend) => {
           const log = (line: string) => process.stderr.write(`${line}\n`);
-          const r = await runDigest({ store, subs, mailer, config, log }, periods, { dryRun: opts.dryRun, concurrency });
+          const personal = { votes: backend.votes, readingLists: backend.readingLists, organizations: backend.organizations };
+          const r = await runDigest({ store, subs, mailer, config, log, personal }, periods, { dryRun: opts.dryRun, concurrency });
           if (!date) process.stdout.write(`due on ${localDay(new Date(), config.timezone)} (${config.timezone}):\n`);
           for (const p of r.planned) {
             process.stdout.write(`${p.frequency} ${p.period}: ${p.papers ? `${p.papers} papers, ${p.enqueued} digest${p.enqueued === 1 ? '' : 's'} ${opts.dryRun ? 'would be ' : ''}enqueued` : 'no papers, nothing to send'}\n`);

@@ -79,7 +79,10 @@ export function registerServe(program: Command): void {
       // Papers imported by other processes reach the indexes in the background, not on a request.
       search.blockMax?.follow();
       const app = await createApp({ ...backendDeps(backend), search: search.service, config, logger: process.env.PAPERBOY_LOG === '1' });
-      const schedule = opts.schedule ? startDigestSchedule({ store: search.service.withNotes(store), subs: backend.subscriptions, config }) : null;
+      const schedule = opts.schedule ? startDigestSchedule({
+        store: search.service.withNotes(store), subs: backend.subscriptions, config,
+        personal: { votes: backend.votes, readingLists: backend.readingLists, organizations: backend.organizations },
+      }) : null;
       const harvests = opts.schedule ? startHarvestSchedule({ store, config }) : null;
       // Expired sessions, spent mail links and stale login counters go hourly, off the request path.
       const prune = setInterval(() => { void backend.accounts.pruneExpired(new Date()).catch(() => undefined); }, ACCOUNT_PRUNE_INTERVAL_MS);

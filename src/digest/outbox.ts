@@ -23,6 +23,7 @@ import { classifySmtpError, describeSmtpError, type Mailer } from './smtp.js';
 import { DEFAULT_DIGEST_SIZE, loadCandidates, selectForTopics, type DigestItem } from './select.js';
 import { renderDigest } from './render.js';
 import { subscriptionLinks } from './signed-links.js';
+import { PersonalDigests, type PersonalSections, type PersonalSources } from './personal.js';
 
 /**
  * First retry delay after a temporary failure; doubles per attempt. Default
@@ -51,6 +52,12 @@ export interface OutboxDeps {
   config: { publicUrl: string; secret: string };
   now?: () => Date;
   log?: (line: string) => void;
+  /**
+   * Votes, reading lists and follows: with them, the digest of a subscription
+   * linked to an account adds "For you" and its followed organizations
+   * (personal.ts); without them every digest is the topics' list alone.
+   */
+  personal?: Omit<PersonalSources, 'store'>;
 }
 
 export interface DeliverOptions {
@@ -119,6 +126,7 @@ export async function renderPending(deps: OutboxDeps, opts: { size?: number; bat
   const now = (deps.now ?? (() => new Date()))();
   const candidates = new Map<string, DigestItem[]>();
   const selections = new Map<string, DigestItem[]>();
+  const personal = deps.personal ? new PersonalDigests({ store: deps.store, ...deps.personal }) : null;
   let rendered = 0, skipped = 0;
   for (;;) {
     const rows = await deps.subs.listToRender(opts.batch ?? 200);
@@ -135,13 +143,16 @@ export async function renderPending(deps: OutboxDeps, opts: { size?: number; bat
       const sig = `${row.periodKey}\n${JSON.stringify(row.subscription.topics)}`;
       let items = selections.get(sig);
       if (!items) selections.set(sig, (items = selectForTopics(cands, row.subscription.topics, opts.size ?? DEFAULT_DIGEST_SIZE)));
-      if (items.length === 0) {
+      const userId = row.subscription.userId;
+      const own: PersonalSections | null = personal && userId !== null ? await personal.sectionsFor(userId, pk.period, cands, items) : null;
+      if (items.length === 0 && !own?.forYou.length && !own?.fromFollowed.length) {
         out.push({ id: row.id, message: null, reason: 'no paper matched the topics' });
         continue;
       }
       out.push({ id: row.id, reason: null, message: renderDigest({
         period: pk.period, frequency: pk.frequency, items, publicUrl: deps.config.publicUrl,
         links: subscriptionLinks(deps.config.publicUrl, deps.config.secret, row.subscription),
+        personal: own,
       }) });
     }
     await deps.subs.saveRendered(out);

@@ -13,6 +13,7 @@ import { html, raw, type SafeHtml } from '../html/html.js';
 import type { Period } from '../domain/periods.js';
 import type { Frequency, RenderedMessage } from '../store/subscription-store.js';
 import type { DigestItem } from './select.js';
+import { isFollowed, type PersonalSections } from './personal.js';
 
 /** Characters of the abstract shown per entry (about three lines in a phone mail client). */
 export const ABSTRACT_CHARS = 280;
@@ -27,6 +28,8 @@ export interface DigestRenderInput {
   items: DigestItem[];
   publicUrl: string;
   links: { manage: string; unsubscribe: string };
+  /** A subscription linked to an account: "For you" and the followed organizations (personal.ts). */
+  personal?: PersonalSections | null;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -75,9 +78,11 @@ function upvoteLabel(n: number): string {
   return `▲ ${n} upvote${n === 1 ? '' : 's'}`;
 }
 
-export function digestSubject(input: Pick<DigestRenderInput, 'period' | 'frequency' | 'items'>): string {
-  const top = input.items[0]?.paper.title ?? '';
-  const more = input.items.length > 1 ? ` (+${input.items.length - 1} more)` : '';
+export function digestSubject(input: Pick<DigestRenderInput, 'period' | 'frequency' | 'items' | 'personal'>): string {
+  // The whole mail's papers: the main list, then the personal sections (a narrow topic may leave the main list empty).
+  const all = [...input.items, ...(input.personal?.forYou.map((p) => p.item) ?? []), ...(input.personal?.fromFollowed ?? [])];
+  const top = all[0]?.paper.title ?? '';
+  const more = all.length > 1 ? ` (+${all.length - 1} more)` : '';
   const when = input.period.kind === 'day' ? longDay(input.period.from) : `week ${input.period.key}`;
   const kind = input.frequency === 'daily' ? 'Trending papers' : 'Weekly trending papers';
   return `${kind}, ${when}: ${truncate(top, SUBJECT_TITLE_CHARS)}${more}`;
@@ -96,32 +101,96 @@ const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, 
  */
 const entryCache = new WeakMap<DigestItem, Map<string, { html: SafeHtml; text: string }>>();
 
-function entry(it: DigestItem, rank: number, publicUrl: string): { html: SafeHtml; text: string } {
+/** The line under a main-list paper of an organization the subscriber follows. */
+function followMark(it: DigestItem): string {
+  return `★ ${orgName(it) ?? 'an organization'} — you follow it`;
+}
+
+function entry(it: DigestItem, rank: number, publicUrl: string, followed = false): { html: SafeHtml; text: string } {
   let byRank = entryCache.get(it);
   if (!byRank) entryCache.set(it, (byRank = new Map()));
-  const key = `${rank}\n${publicUrl}`;
+  const key = `${rank}\n${publicUrl}\n${followed ? 'f' : ''}`;
   let e = byRank.get(key);
   if (!e) {
     const meta = [authorLine(it), orgName(it), upvoteLabel(it.entry.upvotes)].filter(Boolean).join(' · ');
+    const mark = followed ? followMark(it) : null;
     const text = [`${rank}. ${it.paper.title.replace(/\s+/g, ' ').trim()}`, `   ${paperUrl(publicUrl, it.paper.id)}`, `   ${meta}`,
-      `   ${truncate(it.paper.abstract, ABSTRACT_CHARS)}`, ''].join('\n');
-    byRank.set(key, (e = { html: entryHtml(it, rank, publicUrl, meta), text }));
+      ...(mark ? [`   ${mark}`] : []), `   ${truncate(it.paper.abstract, ABSTRACT_CHARS)}`, ''].join('\n');
+    byRank.set(key, (e = { html: entryHtml(it, rank, publicUrl, meta, mark), text }));
   }
   return e;
 }
 
-function entryHtml(it: DigestItem, rank: number, publicUrl: string, meta: string): SafeHtml {
+function entryHtml(it: DigestItem, rank: number, publicUrl: string, meta: string, mark: string | null): SafeHtml {
   return html`<tr><td style="padding:16px 0;border-top:1px solid ${RULE};">
 <div style="font-size:13px;color:${MUTED};margin:0 0 4px 0;">#${rank}</div>
 <a href="${paperUrl(publicUrl, it.paper.id)}" style="font-size:17px;line-height:1.35;font-weight:600;color:${LINK};text-decoration:none;">${it.paper.title}</a>
 <div style="font-size:13px;line-height:1.5;color:${MUTED};margin:6px 0;">${meta}</div>
+${mark ? html`<div style="font-size:13px;line-height:1.5;margin:0 0 6px 0;">${mark}</div>` : ''}
 <div style="font-size:14px;line-height:1.55;margin:0;">${truncate(it.paper.abstract, ABSTRACT_CHARS)}</div>
 </td></tr>`;
+}
+
+/** A short entry of a personal section: title, meta, and an optional "because you liked …" line. */
+function shortEntry(it: DigestItem, publicUrl: string, because: { title: string; url: string } | null): { html: SafeHtml; text: string } {
+  const meta = [authorLine(it), orgName(it), upvoteLabel(it.entry.upvotes)].filter(Boolean).join(' · ');
+  const title = it.paper.title.replace(/\s+/g, ' ').trim();
+  const url = paperUrl(publicUrl, it.paper.id);
+  const text = [`- ${title}`, `  ${url}`, `  ${meta}`, ...(because ? [`  because you liked "${because.title}" (${because.url})`] : []), ''].join('\n');
+  const body = html`<tr><td style="padding:12px 0;border-top:1px solid ${RULE};">
+<a href="${url}" style="font-size:16px;line-height:1.35;font-weight:600;color:${LINK};text-decoration:none;">${it.paper.title}</a>
+<div style="font-size:13px;line-height:1.5;color:${MUTED};margin:4px 0;">${meta}</div>
+${because ? html`<div style="font-size:13px;line-height:1.5;margin:0;">because you liked <a href="${because.url}" style="color:${LINK};">${because.title}</a></div>` : ''}
+</td></tr>`;
+  return { html: body, text };
+}
+
+function sectionHeading(title: string, note: string): SafeHtml {
+  return html`<tr><td style="padding:28px 0 8px 0;">
+<h2 style="font-size:19px;line-height:1.3;margin:0;">${title}</h2>
+<div style="font-size:13px;color:${MUTED};margin:4px 0 0 0;">${note}</div>
+</td></tr>`;
+}
+
+/** The personal sections' HTML rows and text lines (empty for a subscription without an account). */
+function personalParts(input: DigestRenderInput): { html: SafeHtml[]; text: string[] } {
+  const p = input.personal;
+  const out: { html: SafeHtml[]; text: string[] } = { html: [], text: [] };
+  if (!p) return out;
+  const span = input.period.kind === 'day' ? 'this day’s' : 'this week’s';
+  if (p.forYou.length) {
+    const note = `Picked from ${span} papers by what you upvoted and saved.`;
+    out.html.push(sectionHeading('For you', note));
+    out.text.push('For you', note, '');
+    for (const f of p.forYou) {
+      const because = f.because ? { title: f.because.title.replace(/\s+/g, ' ').trim() || f.because.id, url: paperUrl(input.publicUrl, f.because.id) } : null;
+      const e = shortEntry(f.item, input.publicUrl, because);
+      out.html.push(e.html);
+      out.text.push(e.text);
+    }
+  }
+  if (p.fromFollowed.length) {
+    const note = `More of ${span} papers from ${p.followed.join(', ')}.`;
+    out.html.push(sectionHeading('From organizations you follow', note));
+    out.text.push('From organizations you follow', note, '');
+    for (const it of p.fromFollowed) {
+      const e = shortEntry(it, input.publicUrl, null);
+      out.html.push(e.html);
+      out.text.push(e.text);
+    }
+  }
+  return out;
 }
 
 export function renderDigest(input: DigestRenderInput): RenderedMessage {
   const { period, items, publicUrl, links } = input;
   const subject = digestSubject(input);
+  const followed = input.personal?.followed ?? [];
+  const mine = personalParts(input);
+  const linked = input.personal
+    ? { html: html`<br>It is linked to your account: it adds <strong>For you</strong> and the organizations you follow (<a href="${publicUrl}/settings" style="color:${LINK};">settings</a>).`,
+      text: `It is linked to your account: it adds For you and the organizations you follow (${publicUrl}/settings).` }
+    : null;
   const heading = input.frequency === 'daily' ? 'Trending papers' : 'This week’s trending papers';
   const label = periodLabel(period);
   const listUrl = period.kind === 'day' ? `${publicUrl}/papers/date/${period.key}` : `${publicUrl}/papers/week/${period.key}`;
@@ -143,9 +212,10 @@ export function renderDigest(input: DigestRenderInput): RenderedMessage {
 <h1 style="font-size:22px;line-height:1.3;margin:4px 0;">${heading}</h1>
 <div style="font-size:14px;color:${MUTED};">${label} · <a href="${listUrl}" style="color:${LINK};">see the full list</a></div>
 </td></tr>
-${items.map((it, i) => entry(it, i + 1, publicUrl).html)}
+${items.map((it, i) => entry(it, i + 1, publicUrl, isFollowed(it, followed)).html)}
+${mine.html}
 <tr><td style="padding:20px 0 0 0;border-top:1px solid ${RULE};font-size:12px;line-height:1.6;color:${MUTED};">
-You get this ${input.frequency} digest because you subscribed at <a href="${publicUrl}" style="color:${LINK};">${publicUrl}</a>.<br>
+You get this ${input.frequency} digest because you subscribed at <a href="${publicUrl}" style="color:${LINK};">${publicUrl}</a>.${linked?.html ?? ''}<br>
 <a href="${links.manage}" style="color:${LINK};">Change frequency or topics</a> · <a href="${links.unsubscribe}" style="color:${LINK};">Unsubscribe</a> (one click)
 </td></tr>
 </table>
@@ -154,8 +224,9 @@ You get this ${input.frequency} digest because you subscribed at <a href="${publ
 </html>`.value;
 
   const lines = [`${heading} — ${label}`, `Full list: ${listUrl}`, ''];
-  for (let i = 0; i < items.length; i++) lines.push(entry(items[i], i + 1, publicUrl).text);
-  lines.push('--', `You get this ${input.frequency} digest because you subscribed at ${publicUrl}.`,
+  for (let i = 0; i < items.length; i++) lines.push(entry(items[i], i + 1, publicUrl, isFollowed(items[i], followed)).text);
+  lines.push(...mine.text);
+  lines.push('--', `You get this ${input.frequency} digest because you subscribed at ${publicUrl}.`, ...(linked ? [linked.text] : []),
     `Change frequency or topics: ${links.manage}`, `Unsubscribe (one click): ${links.unsubscribe}`, '');
 
   let host = 'localhost';

@@ -30,7 +30,9 @@ export interface ScheduleOptions {
   now?: () => Date;
 }
 
-export function startDigestSchedule(deps: { store: Store; subs: SubscriptionStore; config: Config }, opts: ScheduleOptions = {}): DigestSchedule {
+export function startDigestSchedule(
+  deps: { store: Store; subs: SubscriptionStore; config: Config; personal?: OutboxDeps['personal'] }, opts: ScheduleOptions = {},
+): DigestSchedule {
   const log = opts.log ?? ((line: string) => console.log(`paperboy: ${line}`));
   if (!deps.config.smtpUrl && !opts.mailer) {
     log('SMTP_URL is not set: digests are not scheduled (set SMTP_URL to send them)');
@@ -38,7 +40,7 @@ export function startDigestSchedule(deps: { store: Store; subs: SubscriptionStor
   }
   const subs = deps.subs;
   const mailer = opts.mailer ?? mailerFromConfig(deps.config);
-  const outbox: OutboxDeps = { store: deps.store, subs, mailer, config: deps.config, now: opts.now, log };
+  const outbox: OutboxDeps = { store: deps.store, subs, mailer, config: deps.config, now: opts.now, log, personal: deps.personal };
   const [hh, mm] = deps.config.digestTime.split(':').map(Number);
   const guard = (what: string, fn: () => Promise<void>) => async () => {
     try {

@@ -6,7 +6,7 @@
  * Goals: one store query per period (candidates), then a cheap in-memory pass
  * per subscriber, so 10,000 subscribers cost one query; a ranking clock pinned
  * to the end of the period so a re-run after a crash picks the same papers.
- * Non-goals: rendering (render.ts), personalisation beyond topics.
+ * Non-goals: rendering (render.ts), what an account adds (personal.ts).
  */
 import type { Organization, Paper, DailyEntry } from '../domain/paper.js';
 import { addDays, periodContaining, type Period } from '../domain/periods.js';

@@ -7,7 +7,18 @@
  * nothing (the caller always gets the same answer; the owner of the address
  * gets either a new confirmation or an "already subscribed" mail with a manage
  * link, at most one per NOTICE_INTERVAL_MS); an active subscription's
- * preferences only change through its signed manage link. Non-goals: HTTP
+ * preferences only change through its signed manage link.
+ *
+ * Linking to accounts: a subscription a signed-in user requests for their
+ * own account's address is linked to them when it is created or restarts
+ * double opt-in (another address is not: the digest of a linked subscription
+ * names papers its account upvoted and saved, which may be private); one whose
+ * address an account has proven (a verified account address) belongs to that
+ * account — at confirmation, at a signed-in request, and when the account
+ * proves the address later (AccountServiceDeps.addressVerified). A linked
+ * subscriber's digest adds "For you" and their followed organizations
+ * (personal.ts); a stranger signed in cannot take over a confirmed
+ * subscription of someone else's address. Non-goals: HTTP
  * (web/subscriptions/), digests (outbox.ts).
  */
 import type { Frequency, Subscription, SubscriptionStore, Topics } from '../store/subscription-store.js';
@@ -31,6 +42,23 @@ export interface SubscriptionServiceDeps {
   config: { publicUrl: string; secret: string };
   now: () => Date;
   log?: (line: string) => void;
+  /** The account that has proven this address (a verified account address), if any. */
+  verifiedOwner?: (email: string) => Promise<number | null>;
+}
+
+/** The signed-in user making a request: their id, address, and whether they proved it. */
+export interface Requester {
+  id: number;
+  email: string;
+  emailVerified: boolean;
+}
+
+function isOwnAddress(who: Requester | null | undefined, email: string): who is Requester {
+  return !!who && who.email.toLowerCase() === email.toLowerCase();
+}
+
+function ownsAddress(who: Requester | null | undefined, email: string): who is Requester {
+  return isOwnAddress(who, email) && who.emailVerified;
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"_]+\.[^\s@<>()[\]\\,;:"_]{2,}$/;
@@ -70,18 +98,22 @@ export class NoticeQueue {
  */
 export async function requestSubscription(
   deps: SubscriptionServiceDeps, notices: NoticeQueue, input: { email: string; frequency: Frequency; topics: Topics },
+  requester: Requester | null = null,
 ): Promise<void> {
   const now = deps.now();
   const existing = await deps.subs.findByEmail(input.email);
   const recentNotice = (s: Subscription) => s.lastNoticeAt !== null && now.getTime() - Date.parse(s.lastNoticeAt) < NOTICE_INTERVAL_MS;
   if (!existing) {
-    const sub = await deps.subs.createSubscription({ ...input, now });
+    const sub = await deps.subs.createSubscription({ ...input, now, userId: isOwnAddress(requester, input.email) ? requester.id : null });
     await deps.subs.updateSubscription(sub.id, { lastNoticeAt: now.toISOString() }, now);
     notices.push(confirmationMail(sub, deps.config.publicUrl, confirmUrl(deps.config.publicUrl, deps.config.secret, sub, now)));
     return;
   }
   if (existing.status === 'active' || existing.status === 'paused') {
-    // Preferences of a confirmed subscription change only through its manage link.
+    // Preferences of a confirmed subscription change only through its manage link; its owner, signed in, links it.
+    if (ownsAddress(requester, existing.email) && existing.userId !== requester.id) {
+      await deps.subs.updateSubscription(existing.id, { userId: requester.id }, now);
+    }
     if (recentNotice(existing)) return;
     await deps.subs.updateSubscription(existing.id, { lastNoticeAt: now.toISOString() }, now);
     notices.push(alreadySubscribedMail(existing, deps.config.publicUrl, subscriptionLinks(deps.config.publicUrl, deps.config.secret, existing).manage));
@@ -90,6 +122,7 @@ export async function requestSubscription(
   // pending or unsubscribed: (re)start double opt-in with the new preferences.
   const updated = await deps.subs.updateSubscription(existing.id, {
     frequency: input.frequency, topics: input.topics, status: 'pending',
+    ...(isOwnAddress(requester, existing.email) ? { userId: requester.id } : {}),
     ...(recentNotice(existing) ? {} : { lastNoticeAt: now.toISOString() }),
   }, now);
   if (updated && !recentNotice(existing)) {
@@ -115,7 +148,11 @@ export async function confirmSubscription(deps: SubscriptionServiceDeps, token: 
   if (!r.ok) return r;
   if (r.sub.status !== 'pending') return r;
   const now = deps.now();
-  const sub = await deps.subs.updateSubscription(r.sub.id, { status: 'active', confirmedAt: now.toISOString(), permanentFailures: 0 }, now);
+  // The address's proven owner, when there is one, owns the subscription (whoever asked for it).
+  const owner = deps.verifiedOwner ? await deps.verifiedOwner(r.sub.email) : null;
+  const sub = await deps.subs.updateSubscription(r.sub.id, {
+    status: 'active', confirmedAt: now.toISOString(), permanentFailures: 0, ...(owner !== null ? { userId: owner } : {}),
+  }, now);
   return { ok: true, sub: sub! };
 }
 

@@ -6,8 +6,11 @@
  * twice": one outbox row per (subscriber, period) under a unique key, claims
  * with an owner and a lease so several processes can deliver from one
  * database, and state changes that only move forward (ready → sending → sent).
- * Non-goals: selection and rendering (digest/), SMTP (digest/smtp.ts), user
- * accounts (`userId` is left for the accounts issue to link).
+ * A subscription may be linked to an account (`userId`): the one that made it
+ * while signed in, or the one whose verified address it is; a linked
+ * subscriber's digest adds "For you" and their followed organizations.
+ * Non-goals: selection and rendering (digest/), SMTP (digest/smtp.ts), the
+ * rules of linking (digest/subscriptions.ts, accounts/).
  */
 
 export type Frequency = 'daily' | 'weekly';
@@ -29,8 +32,12 @@ export interface Subscription {
   frequency: Frequency;
   topics: Topics;
   status: SubscriptionStatus;
-  /** The account linked to this subscription, when accounts exist (null until then). */
-  userId: string | null;
+  /**
+   * The account linked to this subscription (null when none): its digest
+   * adds "For you" and the organizations the account follows. Deleting the
+   * account unlinks it (the subscription stays).
+   */
+  userId: number | null;
   /** Permanent SMTP rejections since the last delivered digest. */
   permanentFailures: number;
   createdAt: string;
@@ -42,7 +49,7 @@ export interface Subscription {
 }
 
 export type SubscriptionPatch = Partial<Pick<Subscription,
-  'frequency' | 'topics' | 'status' | 'confirmedAt' | 'unsubscribedAt' | 'lastNoticeAt' | 'permanentFailures'>>;
+  'frequency' | 'topics' | 'status' | 'confirmedAt' | 'unsubscribedAt' | 'lastNoticeAt' | 'permanentFailures' | 'userId'>>;
 
 export type OutboxStatus = 'pending' | 'ready' | 'sending' | 'sent' | 'failed' | 'skipped';
 
@@ -87,9 +94,17 @@ export interface PeriodStatus {
 export interface SubscriptionStore {
   getSubscription(id: number): Promise<Subscription | null>;
   findByEmail(email: string): Promise<Subscription | null>;
-  createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date }): Promise<Subscription>;
+  createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date; userId?: number | null }): Promise<Subscription>;
   updateSubscription(id: number, patch: SubscriptionPatch, now: Date): Promise<Subscription | null>;
   countSubscriptions(): Promise<Record<SubscriptionStatus, number>>;
+  /**
+   * Links the subscription of `email` (compared without case) to the user —
+   * called once the user proved the address — replacing any other link.
+   * Returns the linked subscription, or null when the address has none.
+   */
+  linkVerifiedAddress(userId: number, email: string, now: Date): Promise<Subscription | null>;
+  /** The subscriptions linked to a user, oldest first. */
+  subscriptionsOfUser(userId: number): Promise<Subscription[]>;
 
   /**
    * Adds one 'pending' outbox row per active subscription of `frequency` for

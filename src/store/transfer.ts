@@ -74,8 +74,14 @@ export const TRANSFER_TABLES: readonly TransferTable[] = [
     excludePrefixes: { column: 'key', prefixes: ['feed.', 'fts5.', 'serve:', 'migrate-db:'] },
   },
   {
+    name: 'users', key: ['id'], serial: 'id',
+    columns: [int('id'), text('username'), text('email'), text('password_hash'), text('role'), text('email_verified_at'),
+      text('created_at'), text('updated_at'), int('public_votes'), text('banned_at'), text('banned_reason')],
+  },
+  {
+    // After users: a subscription may be linked to an account (migration 16).
     name: 'subscriptions', key: ['id'], serial: 'id',
-    columns: [int('id'), text('email'), text('frequency'), text('topics'), text('status'), text('user_id'), int('permanent_failures'),
+    columns: [int('id'), text('email'), text('frequency'), text('topics'), text('status'), int('user_id'), int('permanent_failures'),
       text('created_at'), text('updated_at'), text('confirmed_at'), text('unsubscribed_at'), text('last_notice_at')],
   },
   {
@@ -83,11 +89,6 @@ export const TRANSFER_TABLES: readonly TransferTable[] = [
     columns: [int('id'), int('subscription_id'), text('period_key'), text('status'), text('subject'), text('html'), text('text'),
       text('headers'), int('attempts'), text('next_attempt_at'), text('claimed_by'), text('claimed_until'), text('last_error'),
       text('message_id'), text('created_at'), text('sent_at')],
-  },
-  {
-    name: 'users', key: ['id'], serial: 'id',
-    columns: [int('id'), text('username'), text('email'), text('password_hash'), text('role'), text('email_verified_at'),
-      text('created_at'), text('updated_at'), int('public_votes'), text('banned_at'), text('banned_reason')],
   },
   { name: 'sessions', key: ['token_hash'], columns: [text('token_hash'), int('user_id'), text('created_at'), text('expires_at')] },
   {

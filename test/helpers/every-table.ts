@@ -94,7 +94,8 @@ export async function populateEveryTable(b: Backend, opts: { papers?: number } =
   await b.organizations.follow(userIds[3], 'NewLab', now);
   await b.authorship.claim({ paperId: ids[10], userId: userIds[2], authorName: 'Ada Author10', now });
 
-  const s1 = await b.subscriptions.createSubscription({ email: 'reader@example.org', frequency: 'daily', topics: { categories: ['cs.CL'], keywords: [], organizations: [] }, now });
+  // Linked to an account (the copy must carry user_id).
+  const s1 = await b.subscriptions.createSubscription({ email: 'reader@example.org', frequency: 'daily', topics: { categories: ['cs.CL'], keywords: [], organizations: [] }, now, userId: userIds[1] });
   await b.subscriptions.updateSubscription(s1.id, { status: 'active', confirmedAt: now.toISOString() }, now);
   const s2 = await b.subscriptions.createSubscription({ email: 'weekly@example.org', frequency: 'weekly', topics: { categories: [], keywords: ['attention'], organizations: [] }, now });
   await b.subscriptions.updateSubscription(s2.id, { status: 'active', confirmedAt: now.toISOString() }, now);

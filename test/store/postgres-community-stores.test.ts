@@ -1,6 +1,6 @@
 /**
  * The account, vote, comment, moderation, reading-list, curation,
- * organization and authorship conformance suites
+ * organization, authorship and subscription-link conformance suites
  * on a real PostgreSQL server (test/helpers/postgres-server.ts; a fresh
  * database per test), through the Backend as the app opens it.
  */
@@ -14,6 +14,7 @@ import { describeReadingListStore } from '../conformance/reading-list-store.js';
 import { describeCurationStore } from '../conformance/curation-store.js';
 import { describeOrganizationStore } from '../conformance/organization-store.js';
 import { describeAuthorshipStore } from '../conformance/authorship-store.js';
+import { describeSubscriptionLinks } from '../conformance/subscription-links.js';
 import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 
 async function openFresh(): Promise<{ backend: Backend; close(): Promise<void> }> {
@@ -42,4 +43,5 @@ if (requirePostgres()) {
   describeCurationStore('postgres', openFresh);
   describeOrganizationStore('postgres', openFresh);
   describeAuthorshipStore('postgres', openFresh);
+  describeSubscriptionLinks('postgres', openFresh);
 }

@@ -497,6 +497,18 @@ export const MIGRATIONS: Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION paper_categories_delete();
     `,
   },
+  {
+    version: 16,
+    name: 'digest subscriptions linked to accounts',
+    sql: `
+      -- user_id was a placeholder (TEXT, never written): it becomes a reference to the account that made
+      -- the subscription or whose verified address it is; deleting the account unlinks, the subscription stays.
+      ALTER TABLE subscriptions ALTER COLUMN user_id TYPE BIGINT USING NULL;
+      ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_user_fk FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE SET NULL;
+      UPDATE subscriptions s SET user_id = u.id FROM users u
+        WHERE lower(u.email) = lower(s.email) AND u.email_verified_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -22,7 +22,7 @@ interface SubscriptionRow {
   frequency: Frequency;
   topics: string;
   status: SubscriptionStatus;
-  user_id: string | null;
+  user_id: number | null;
   permanent_failures: number;
   created_at: string;
   updated_at: string;
@@ -82,6 +82,7 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   unsubscribedAt: 'unsubscribed_at',
   lastNoticeAt: 'last_notice_at',
   permanentFailures: 'permanent_failures',
+  userId: 'user_id',
 };
 
 export class PostgresSubscriptionStore implements SubscriptionStore {
@@ -97,10 +98,11 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     return r ? rowToSubscription(r) : null;
   }
 
-  async createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date }): Promise<Subscription> {
+  async createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date; userId?: number | null }): Promise<Subscription> {
     const now = input.now.toISOString();
-    const r = await this.pool.query<SubscriptionRow>(`INSERT INTO subscriptions (email, frequency, topics, status, created_at, updated_at)
-      VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING ${SUB_COLUMNS}`, [input.email, input.frequency, JSON.stringify(input.topics), now]);
+    const r = await this.pool.query<SubscriptionRow>(`INSERT INTO subscriptions (email, frequency, topics, status, created_at, updated_at, user_id)
+      VALUES ($1, $2, $3, 'pending', $4, $4, $5) RETURNING ${SUB_COLUMNS}`,
+    [input.email, input.frequency, JSON.stringify(input.topics), now, input.userId ?? null]);
     return rowToSubscription(r.rows[0]);
   }
 
@@ -114,6 +116,17 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     const r = (await this.pool.query<SubscriptionRow>(`UPDATE subscriptions SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING ${SUB_COLUMNS}`,
       p.values)).rows[0];
     return r ? rowToSubscription(r) : null;
+  }
+
+  async linkVerifiedAddress(userId: number, email: string, now: Date): Promise<Subscription | null> {
+    const r = (await this.pool.query<SubscriptionRow>(`UPDATE subscriptions SET user_id = $1, updated_at = $2 WHERE lower(email) = lower($3)
+      RETURNING ${SUB_COLUMNS}`, [userId, now.toISOString(), email])).rows[0];
+    return r ? rowToSubscription(r) : null;
+  }
+
+  async subscriptionsOfUser(userId: number): Promise<Subscription[]> {
+    return (await this.pool.query<SubscriptionRow>(`SELECT ${SUB_COLUMNS} FROM subscriptions WHERE user_id = $1 ORDER BY id`, [userId])).rows
+      .map(rowToSubscription);
   }
 
   async countSubscriptions(): Promise<Record<SubscriptionStatus, number>> {

@@ -476,6 +476,21 @@ export const MIGRATIONS: Migration[] = [
     // so that both backends' schema versions mean the same thing.
     sql: `SELECT 1;`,
   },
+  {
+    version: 16,
+    name: 'digest subscriptions linked to accounts',
+    sql: `
+      -- user_id was a placeholder (TEXT, never written): it becomes a reference to the account that made
+      -- the subscription or whose verified address it is; deleting the account unlinks, the subscription stays.
+      DROP INDEX subscriptions_user;
+      ALTER TABLE subscriptions DROP COLUMN user_id;
+      ALTER TABLE subscriptions ADD COLUMN user_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+      CREATE INDEX subscriptions_user ON subscriptions(user_id);
+      -- Subscriptions of addresses already proven by an account belong to it.
+      UPDATE subscriptions SET user_id = (SELECT u.id FROM users u WHERE u.email = subscriptions.email AND u.email_verified_at IS NOT NULL)
+        WHERE EXISTS (SELECT 1 FROM users u WHERE u.email = subscriptions.email AND u.email_verified_at IS NOT NULL);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -22,7 +22,7 @@ interface SubscriptionRow {
   frequency: Frequency;
   topics: string;
   status: SubscriptionStatus;
-  user_id: string | null;
+  user_id: number | null;
   permanent_failures: number;
   created_at: string;
   updated_at: string;
@@ -79,6 +79,7 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   unsubscribedAt: 'unsubscribed_at',
   lastNoticeAt: 'last_notice_at',
   permanentFailures: 'permanent_failures',
+  userId: 'user_id',
 };
 
 export class SqliteSubscriptionStore implements SubscriptionStore {
@@ -88,8 +89,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     this.s = {
       byId: db.prepare('SELECT * FROM subscriptions WHERE id = ?'),
       byEmail: db.prepare('SELECT * FROM subscriptions WHERE email = ?'),
-      insert: db.prepare(`INSERT INTO subscriptions (email, frequency, topics, status, created_at, updated_at)
-        VALUES (?, ?, ?, 'pending', ?, ?)`),
+      insert: db.prepare(`INSERT INTO subscriptions (email, frequency, topics, status, created_at, updated_at, user_id)
+        VALUES (?, ?, ?, 'pending', ?, ?, ?)`),
+      linkAddress: db.prepare(`UPDATE subscriptions SET user_id = ?, updated_at = ? WHERE email = ? RETURNING *`),
+      ofUser: db.prepare('SELECT * FROM subscriptions WHERE user_id = ? ORDER BY id'),
       counts: db.prepare('SELECT status, COUNT(*) AS n FROM subscriptions GROUP BY status'),
       enqueue: db.prepare(`INSERT OR IGNORE INTO digest_outbox (subscription_id, period_key, status, next_attempt_at, created_at)
         SELECT id, @period, 'pending', @now, @now FROM subscriptions WHERE status = 'active' AND frequency = @frequency`),
@@ -147,9 +150,9 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     return r ? rowToSubscription(r) : null;
   }
 
-  async createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date }): Promise<Subscription> {
+  async createSubscription(input: { email: string; frequency: Frequency; topics: Topics; now: Date; userId?: number | null }): Promise<Subscription> {
     const now = input.now.toISOString();
-    const info = this.s.insert.run(input.email, input.frequency, JSON.stringify(input.topics), now, now);
+    const info = this.s.insert.run(input.email, input.frequency, JSON.stringify(input.topics), now, now, input.userId ?? null);
     return (await this.getSubscription(Number(info.lastInsertRowid)))!;
   }
 
@@ -163,6 +166,16 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
     }
     this.db.prepare(`UPDATE subscriptions SET ${sets.join(', ')} WHERE id = @id`).run(params);
     return this.getSubscription(id);
+  }
+
+  async linkVerifiedAddress(userId: number, email: string, now: Date): Promise<Subscription | null> {
+    // email is COLLATE NOCASE: the comparison ignores case, as the unique key does.
+    const r = this.s.linkAddress.get(userId, now.toISOString(), email) as SubscriptionRow | undefined;
+    return r ? rowToSubscription(r) : null;
+  }
+
+  async subscriptionsOfUser(userId: number): Promise<Subscription[]> {
+    return (this.s.ofUser.all(userId) as SubscriptionRow[]).map(rowToSubscription);
   }
 
   async countSubscriptions(): Promise<Record<SubscriptionStatus, number>> {

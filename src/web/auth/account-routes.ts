@@ -62,6 +62,8 @@ export async function installAccounts(app: FastifyInstance, deps: RouteDeps): Pr
     publicUrl: deps.config.publicUrl,
     now: deps.now,
     scrypt: deps.scrypt,
+    // A proven address's digest subscription belongs to the account: its digest adds "For you".
+    addressVerified: async (user) => { await deps.subscriptions.linkVerifiedAddress(user.id, user.email, deps.now()); },
   });
   app.addHook('onClose', async () => {
     await notices.drain();

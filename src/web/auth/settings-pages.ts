@@ -1,7 +1,8 @@
 /**
  * The settings page (`/settings`): the account at a glance, verification
  * status with a "send a new link" button, change address, change password,
- * personal API tokens (create, list, revoke; a new token is shown once), and
+ * personal API tokens (create, list, revoke; a new token is shown once), the
+ * digest subscriptions linked to the account (with their manage links), and
  * the way to delete the account; and the admin's user list (`/admin/users`).
  *
  * Goals: every form works without JavaScript and carries the CSRF token;
@@ -10,6 +11,7 @@
  */
 import { html, raw, type SafeHtml } from '../../html/html.js';
 import type { ApiTokenInfo, Role, User } from '../../store/account-store.js';
+import type { Subscription } from '../../store/subscription-store.js';
 import { ROLES } from '../../store/account-store.js';
 import type { PageContext } from '../pages/page-context.js';
 import { formatDay, plural } from '../pages/format.js';
@@ -23,6 +25,8 @@ export type SettingsSection = 'account' | 'profile' | 'email' | 'password' | 'to
 export interface SettingsView {
   user: User;
   tokens: ApiTokenInfo[];
+  /** Digest subscriptions linked to the account, each with its signed manage link. */
+  digests?: { sub: Subscription; manageUrl: string }[];
   /** A token just created: shown once. */
   newToken?: { name: string; token: string };
   note?: { section: SettingsSection; text: string };
@@ -40,6 +44,16 @@ function when(iso: string | null): string {
 function tokenRow(csrf: string, t: ApiTokenInfo): SafeHtml {
   return html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${when(t.createdAt)}</td><td>${when(t.lastUsedAt)}</td>
 <td><form method="post" action="${`/settings/tokens/${t.id}/revoke`}">${csrfField(csrf)}<button type="submit" class="danger" aria-label="${`Revoke token ${t.name}`}">Revoke</button></form></td></tr>`;
+}
+
+/**
+ * A linked digest: its manage link only once confirmed (a pending one waits
+ * for its mailed confirmation link, so the double opt-in is never skipped).
+ */
+function digestRow(sub: Subscription, manageUrl: string): SafeHtml {
+  return sub.status === 'pending'
+    ? html`<li><strong>${sub.email}</strong> — ${sub.frequency}, waiting for you to follow the confirmation link we mailed</li>`
+    : html`<li><strong>${sub.email}</strong> — ${sub.frequency}, ${sub.status} · <a href="${manageUrl}">Change frequency or topics</a></li>`;
 }
 
 export function settingsPage(ctx: PageContext, csrf: string, v: SettingsView): string {
@@ -101,6 +115,12 @@ ${csrfField(csrf)}
 <input id="tk-name" name="name" required maxlength="${MAX_TOKEN_NAME}" placeholder="laptop script"></div>
 <button type="submit">Create token</button>
 </form>
+</section>
+<section aria-labelledby="digest-h" class="panel"><h2 id="digest-h">Email digest</h2>
+${v.digests?.length
+    ? html`<ul class="digests">${v.digests.map((d) => digestRow(d.sub, d.manageUrl))}</ul>
+<p class="muted">Linked to your account: each digest also brings <strong>For you</strong> (papers picked by what you upvoted and saved) and the papers of the organizations you follow.</p>`
+    : html`<p class="muted">No digest is linked to your account. <a href="/subscribe">Subscribe your address</a> to get trending papers with <strong>For you</strong> picks and the papers of the organizations you follow.</p>`}
 </section>
 <section aria-labelledby="out-h" class="panel"><h2 id="out-h">Sessions</h2>
 <form method="post" action="/logout" class="inline">${csrfField(csrf)}<button type="submit">Log out</button></form>

@@ -23,6 +23,7 @@ import { html } from '../../html/html.js';
 import { clearSessionCookie, requireAdmin, requirePageUser } from './current-user.js';
 import { badLinkPage, deleteAccountPage, messagePage } from './account-pages.js';
 import { adminUsersPage, settingsPage, type SettingsView } from './settings-pages.js';
+import { subscriptionLinks } from '../../digest/signed-links.js';
 
 /** Users per admin page. */
 const ADMIN_PAGE_SIZE = 50;
@@ -53,7 +54,9 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps, serv
 
   async function showSettings(req: FastifyRequest, reply: FastifyReply, user: User, extra: Partial<SettingsView> = {}, status = 200) {
     const tokens = await accounts.listApiTokens(user.id);
-    return sendHtml(reply, settingsPage(pageContext(req), reply.generateCsrf(), { user, tokens, ...extra }), status);
+    const digests = (await deps.subscriptions.subscriptionsOfUser(user.id))
+      .map((sub) => ({ sub, manageUrl: subscriptionLinks(config.publicUrl, config.secret, sub).manage }));
+    return sendHtml(reply, settingsPage(pageContext(req), reply.generateCsrf(), { user, tokens, digests, ...extra }), status);
   }
 
   app.get('/settings', async (req: Req, reply) => {

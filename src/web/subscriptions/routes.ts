@@ -101,6 +101,10 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
     config: deps.config,
     now: deps.now,
     log,
+    verifiedOwner: async (email) => {
+      const u = await deps.accounts.getUserByEmail(email);
+      return u && u.emailVerifiedAt ? u.id : null;
+    },
   };
   const notices = new NoticeQueue(mailer, log);
   app.addHook('onClose', async () => {
@@ -118,7 +122,10 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
 
   app.get('/subscribe', async (req: FastifyRequest<{ Querystring: SubscribeForm }>, reply) => {
     const csrf = reply.generateCsrf();
-    return sendHtml(reply, subscribeFormPage(pageContext(req), csrf, formValues(req.query ?? {})));
+    const v = formValues(req.query ?? {});
+    // Signed in: the account's address is the one whose digest adds "For you".
+    if (req.user && !v.email) v.email = req.user.email;
+    return sendHtml(reply, subscribeFormPage(pageContext(req), csrf, v, null, req.user?.email ?? null));
   });
 
   app.post('/subscribe', {
@@ -127,7 +134,7 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
   }, async (req: FastifyRequest<{ Body: SubscribeForm }>, reply) => {
     const body = (req.body ?? {}) as SubscribeForm;
     const v = formValues(body);
-    const again = (error: string) => sendHtml(reply, subscribeFormPage(pageContext(req), reply.generateCsrf(), v, error), 400);
+    const again = (error: string) => sendHtml(reply, subscribeFormPage(pageContext(req), reply.generateCsrf(), v, error, req.user?.email ?? null), 400);
     const email = normalizeEmail(v.email);
     if (!email) return again('Enter an email address such as you@example.org.');
     if (body.frequency !== undefined && !isFrequency(body.frequency)) return again('Choose daily or weekly.');
@@ -138,7 +145,7 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
       if (err instanceof TopicError) return again(err.message);
       throw err;
     }
-    await requestSubscription(service, notices, { email, frequency: v.frequency, topics });
+    await requestSubscription(service, notices, { email, frequency: v.frequency, topics }, req.user);
     return sendHtml(reply, checkInboxPage(pageContext(req), email));
   });
 
@@ -167,7 +174,8 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { deps: Rou
       if (err instanceof TopicError) throw badRequest('invalid_parameter', `body/${err.message}`);
       throw err;
     }
-    await requestSubscription(service, notices, { email, frequency: req.body.frequency, topics });
+    // With a personal API token, the token's owner is the requester (linked when it is their address).
+    await requestSubscription(service, notices, { email, frequency: req.body.frequency, topics }, req.user);
     return reply.status(202).send({
       status: 'confirmation_sent',
       message: 'If the address can receive mail, a confirmation link is on its way; nothing is sent before it is followed.',

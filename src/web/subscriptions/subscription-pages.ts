@@ -58,9 +58,10 @@ function errorNote(error: string | null): SafeHtml | string {
   return error ? html`<p class="error" role="alert"><strong>${error}</strong></p>` : '';
 }
 
-export function subscribeFormPage(ctx: ViewContext, csrf: string, v: FormValues, error: string | null = null): string {
+export function subscribeFormPage(ctx: ViewContext, csrf: string, v: FormValues, error: string | null = null, accountEmail: string | null = null): string {
   return page(ctx, 'Email digest', html`<h1>Trending papers in your inbox</h1>
 <p>Get the top papers by trending score, daily or weekly. We send a confirmation link first; nothing else arrives until you follow it. Every mail has a one-click unsubscribe link.</p>
+${accountEmail ? html`<p class="muted">Subscribing your account's address (${accountEmail}) links the digest to your account: it then also brings <strong>For you</strong> — papers picked by what you upvoted and saved — and the papers of the organizations you follow.</p>` : ''}
 ${errorNote(error)}
 <form class="subscribe-form" method="post" action="/subscribe">
 <input type="hidden" name="_csrf" value="${csrf}">
