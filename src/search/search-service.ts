@@ -37,6 +37,23 @@ const SUGGEST_MIN_CHARS = 4;
  * demo corpus); the most frequent candidate wins.
  */
 const SUGGEST_MIN_DF = 2;
+/** "Did you mean": equally frequent corrections whose spelling is looked up in papers' text, at most (each costs a search and a load of 3 papers). */
+const SUGGEST_SPELLING_CHECKS = 6;
+/** "Did you mean": papers whose text is read per checked spelling. */
+const SUGGEST_SPELLING_PAPERS = 5;
+
+/**
+ * Which correction of a typo to check first, and prefer when the papers do not decide: a swapped
+ * pair, then a letter left out (the correction inserts it), a wrong letter, a letter too many.
+ * Chosen because it puts the intended word first for the misspellings tried on the demo corpus
+ * ("transfromer", "langauge", "lerning", "robustnes", "reinforcemnt"); generation order had
+ * offered "robustes" and "reinforcment" (same stems, so the same counts).
+ */
+function editPreference(typed: string, candidate: string): number {
+  if (candidate.length > typed.length) return 1;
+  if (candidate.length < typed.length) return 3;
+  return [...candidate].sort().join('') === [...typed].sort().join('') ? 0 : 2;
+}
 
 /** Every string one edit (delete, transpose, replace, insert; letters a–z) away from `w`. */
 export function editsOf(w: string): Set<string> {
@@ -252,23 +269,57 @@ export class SearchService {
 
   /** "Did you mean": see SearchResult.suggestion. */
   private async suggest(text: string, parsed: ParsedQuery): Promise<string | null> {
-    const words = [...new Set(parsed.include.filter((c) => c.kind === 'term' && !c.prefix && c.tokens.length === 1)
-      .map((c) => c.tokens[0]).filter((w) => w.length >= SUGGEST_MIN_CHARS && /^[a-z]+$/.test(w)))];
+    const clauses = parsed.include.filter((c): c is Extract<typeof c, { kind: 'term' }> => c.kind === 'term' && c.tokens.length === 1
+      && c.tokens[0].length >= SUGGEST_MIN_CHARS && /^[a-z]+$/.test(c.tokens[0]));
+    const words = [...new Set(clauses.map((c) => c.tokens[0]))];
     if (words.length === 0) return null;
     const { df } = await this.engine.documentFrequencies(words, 1);
+    // The last word of a query is matched as a prefix (prefixLast: type-ahead), so every query's last
+    // word — a one-word query's only one — was never corrected. It is when it matches nothing even as
+    // a prefix ("lerning"; "learn" matches "learning" and is left alone).
+    const prefixMatches = async (w: string) => (await this.engine.search({
+      query: { include: [{ kind: 'term', tokens: [w], prefix: true }], exclude: [], authors: [], categories: [], organizations: [] },
+      filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 0, offset: 0, countCap: 1,
+    })).total > 0;
     let out = text;
     let changed = false;
     for (const [i, w] of words.entries()) {
       if (df[i] > 0) continue;
+      if (clauses.some((c) => c.prefix && c.tokens[0] === w) && await prefixMatches(w)) continue;
       const candidates = [...editsOf(w)];
       const { df: cdf } = await this.engine.documentFrequencies(candidates, SUGGEST_MIN_DF * 1000);
-      let best = -1;
-      candidates.forEach((c, j) => { if (cdf[j] >= SUGGEST_MIN_DF && (best < 0 || cdf[j] > cdf[best])) best = j; });
-      if (best < 0) continue;
-      const fixed = out.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${w}(?=$|[^\\p{L}\\p{N}])`, 'iu'), (_m, pre: string) => pre + candidates[best]);
+      const top = Math.max(0, ...cdf);
+      if (top < SUGGEST_MIN_DF) continue;
+      const tied = candidates.filter((_c, j) => cdf[j] === top).sort((x, y) => editPreference(w, x) - editPreference(w, y));
+      const best = await this.spelledAsPapersSpellIt(tied);
+      const fixed = out.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${w}(?=$|[^\\p{L}\\p{N}])`, 'iu'), (_m, pre: string) => pre + best);
       if (fixed !== out) { out = fixed; changed = true; }
     }
     return changed ? out : null;
+  }
+
+  /**
+   * Of equally frequent corrections — usually one word and misspellings of it that stem alike
+   * ("reinforcement", "reinforcment": both match every paper with the stem "reinforc") — the one
+   * the papers themselves write most often, looked up in the text of a few papers each matches;
+   * among equals, the first of `tied` (ordered by editPreference).
+   */
+  private async spelledAsPapersSpellIt(tied: string[]): Promise<string> {
+    if (tied.length === 1) return tied[0];
+    let best = tied[0], bestSeen = -1;
+    for (const c of tied.slice(0, SUGGEST_SPELLING_CHECKS)) {
+      const { hits } = await this.engine.search({
+        query: { include: [{ kind: 'term', tokens: [c], prefix: false }], exclude: [], authors: [], categories: [], organizations: [] },
+        filters: { categories: [], organizations: [] }, sort: 'relevance', limit: SUGGEST_SPELLING_PAPERS, offset: 0, countCap: 0,
+      });
+      const word = new RegExp(`(^|[^\\p{L}\\p{N}])${c}(?=$|[^\\p{L}\\p{N}])`, 'giu');
+      let seen = 0;
+      for (const d of (await this.store.getPaperDetailsByKeys(hits.map((h) => h.key))).values()) {
+        seen += (`${d.paper.title} ${d.paper.abstract}`.match(word) ?? []).length;
+      }
+      if (seen > bestSeen) { best = c; bestSeen = seen; }
+    }
+    return best;
   }
 
   /**
