@@ -28,7 +28,7 @@ export interface PaperText {
 export interface PaperChange {
   seq: number;
   key: number;
-  /** The paper as it is now; null when it was deleted. */
+  /** The paper as it is now; null when it was deleted or an admin hid it (indexes hold only shown papers). */
   paper: PaperText | null;
 }
 
@@ -42,12 +42,12 @@ export interface ChangeFeed {
    */
   read(cursor: number, limit: number): Promise<{ changes: PaperChange[]; next: number }>;
   /**
-   * Every paper, in publication order (undated last), in pages of `pageSize`,
+   * Every paper not hidden, in publication order (undated last), in pages of `pageSize`,
    * for rebuilding an index. Read head() before starting: changes made
    * during the scan are replayed from it afterwards.
    */
   scan(pageSize?: number): AsyncIterable<PaperText[]>;
-  /** Papers stored (the scan's length). */
+  /** Papers stored and not hidden (the scan's length). */
   size(): Promise<number>;
   /** A consumer's saved position; 0 when it never saved one. */
   cursor(consumer: string): Promise<number>;

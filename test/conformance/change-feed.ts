@@ -94,6 +94,29 @@ export function describeChangeFeed(name: string, open: () => Promise<OpenedFeed>
       assert.equal(await b.changes.size(), 4);
     });
 
+    test('a paper hidden by an admin reads as deleted, is left out of scan and size, and comes back when shown', async () => {
+      const now = new Date('2025-01-05T00:00:00.000Z');
+      await b.store.upsertRecords([record(paper('2501.00001', { title: 'Kept', publishedAt: '2025-01-01T00:00:00.000Z' })),
+        record(paper('2501.00002', { title: 'Hidden', publishedAt: '2025-01-02T00:00:00.000Z' }))]);
+      const admin = await b.accounts.createUser({ username: 'admin', email: 'admin@example.org', passwordHash: 'h', role: 'admin', now });
+      const start = await b.changes.head();
+      const key = (await readAll(b, 0)).changes.find((c) => c.title === 'Hidden')!.key;
+      assert.equal(await b.curation.hidePaper('2501.00002', admin.id, 'spam', now), true);
+      const hidden = await readAll(b, start);
+      assert.deepEqual(hidden.changes, [{ key, title: null }], 'hiding is a change that carries no paper');
+      assert.equal(await b.changes.size(), 1);
+      const scanned: string[] = [];
+      for await (const page of b.changes.scan()) scanned.push(...page.map((p) => p.title));
+      assert.deepEqual(scanned, ['Kept']);
+      // A text change of a hidden paper still reads as gone.
+      await b.store.upsertRecords([record(paper('2501.00002', { title: 'Hidden, revised', version: 2, publishedAt: '2025-01-02T00:00:00.000Z' }))]);
+      const revised = await readAll(b, hidden.next);
+      assert.deepEqual(revised.changes, [{ key, title: null }]);
+      assert.equal(await b.curation.unhidePaper('2501.00002'), true);
+      assert.deepEqual((await readAll(b, revised.next)).changes, [{ key, title: 'Hidden, revised' }], 'shown again, with its text');
+      assert.equal(await b.changes.size(), 2);
+    });
+
     test('cursors are kept per consumer and survive reopening', async () => {
       assert.equal(await b.changes.cursor('lexical'), 0);
       await b.changes.saveCursor('lexical', 42);

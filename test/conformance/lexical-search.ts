@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { SearchRequest } from '../../src/search/search-request.js';
 import type { SearchService } from '../../src/search/search-service.js';
 import type { Store } from '../../src/store/store.js';
+import type { Backend } from '../../src/store/backend.js';
 import type { Author, PaperRecord } from '../../src/domain/paper.js';
 import { paper, record } from '../helpers/papers.js';
 
@@ -57,9 +58,21 @@ for (let i = 0; i < 30; i++) {
 }
 
 
+/** Hides (or shows again) a paper through the backend's curation store, as an admin (created once) does. */
+export async function hidePaper(b: Backend, paperId: string, on: boolean): Promise<void> {
+  const now = new Date('2024-08-01T00:00:00.000Z');
+  const admin = await b.accounts.getUserByUsername('curator') ?? await b.accounts.createUser({
+    username: 'curator', email: 'curator@example.org', passwordHash: 'h', role: 'admin', emailVerified: true, now,
+  });
+  const changed = on ? await b.curation.hidePaper(paperId, admin.id, 'test', now) : await b.curation.unhidePaper(paperId);
+  assert.ok(changed, `${on ? 'hide' : 'show'} ${paperId}`);
+}
+
 export interface OpenedSearchLayer {
   store: Store;
   search: SearchService;
+  /** Hides a paper as an admin does (on) or shows it again (off). */
+  hide(paperId: string, on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -179,6 +192,36 @@ export function describeLexicalSearch(name: string, open: (records: PaperRecord[
     assert.equal((await search.search(req('orbital', { offset: -3, limit: 2 }))).hits.length, 2);
     assert.equal((await search.search(req('orbital', { offset: 1000 }))).hits.length, 0);
     assert.equal((await search.search(req('orbital', { limit: Number.NaN }))).hits.length, 0);
+  });
+
+  test('papers hidden by admins are neither listed nor counted, in every sort and with filters, and count again once shown', async () => {
+    const hidden = ['2407.00000', '2407.00013'];
+    for (const id of hidden) await layer.hide(id, true);
+    try {
+      for (const sort of ['relevance', 'newest', 'upvotes'] as const) {
+        const seen: string[] = [];
+        for (let offset = 0; offset < 35; offset += 10) {
+          const r = await search.search(req('orbital mechanics', { limit: 10, offset, sort }));
+          assert.equal(r.total, 28, `${sort}: the total leaves the hidden papers out`);
+          assert.equal(r.totalIsEstimate, false, sort);
+          seen.push(...r.hits.map((h) => h.detail.paper.id));
+        }
+        assert.equal(seen.length, 28, `${sort}: full pages, without the hidden papers`);
+        for (const id of hidden) assert.ok(!seen.includes(id), `${sort}: ${id} is not listed`);
+      }
+      // With a filter (publication days 1–14 of July: 15 papers, one of them hidden) and with any-word matching.
+      const filtered = await search.search(req('orbital', { filters: { from: '2024-07-01', to: '2024-07-14' }, limit: 50 }));
+      assert.equal(filtered.total, 14);
+      assert.equal(filtered.hits.length, 14);
+      const any = await search.search(req('orbital nonexistentword', { limit: 50 }));
+      assert.ok(!any.hits.some((h) => hidden.includes(h.detail.paper.id)));
+      assert.equal(any.hits.length, 28);
+      assert.equal(any.total, 28, 'the any-word total (estimated from document frequencies) leaves them out too');
+    } finally {
+      for (const id of hidden) await layer.hide(id, false);
+    }
+    const shown = await search.search(req('orbital mechanics', { limit: 0 }));
+    assert.equal(shown.total, 30, 'shown again, they count again');
   });
 
   test('similar papers share distinctive words and exclude the paper itself', async () => {

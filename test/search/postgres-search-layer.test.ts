@@ -6,7 +6,7 @@
  */
 import { tempDir } from '../helpers/temp-db.js';
 import { openTestBackend } from '../helpers/test-app.js';
-import { describeLexicalSearch } from '../conformance/lexical-search.js';
+import { describeLexicalSearch, hidePaper } from '../conformance/lexical-search.js';
 import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 import type { SearchEngineName } from '../../src/config.js';
 
@@ -18,6 +18,7 @@ if (requirePostgres()) {
       return {
         store: t.store,
         search: t.search.service,
+        hide: (paperId: string, on: boolean) => hidePaper(t.backend, paperId, on),
         async close() {
           await t.close();
           cleanup();

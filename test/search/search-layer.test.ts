@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { openTestBackend } from '../helpers/test-app.js';
-import { describeLexicalSearch } from '../conformance/lexical-search.js';
+import { describeLexicalSearch, hidePaper } from '../conformance/lexical-search.js';
 import type { SearchEngineName } from '../../src/config.js';
 
 for (const engine of ['engine', 'fts5'] as SearchEngineName[]) {
@@ -17,6 +17,7 @@ for (const engine of ['engine', 'fts5'] as SearchEngineName[]) {
     return {
       store: t.store,
       search: t.search.service,
+      hide: (paperId: string, on: boolean) => hidePaper(t.backend, paperId, on),
       async close() {
         await t.close();
         cleanup();

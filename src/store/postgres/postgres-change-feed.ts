@@ -40,6 +40,15 @@
 import type pg from 'pg';
 import type { ChangeFeed, PaperChange, PaperText } from '../change-feed.js';
 import { withTransaction } from './postgres-pool.js';
+import { notHidden } from '../community-rows.js';
+
+/**
+ * Hidden papers (curation) are not in the feed's view of the store: a change
+ * of a hidden paper reads as a delete, scan() and size() leave them out, and
+ * hiding or showing one is a change (migration 17's trigger). The indexes
+ * following the feed then count only papers the site shows.
+ */
+const SHOWN = notHidden('papers.id');
 
 interface TextRow {
   pk: number;
@@ -115,7 +124,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     const latest = new Map<number, number>();
     for (const r of rows) latest.set(r.pk, r.seq);
     const texts = new Map<number, PaperText>();
-    const found = await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE pk = ANY($1::bigint[])`, [[...latest.keys()]]);
+    const found = await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE pk = ANY($1::bigint[]) AND ${SHOWN}`, [[...latest.keys()]]);
     for (const t of found.rows) texts.set(t.pk, toText(t));
     const changes = [...latest].sort((a, b) => a[1] - b[1]).map(([key, seq]) => ({ seq, key, paper: texts.get(key) ?? null }));
     return { changes, next: rows[rows.length - 1].seq };
@@ -123,17 +132,17 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async *scan(pageSize = SCAN_PAGE): AsyncIterable<PaperText[]> {
     // Publication order (the block-max index's doc order), as keyset pages over papers_published.
-    let page = (await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL
+    let page = (await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL AND ${SHOWN}
       ORDER BY published_at, pk LIMIT $1`, [pageSize])).rows;
     while (page.length > 0) {
       yield page.map(toText);
       const last = page[page.length - 1];
       page = (await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL
-        AND (published_at, pk) > ($1, $2) ORDER BY published_at, pk LIMIT $3`, [last.published_at, last.pk, pageSize])).rows;
+        AND (published_at, pk) > ($1, $2) AND ${SHOWN} ORDER BY published_at, pk LIMIT $3`, [last.published_at, last.pk, pageSize])).rows;
     }
     let after = 0;
     for (;;) {
-      const undated = (await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NULL AND pk > $1
+      const undated = (await this.pool.query<TextRow>(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NULL AND pk > $1 AND ${SHOWN}
         ORDER BY pk LIMIT $2`, [after, pageSize])).rows;
       if (undated.length === 0) break;
       yield undated.map(toText);
@@ -142,7 +151,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   async size(): Promise<number> {
-    return (await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM papers')).rows[0].n;
+    return (await this.pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM papers WHERE ${SHOWN}`)).rows[0].n;
   }
 
   async cursor(consumer: string): Promise<number> {

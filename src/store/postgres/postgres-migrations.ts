@@ -509,6 +509,25 @@ export const MIGRATIONS: Migration[] = [
         WHERE lower(u.email) = lower(s.email) AND u.email_verified_at IS NOT NULL;
     `,
   },
+  {
+    version: 17,
+    name: 'hiding or showing a paper is a change of the change feed (indexes drop hidden papers)',
+    sql: `
+      -- The feed reads a hidden paper as gone (store/postgres/postgres-change-feed.ts), so the indexes that
+      -- follow it drop the paper when it is hidden and take it back when it is shown. Rows without a
+      -- position, numbered by the sequencer after commit like every change.
+      CREATE FUNCTION hidden_papers_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO paper_changes (pk) SELECT pk FROM papers
+          WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.paper_id ELSE NEW.paper_id END;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER hidden_papers_changes AFTER INSERT OR DELETE ON hidden_papers
+        FOR EACH ROW EXECUTE FUNCTION hidden_papers_change();
+      -- Papers hidden before this migration: indexes built earlier drop them as they catch up.
+      INSERT INTO paper_changes (pk) SELECT p.pk FROM hidden_papers h JOIN papers p ON p.id = h.paper_id ORDER BY p.pk;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -135,8 +135,9 @@ export class PostgresTsvectorEngine implements LexicalEngine {
       if (!SAFE_TOKEN.test(w)) { df.push(0); continue; }
       // The word is already stemmed the way paperboy stems: match it as a lexeme ('simple' adds no stemming).
       const limit = Math.min(cap, docs);
+      // Hidden papers are not counted, as in search totals (an any-word total is estimated from these).
       df.push((await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM papers
-        WHERE search_tsv @@ to_tsquery('simple', $1) LIMIT $2) m`, [w, limit])).rows[0].n);
+        WHERE search_tsv @@ to_tsquery('simple', $1) AND ${notHidden('papers.id')} LIMIT $2) m`, [w, limit])).rows[0].n);
     }
     return { docs, df };
   }

@@ -5,10 +5,12 @@
  * writer at a time, so seq order is commit order. Consumer cursors live in
  * job_state under `feed.<consumer>`.
  *
- * Non-goals: pruning the log (≈ 10 bytes per change), daily-list changes.
+ * Hidden papers read as deleted (SHOWN below). Non-goals: pruning the log
+ * (≈ 10 bytes per change), daily-list changes.
  */
 import type Database from 'better-sqlite3';
 import type { ChangeFeed, PaperChange, PaperText } from '../change-feed.js';
+import { notHidden } from '../community-rows.js';
 
 interface TextRow {
   pk: number;
@@ -34,6 +36,14 @@ function toText(r: TextRow): PaperText {
   };
 }
 
+/**
+ * Hidden papers (curation) are not in the feed's view of the store: a change
+ * of a hidden paper reads as a delete, scan() and size() leave them out, and
+ * hiding or showing one is a change (migration 17's triggers). The indexes
+ * following the feed then count only papers the site shows.
+ */
+const SHOWN = notHidden('papers.id');
+
 /** Papers per page of scan(): big enough to amortize a statement, small enough to keep memory flat. Default 2,000. */
 const SCAN_PAGE = 2_000;
 
@@ -44,14 +54,14 @@ export class SqliteChangeFeed implements ChangeFeed {
     this.stmts = {
       head: db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM paper_changes'),
       after: db.prepare('SELECT seq, pk FROM paper_changes WHERE seq > ? ORDER BY seq LIMIT ?'),
-      texts: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE pk IN (SELECT value FROM json_each(?))`),
-      count: db.prepare('SELECT COUNT(*) AS n FROM papers'),
+      texts: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE pk IN (SELECT value FROM json_each(?)) AND ${SHOWN}`),
+      count: db.prepare(`SELECT COUNT(*) AS n FROM papers WHERE ${SHOWN}`),
       // Publication order (the block-max index's doc order), as keyset pages over the papers_published index.
-      datedFirst: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL
+      datedFirst: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL AND ${SHOWN}
         ORDER BY published_at, pk LIMIT ?`),
-      datedNext: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL AND (published_at, pk) > (?, ?)
+      datedNext: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NOT NULL AND (published_at, pk) > (?, ?) AND ${SHOWN}
         ORDER BY published_at, pk LIMIT ?`),
-      undated: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NULL AND pk > ? ORDER BY pk LIMIT ?`),
+      undated: db.prepare(`SELECT ${TEXT_COLUMNS} FROM papers WHERE published_at IS NULL AND pk > ? AND ${SHOWN} ORDER BY pk LIMIT ?`),
       cursorGet: db.prepare('SELECT value FROM job_state WHERE key = ?'),
       cursorSet: db.prepare(`INSERT INTO job_state (key, value, updated_at) VALUES (?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),

@@ -491,6 +491,23 @@ export const MIGRATIONS: Migration[] = [
         WHERE EXISTS (SELECT 1 FROM users u WHERE u.email = subscriptions.email AND u.email_verified_at IS NOT NULL);
     `,
   },
+  {
+    version: 17,
+    name: 'hiding or showing a paper is a change of the change feed (indexes drop hidden papers)',
+    sql: `
+      -- The feed reads a hidden paper as gone (store/sqlite/sqlite-change-feed.ts), so the indexes that
+      -- follow it drop the paper when it is hidden and take it back when it is shown: their counts then
+      -- leave hidden papers out, as the Store's reads do.
+      CREATE TRIGGER hidden_papers_changes_insert AFTER INSERT ON hidden_papers BEGIN
+        INSERT INTO paper_changes (pk) SELECT pk FROM papers WHERE id = new.paper_id;
+      END;
+      CREATE TRIGGER hidden_papers_changes_delete AFTER DELETE ON hidden_papers BEGIN
+        INSERT INTO paper_changes (pk) SELECT pk FROM papers WHERE id = old.paper_id;
+      END;
+      -- Papers hidden before this migration: indexes built earlier drop them as they catch up.
+      INSERT INTO paper_changes (pk) SELECT p.pk FROM hidden_papers h JOIN papers p ON p.id = h.paper_id ORDER BY p.pk;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

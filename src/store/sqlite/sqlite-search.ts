@@ -36,6 +36,14 @@ import { buildMatch } from '../../domain/query-parser.js';
 import { filterSql, hasFilters, sortSql, upvotesColumn } from './sqlite-filters.js';
 import type { SqliteStore } from './sqlite-store.js';
 
+/**
+ * Hidden papers (curation) are left out of every FTS statement, so totals and
+ * pages count only what the site shows. A filter beside MATCH, not a join: the
+ * hidden papers' keys are one small list, read once per statement, and
+ * FTS5's scan of the matches stays as it was.
+ */
+const SHOWN_ROWID = 'rowid NOT IN (SELECT hp.pk FROM hidden_papers h JOIN papers hp ON hp.id = h.paper_id)';
+
 export interface SqliteSearchOptions {
   /**
    * Most FTS matches examined for a filtered or non-relevance query. Each
@@ -104,7 +112,8 @@ export class SqliteFts5Engine implements LexicalEngine {
   async documentFrequencies(words: string[], cap = Number.MAX_SAFE_INTEGER): Promise<{ docs: number; df: number[] }> {
     // max(pk) stands for the number of papers (exact without deletions; count(*) would scan the table).
     const docs = (this.db.prepare('SELECT max(pk) AS n FROM papers').get() as { n: number | null }).n ?? 0;
-    const stmt = this.db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)');
+    // Hidden papers are not counted, as in search totals (an any-word total is estimated from these).
+    const stmt = this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND ${SHOWN_ROWID} LIMIT ?)`);
     const df = words.map((w) => (/^[\p{L}\p{N}]+$/u.test(w) ? (stmt.get(`"${w}"`, cap) as { n: number }).n : 0));
     return { docs, df };
   }
@@ -116,7 +125,7 @@ export class SqliteFts5Engine implements LexicalEngine {
 
   /** Number of matches, counted by an FTS-only statement up to `cap`. */
   private countMatches(match: string, cap: number): { n: number; capped: boolean } {
-    const row = this.db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)')
+    const row = this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND ${SHOWN_ROWID} LIMIT ?)`)
       .get(match, cap + 1) as { n: number };
     return row.n > cap ? { n: cap, capped: true } : { n: row.n, capped: false };
   }
@@ -125,7 +134,7 @@ export class SqliteFts5Engine implements LexicalEngine {
   private ranked(match: string, limit: number, offset: number, countCap: number): Answer {
     const count = this.countMatches(match, countCap);
     if (limit === 0 || offset >= count.n) return { hits: [], total: count.n, totalIsEstimate: count.capped };
-    const rows = this.db.prepare(`SELECT rowid AS pk, ${this.rankExpr()} AS r FROM papers_fts WHERE papers_fts MATCH ?
+    const rows = this.db.prepare(`SELECT rowid AS pk, ${this.rankExpr()} AS r FROM papers_fts WHERE papers_fts MATCH ? AND ${SHOWN_ROWID}
         ORDER BY r, rowid LIMIT ? OFFSET ?`).all(match, limit, offset) as CandidateRow[];
     return { hits: rows.map((r) => ({ key: r.pk, score: -r.r })), total: count.n, totalIsEstimate: count.capped };
   }
@@ -135,7 +144,7 @@ export class SqliteFts5Engine implements LexicalEngine {
     const count = this.countMatches(match, countCap);
     const { where, params } = filterSql(f);
     const stmt = this.db.prepare(`SELECT f.rowid AS pk, f.r AS r FROM
-        (SELECT rowid, ${this.rankExpr()} AS r FROM papers_fts WHERE papers_fts MATCH @match ORDER BY r, rowid LIMIT @n) f
+        (SELECT rowid, ${this.rankExpr()} AS r FROM papers_fts WHERE papers_fts MATCH @match AND ${SHOWN_ROWID} ORDER BY r, rowid LIMIT @n) f
         JOIN papers p ON p.pk = f.rowid WHERE ${where} ORDER BY f.r, f.rowid`);
     const want = offset + limit;
     let n = Math.min(this.maxCandidates, Math.max(FIRST_ROUND_MIN, want * OVERFETCH_FACTOR));
@@ -168,7 +177,7 @@ export class SqliteFts5Engine implements LexicalEngine {
     const n = this.maxCandidates;
     const { where, params } = filterSql(f);
     const filtered = where !== '1';
-    const from = `FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rowid DESC LIMIT @n) f
+    const from = `FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match AND ${SHOWN_ROWID} ORDER BY rowid DESC LIMIT @n) f
         JOIN papers p ON p.pk = f.rowid WHERE ${where}`;
     const sawAll = !count.capped && count.n <= n;
     let total = count.n;
@@ -181,7 +190,7 @@ export class SqliteFts5Engine implements LexicalEngine {
     let rows: { pk: number }[];
     if (sort === 'newest' && (count.n > this.newestIndexPlanMin || !sawAll)) {
       rows = this.db.prepare(`SELECT p.pk AS pk FROM papers p INDEXED BY papers_published
-          WHERE p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match) AND ${where}
+          WHERE p.pk IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match AND ${SHOWN_ROWID}) AND ${where}
           ORDER BY ${sortSql('newest')} LIMIT @limit OFFSET @offset`).all({ ...params, match, limit, offset }) as { pk: number }[];
     } else {
       rows = this.db.prepare(`SELECT p.pk AS pk ${upvotesColumn(sort)} ${from} ORDER BY ${sortSql(sort)} LIMIT @limit OFFSET @offset`)
