@@ -97,6 +97,12 @@ export interface VectorEngine {
   search(vector: Float32Array, k: number, filters: LexicalFilters): Promise<VectorHit[]>;
   /** The cosine of `vector` with each of these papers (0 for a paper not indexed). */
   similarity(vector: Float32Array, keys: number[]): Promise<number[]>;
+  /**
+   * A number no score of search() or similarity() for `vector` exceeds (with
+   * the papers indexed now): hybrid ranking skips the search when no paper
+   * it could add may enter the page (hybrid.ts scanSkippable).
+   */
+  maxSimilarity(vector: Float32Array): Promise<number>;
   /** The stored vectors of these papers (null for a paper not indexed). */
   vectorsOf(keys: number[]): Promise<(Float32Array | null)[]>;
   close(): Promise<void>;
@@ -435,8 +441,19 @@ export class IndexedVectorEngine implements VectorEngine {
   }
 
   async search(vector: Float32Array, k: number, filters: LexicalFilters): Promise<VectorHit[]> {
-    if (VECTOR_INLINE_CATCH_UP > 0 && !this.catchingUp && !this.rebuilding && (await this.lag()) > 0) await this.catchUp(VECTOR_INLINE_CATCH_UP);
+    await this.inlineCatchUp();
     return this.index.search(vector, k, filters);
+  }
+
+  /** A short backlog is applied before answering (a new paper has its vector at once); a longer one is follow()'s. */
+  private async inlineCatchUp(): Promise<void> {
+    if (VECTOR_INLINE_CATCH_UP > 0 && !this.catchingUp && !this.rebuilding && (await this.lag()) > 0) await this.catchUp(VECTOR_INLINE_CATCH_UP);
+  }
+
+  async maxSimilarity(vector: Float32Array): Promise<number> {
+    // Caught up as search() would be, so the bound covers the papers a search would see.
+    await this.inlineCatchUp();
+    return this.index.maxSimilarity(vector);
   }
 
   async vectorsOf(keys: number[]): Promise<(Float32Array | null)[]> {

@@ -119,3 +119,29 @@ test('a dimension whose PQ pieces are not a multiple of four is scanned byte by 
   }
   assert.ok(found / 500 >= 0.95, `recall@10 ${found / 500}`);
 });
+
+test('maxSimilarity bounds every score search() and similarity() give, after adds, replacements and a snapshot read back', () => {
+  const { vectors, queries } = clustered(3_000, 30, 17);
+  const index = VectorIndex.train(vectors.slice(0, 500), DIM);
+  vectors.slice(0, 2_000).forEach((v, i) => index.add(doc(i), v));
+  const check = (ix: VectorIndex, label: string, unit: boolean) => {
+    for (const q of queries.slice(0, 30)) {
+      const bound = ix.maxSimilarity(q);
+      if (unit) assert.ok(bound < 1.05, `${label}: the bound (${bound}) stays near 1 for unit vectors`);
+      const scores = [...ix.search(q, 50).map((h) => h.score), ...[...ix.entries()].map(({ key }) => ix.similarity(q, key))];
+      for (const s of scores) assert.ok(s <= bound, `${label}: score ${s} above the bound ${bound}`);
+      // A longer query scales the bound (nothing assumes unit queries).
+      const twice = q.map((x) => 2 * x);
+      assert.ok(ix.search(twice, 1)[0].score <= ix.maxSimilarity(twice));
+    }
+  };
+  check(index, 'built', true);
+  // A paper replaced by a query itself: the highest score any paper can have with it, just under the bound.
+  index.add(doc(7), queries[0]);
+  check(index, 'replaced', true);
+  assert.ok(index.search(queries[0], 1)[0].score > 0.95 * index.maxSimilarity(queries[0]), 'the bound is tight for a paper equal to the query');
+  // Papers added after the first bound, longer than unit (they reach past the training sample: codes clip).
+  vectors.slice(2_000).forEach((v, i) => index.add(doc(2_000 + i), v.map((x) => x * 1.5)));
+  check(index, 'after adds', false);
+  check(decodeIndex(Buffer.concat(encodeIndex(index))), 'read back', false);
+});
