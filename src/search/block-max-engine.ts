@@ -516,7 +516,7 @@ export class BlockMaxEngine implements LexicalEngine {
     let total: number;
     let complete = true;
     if (req.sort === 'relevance') {
-      const top = this.index.search(q, k);
+      const top = await this.index.searchAsync(q, k);
       page = top.slice(req.offset);
       if (req.countCap > 0 && q.mode === 'and' && top.length < k && !this.index.truncated) {
         // Fewer than k: the top-k kept every match (nothing is pruned before the heap is full), so that is the count.

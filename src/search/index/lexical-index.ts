@@ -30,6 +30,8 @@ import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDo
 import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
 import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
+import { orWorker, sharedSegment, type OrTask } from './parallel-or.js';
+import { availableParallelism } from 'node:os';
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
 export interface ClauseSpec {
@@ -159,6 +161,14 @@ const OR_FROM_AND_HOPELESS = 0.97;
 
 /** Documents per window of countAny (a 1 KB bitset). Speed only; sane range 1,024–65,536. */
 const COUNT_WINDOW = 8192;
+/**
+ * An any-word query shares its top-k with the worker thread (searchAsync)
+ * only past this many postings in its words' lists: below it the top-k takes
+ * a few ms at most and a message's round trip (≈ 0.1–0.3 ms, more when the
+ * other core is busy) would be a large share. Default 200,000 (≈ 2–3 ms of
+ * top-k); sane range 50,000–1,000,000. Speed only.
+ */
+const PARALLEL_MIN_POSTINGS = 200_000;
 
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
@@ -247,6 +257,15 @@ export class LexicalIndex {
   readonly counters = {
     tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0, orFromAnd: 0, orFromAndFallback: 0,
   };
+
+  /**
+   * Threads a long any-word query may use (searchAsync): 2 shares it with a
+   * worker thread, 1 keeps it on the caller's. Default 2 on a machine with
+   * two or more cores.
+   */
+  searchThreads = availableParallelism() >= 2 ? 2 : 1;
+  /** A query shares its top-k only past this many postings (PARALLEL_MIN_POSTINGS; tests lower it). */
+  parallelMinPostings = PARALLEL_MIN_POSTINGS;
 
   /** Opened read-only: flush, merge and commit write nothing (a follower of another process's index). */
   readOnly = false;
@@ -846,6 +865,88 @@ export class LexicalIndex {
   }
 
   /**
+   * search(), with the any-word top k of a long query of plain words shared
+   * with a worker thread (parallel-or.ts): the segments in shared memory are
+   * split between the worker and this thread by their postings, both run
+   * topKOr, and the heaps are merged (exact: see parallel-or.ts). Anything
+   * else — and a query with fewer than `parallelMinPostings` postings, one
+   * shared segment, or `searchThreads` 1 — is search() itself.
+   */
+  async searchAsync(query: EngineQuery, k: number): Promise<EngineHit[]> {
+    const q = query;
+    const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
+    if (this.searchThreads < 2 || q.mode !== 'or' || q.must.length < 2 || k <= 0 || !q.must.every(simple)) return this.search(query, k);
+    const segs = this.allSegments();
+    let N = 0;
+    let totalLen = 0;
+    for (const s of segs) {
+      N += s.seg.numDocs;
+      totalLen += s.seg.d.totalLen;
+    }
+    if (N === 0) return [];
+    const avgdl = totalLen / N;
+    const plans = this.plan(q, segs);
+    // Postings per segment (what the top-k reads, at most); only segments in shared memory can go to the worker.
+    const cost = plans.map((p) => p.reduce((a, c) => a + c.df, 0));
+    const total = cost.reduce((a, b) => a + b, 0);
+    const shareable = segs.map((s, si) => cost[si] > 0 && sharedSegment(s.seg));
+    const worker = orWorker();
+    if (worker.broken || total < this.parallelMinPostings || shareable.filter(Boolean).length < 2) return this.search(query, k);
+    const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
+    const fromAnd = this.orFromAnd(q, k, segs, plans, idfs, avgdl);
+    if (fromAnd) return fromAnd;
+    // Largest segments first, each to the side with less work so far (a segment held only here stays here).
+    const order = segs.map((_, si) => si).filter((si) => cost[si] > 0).sort((a, b) => cost[b] - cost[a]);
+    const remote = new Set<number>();
+    let here = 0;
+    let there = 0;
+    for (const si of order) {
+      if (shareable[si] && there <= here) {
+        remote.add(si);
+        there += cost[si];
+      } else here += cost[si];
+    }
+    const runs: { si: number; run: SegmentRun }[] = [];
+    let base = 0;
+    segs.forEach((s, si) => {
+      const segBase = base;
+      base += s.seg.numDocs;
+      if (cost[si] === 0) return;
+      const run = this.segmentRun(q, s, segBase, avgdl);
+      if (!run) return;
+      plans[si].forEach((c, j) => {
+        if (c.df === 0) return;
+        const cur = new StoredCursor(s.seg, c.t, this.weights);
+        cur.scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
+        run.cursors.push(cur);
+        run.idfs.push(idfs[j]);
+      });
+      run.norms = lengthNorms(s, avgdl);
+      runs.push({ si, run });
+    });
+    const tasks: OrTask[] = runs.filter((r) => remote.has(r.si)).map(({ si, run }) => {
+      const { positions: _positions, ...data } = segs[si].seg.d;
+      return {
+        name: segs[si].seg.name, data, norms: run.norms!, terms: plans[si].filter((c) => c.df > 0).map((c) => c.t), idfs: run.idfs,
+        scale: run.cursors[0].scale, base: run.base, lo: run.lo, hi: run.hi, blocked: run.blocked, required: run.required,
+        dated: run.dates !== null, dateFrom: run.dateFrom, dateTo: run.dateTo,
+      };
+    });
+    const answer = tasks.length ? worker.run(tasks, k, avgdl, this.weights) : null;
+    const heap = new TopK(k);
+    for (const { si, run } of runs) if (!remote.has(si)) topKOr(run, heap);
+    let got: { docs: Float64Array; scores: Float64Array } | null = null;
+    try {
+      got = answer ? await answer : null;
+    } catch {
+      // The worker failed (it is marked broken): its share runs here.
+      for (const { si, run } of runs) if (remote.has(si)) topKOr(run, heap);
+    }
+    if (got) for (let i = 0; i < got.docs.length; i++) heap.offer(got.scores[i], got.docs[i]);
+    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+  }
+
+  /**
    * An any-word query of plain words answered by its every-word top k, when
    * that provably is the any-word top k: a document missing some word j
    * scores at most Σ_{i≠j} idf_i·max_i·s (max_i the word's largest block
@@ -1164,7 +1265,8 @@ export class LexicalIndex {
 function lengthNorms(s: LiveSegment, avgdl: number): Float64Array {
   if (s.norms && s.norms.avgdl === avgdl) return s.norms.values;
   const len = s.seg.d.docLen;
-  const values = new Float64Array(len.length);
+  // Shared memory: the any-word worker reads them too (parallel-or.ts).
+  const values = new Float64Array(new SharedArrayBuffer(len.length * 8));
   for (let d = 0; d < len.length; d++) values[d] = K1 * (1 - B + (B * len[d]) / avgdl);
   s.norms = { avgdl, values };
   return values;

@@ -206,14 +206,23 @@ function assemble(fd: number, header: Header, bodyStart: number, body: Buffer): 
   return out as unknown as SegmentData;
 }
 
+/**
+ * A segment body's bytes in a SharedArrayBuffer (at offset 0, so its views
+ * are aligned): the any-word worker thread reads the same memory without a
+ * copy (parallel-or.ts).
+ */
+function sharedBuffer(len: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(len));
+}
+
 export function readSegmentFile(path: string): SegmentData {
   checkMachine();
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    // ArrayBuffer-backed at offset 0 (allocUnsafeSlow), so the body's views are aligned.
-    const readAt = (pos: number, len: number): Buffer => {
-      const b = Buffer.allocUnsafeSlow(len);
+    // ArrayBuffer-backed at offset 0 (allocUnsafeSlow), so the body's views are aligned; the body in shared memory.
+    const readAt = (pos: number, len: number, shared = false): Buffer => {
+      const b = shared ? sharedBuffer(len) : Buffer.allocUnsafeSlow(len);
       let got = 0;
       while (got < len) {
         const n = readSync(fd, b, got, len - got, pos + got);
@@ -224,7 +233,7 @@ export function readSegmentFile(path: string): SegmentData {
     };
     const hlen = headerLength(path, readAt(0, MAGIC.length + 4));
     const { header, bodyStart } = parseHeader(path, readAt(MAGIC.length + 4, hlen), hlen, size);
-    return assemble(fd, header, bodyStart, readAt(bodyStart, header.positions[0]));
+    return assemble(fd, header, bodyStart, readAt(bodyStart, header.positions[0], true));
   } catch (err) {
     closeSync(fd);
     throw err;
@@ -246,8 +255,8 @@ export async function readSegmentFileAsync(path: string): Promise<SegmentData> {
   const fd = await openAsync(path, 'r');
   try {
     const size = (await fstatAsync(fd)).size;
-    const readAt = async (pos: number, len: number): Promise<Buffer> => {
-      const b = Buffer.allocUnsafeSlow(len);
+    const readAt = async (pos: number, len: number, shared = false): Promise<Buffer> => {
+      const b = shared ? sharedBuffer(len) : Buffer.allocUnsafeSlow(len);
       let got = 0;
       while (got < len) {
         const { bytesRead } = await readAsync(fd, b, got, Math.min(len - got, 4 << 20), pos + got);
@@ -258,7 +267,7 @@ export async function readSegmentFileAsync(path: string): Promise<SegmentData> {
     };
     const hlen = headerLength(path, await readAt(0, MAGIC.length + 4));
     const { header, bodyStart } = parseHeader(path, await readAt(MAGIC.length + 4, hlen), hlen, size);
-    return assemble(fd, header, bodyStart, await readAt(bodyStart, header.positions[0]));
+    return assemble(fd, header, bodyStart, await readAt(bodyStart, header.positions[0], true));
   } catch (err) {
     await closeAsync(fd);
     throw err;
