@@ -890,8 +890,10 @@ export class LexicalIndex {
     const cost = plans.map((p) => p.reduce((a, c) => a + c.df, 0));
     const total = cost.reduce((a, b) => a + b, 0);
     const shareable = segs.map((s, si) => cost[si] > 0 && sharedSegment(s.seg));
+    if (total < this.parallelMinPostings || shareable.filter(Boolean).length < 2) return this.search(query, k);
+    // Started at the first query that needs it (most processes never do).
     const worker = orWorker();
-    if (worker.broken || total < this.parallelMinPostings || shareable.filter(Boolean).length < 2) return this.search(query, k);
+    if (worker.broken) return this.search(query, k);
     const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
     const fromAnd = this.orFromAnd(q, k, segs, plans, idfs, avgdl);
     if (fromAnd) return fromAnd;

@@ -53,8 +53,6 @@ export class OrWorker {
       ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(file.href)}); });`
       : file;
     this.worker = new Worker(entry, { eval: dev });
-    // An idle worker never keeps the process alive; a search waiting for it holds a ref (run()).
-    this.worker.unref();
     this.worker.on('message', (r: OrWorkerReply) => {
       const w = this.waiting.get(r.id);
       if (!w) return;
@@ -73,6 +71,9 @@ export class OrWorker {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`the any-word worker stopped (exit code ${code})`)));
+    // An idle worker never keeps the process alive; a search waiting for it holds a ref (run()). After the listeners:
+    // adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   /** Posts a search over `tasks` now and resolves with the worker's top-k entries (global doc ids and scores). */
