@@ -72,7 +72,7 @@ export interface LogRow {
   actor: string | null;
   action: ModerationAction;
   comment_id: number | null;
-  paper_id: string;
+  paper_id: string | null;
   author: string | null;
   reason: string;
   detail: string;

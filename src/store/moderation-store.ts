@@ -17,7 +17,9 @@ export type CommentModerationAction = 'hide_comment' | 'unhide_comment' | 'dismi
 /** Actions on a paper or its daily entries (logged with `logPaper`). */
 export type PaperModerationAction =
   | 'hide_paper' | 'unhide_paper' | 'dismiss_paper_reports' | 'move_entry' | 'remove_entry' | 'restore_entry';
-export type ModerationAction = CommentModerationAction | PaperModerationAction;
+/** Actions on a user's account (logged with `logUser`): admins' bans, and lifting them. */
+export type UserModerationAction = 'ban_user' | 'unban_user';
+export type ModerationAction = CommentModerationAction | PaperModerationAction | UserModerationAction;
 
 export interface OpenReport {
   commentId: number;
@@ -43,10 +45,14 @@ export interface LogEntry {
   /** The moderator, or null when their account was deleted. */
   actor: string | null;
   action: ModerationAction;
-  /** The comment acted on; null for actions on a paper or its entries. */
+  /** The comment acted on; null for actions on a paper, its entries or a user. */
   commentId: number | null;
-  paperId: string;
-  /** The comment's author at the time of the action (null: a deleted account, or an action on a paper). */
+  /** The paper acted on (or the commented paper); null for actions on a user. */
+  paperId: string | null;
+  /**
+   * The comment's author at the time of the action, or the user banned or
+   * let back in (null: a deleted account, or an action on a paper).
+   */
   author: string | null;
   reason: string;
   /** What exactly, for paper actions ("2025-06-02 → 2025-06-03" for a move, the day for a removal); '' otherwise. */
@@ -64,6 +70,8 @@ export interface ModerationStore {
   log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void>;
   /** Logs an action on a paper or one of its daily entries (the paper need not exist any more). */
   logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void>;
+  /** Logs a ban or its lifting, naming the user as they were called then. */
+  logUser(e: { actorId: number; action: UserModerationAction; username: string; reason: string; now: Date }): Promise<void>;
 
   /** Files a report of a paper; false when this user already has an open report of it, or there is no such paper. */
   reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean>;

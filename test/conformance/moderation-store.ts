@@ -122,6 +122,22 @@ export function describeModerationStore(name: string, open: () => Promise<Opened
       assert.equal(entries[0].actor, 'mod');
     });
 
+    test('bans and their lifting are logged with the user\'s name, no paper and no comment', async () => {
+      await b.moderation.logPaper({ actorId: mod, action: 'hide_paper', paperId: '2506.40001', reason: 'spam', detail: 'Paper 2506.40001', now: NOW });
+      await b.moderation.logUser({ actorId: mod, action: 'ban_user', username: 'bob', reason: 'spam <b>bot</b>', now: later(1) });
+      await b.moderation.logUser({ actorId: mod, action: 'unban_user', username: 'bob', reason: '', now: later(2) });
+      const { entries, total } = await b.moderation.listLog(10, 0);
+      assert.equal(total, 3);
+      assert.deepEqual(entries.map((e) => [e.action, e.commentId, e.paperId, e.author, e.reason, e.actor]), [
+        ['unban_user', null, null, 'bob', '', 'mod'],
+        ['ban_user', null, null, 'bob', 'spam <b>bot</b>', 'mod'],
+        ['hide_paper', null, '2506.40001', null, 'spam', 'mod'],
+      ]);
+      // The entry outlives the banned account, still naming it.
+      await b.accounts.deleteUser(bob);
+      assert.equal((await b.moderation.listLog(10, 0)).entries[1].author, 'bob');
+    });
+
     test('reasons and details are kept as written, NUL and all (PostgreSQL\'s text refuses U+0000: stored escaped)', async () => {
       const odd = 'spam\u0000 <b>\u202e\uE000 \uE0000 \'; DROP TABLE users; --';
       assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: odd, now: NOW }), true);

@@ -528,6 +528,17 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO paper_changes (pk) SELECT p.pk FROM hidden_papers h JOIN papers p ON p.id = h.paper_id ORDER BY p.pk;
     `,
   },
+  {
+    version: 18,
+    name: 'the moderation log covers bans (paper_id NULL for them, the user named in author)',
+    sql: `
+      ALTER TABLE moderation_log DROP CONSTRAINT moderation_log_action_check;
+      ALTER TABLE moderation_log ADD CONSTRAINT moderation_log_action_check CHECK (action IN ('hide_comment', 'unhide_comment',
+        'dismiss_reports', 'hide_paper', 'unhide_paper', 'dismiss_paper_reports', 'move_entry', 'remove_entry', 'restore_entry',
+        'ban_user', 'unban_user'));
+      ALTER TABLE moderation_log ALTER COLUMN paper_id DROP NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type {
-  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
+  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction, UserModerationAction,
 } from '../moderation-store.js';
 import { groupPaperReports, rowToLogEntry, type LogRow, type PaperReportRow } from '../community-rows.js';
 import { withTransaction } from './postgres-pool.js';
@@ -79,6 +79,11 @@ export class PostgresModerationStore implements ModerationStore {
   async logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void> {
     await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
       VALUES ($1, $2, $3, NULL, $4, NULL, $5, $6)`, [e.now.toISOString(), e.actorId, e.action, e.paperId, encodeText(e.reason), encodeText(e.detail)]);
+  }
+
+  async logUser(e: { actorId: number; action: UserModerationAction; username: string; reason: string; now: Date }): Promise<void> {
+    await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
+      VALUES ($1, $2, $3, NULL, NULL, $4, $5, '')`, [e.now.toISOString(), e.actorId, e.action, e.username, encodeText(e.reason)]);
   }
 
   async reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean> {

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type {
-  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction,
+  CommentModerationAction, LogEntry, ModerationStore, OpenPaperReport, OpenReport, PaperModerationAction, UserModerationAction,
 } from '../moderation-store.js';
 import { groupPaperReports, rowToLogEntry, type LogRow, type PaperReportRow } from '../community-rows.js';
 
@@ -37,6 +37,8 @@ export class SqliteModerationStore implements ModerationStore {
         SELECT ?, ?, ?, c.id, c.paper_id, u.username, ? FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?`),
       logPaper: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
         VALUES (?, ?, ?, NULL, ?, NULL, ?, ?)`),
+      logUser: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
+        VALUES (?, ?, ?, NULL, NULL, ?, ?, '')`),
       paperLive: db.prepare('SELECT 1 FROM papers WHERE id = ?'),
       reportPaper: db.prepare(`INSERT INTO paper_reports (paper_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?)
         ON CONFLICT DO NOTHING`),
@@ -95,6 +97,10 @@ export class SqliteModerationStore implements ModerationStore {
 
   async logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void> {
     this.s.logPaper.run(e.now.toISOString(), e.actorId, e.action, e.paperId, e.reason, e.detail);
+  }
+
+  async logUser(e: { actorId: number; action: UserModerationAction; username: string; reason: string; now: Date }): Promise<void> {
+    this.s.logUser.run(e.now.toISOString(), e.actorId, e.action, e.username, e.reason);
   }
 
   async reportPaper(r: { paperId: string; reporterId: number; reason: string; now: Date }): Promise<boolean> {

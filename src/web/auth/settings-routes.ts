@@ -165,8 +165,13 @@ export async function settingsRoutes(app: FastifyInstance, deps: RouteDeps, serv
         if (!reason) throw new HttpError(400, 'invalid_parameter', 'Say why the user is banned: they see the reason when they try to log in.');
         if ([...reason].length > 300) throw new HttpError(400, 'invalid_parameter', 'A reason is at most 300 characters.');
       }
+      const wasBanned = (await accounts.getUser(id))?.banned != null;
       const r = await service.setBan(actor, id, reason);
       if (!r.ok) return adminList(req, reply, undefined, r.message, 400);
+      // Bans are moderation: the public log says who banned whom and why, and who lifted it (a lift that changed nothing is not logged).
+      if (action === 'ban' || wasBanned) await deps.moderation.logUser({
+        actorId: actor.id, action: action === 'ban' ? 'ban_user' : 'unban_user', username: r.user.username, reason: reason ?? '', now: deps.now(),
+      });
       return adminList(req, reply, action === 'ban' ? `${r.user.username} is banned.` : `${r.user.username} is no longer banned.`);
     });
   }

@@ -44,10 +44,16 @@ const ACTION_WORDS: Record<LogEntry['action'], string> = {
   move_entry: 'moved the daily-list entry of',
   remove_entry: 'removed from the daily list',
   restore_entry: 'put back on the daily list',
+  ban_user: 'banned',
+  unban_user: 'lifted the ban of',
 };
 
 /** What a log row says was done, to what. */
 function logWhat(e: LogEntry, title: string): SafeHtml {
+  if (e.paperId === null) {
+    // A ban or its lifting: the user as they were called then (a profile link could point at a later namesake).
+    return html`${ACTION_WORDS[e.action]} ${e.author ?? 'a deleted account'}`;
+  }
   if (e.commentId !== null) {
     return html`${ACTION_WORDS[e.action]} by ${e.author ?? 'a deleted account'} on <a href="${`${paperPath(e.paperId)}#comment-${e.commentId}`}">${title}</a>`;
   }
@@ -126,14 +132,15 @@ ${paperItems.length ? html`<ol class="moderation-queue">${paperItems}</ol>` : ht
     const { entries, total } = await moderation.listLog(LOG_PAGE, (page - 1) * LOG_PAGE);
     const pages = pageCount(total, LOG_PAGE);
     if (page > 1 && page > pages) throw notFound(`The log has ${pages} page(s); there is no page ${page}.`);
-    const titles = new Map((await store.getPapers([...new Set(entries.map((e) => e.paperId))])).map((p) => [p.id, p.title || p.id]));
+    const paperIds = [...new Set(entries.flatMap((e) => (e.paperId === null ? [] : [e.paperId])))];
+    const titles = new Map((await store.getPapers(paperIds)).map((p) => [p.id, p.title || p.id]));
     const rows = entries.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor ?? 'a deleted account'}</td>
-<td>${logWhat(e, titles.get(e.paperId) ?? e.paperId)}</td><td>${e.reason}</td></tr>`);
+<td>${logWhat(e, e.paperId === null ? '' : titles.get(e.paperId) ?? e.paperId)}</td><td>${e.reason}</td></tr>`);
     return sendHtml(reply, layout({
       title: 'Moderation log',
       canonical: `${config.publicUrl}/moderation/log${page > 1 ? `?page=${page}` : ''}`,
       body: html`<h1>Moderation log</h1>
-<p>Everything the moderators did, newest first: what was hidden, why, and what was shown again.</p>
+<p>Everything the moderators and admins did, newest first: what was hidden, who was banned, why, and what was undone.</p>
 ${rows.length ? html`<table class="users"><thead><tr><th scope="col">When</th><th scope="col">Moderator</th><th scope="col">What</th><th scope="col">Why</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="empty">Nothing yet.</p>`}
 ${pager('/moderation/log', {}, page, pages)}`,
       ...pageContext(req),

@@ -168,6 +168,12 @@ test('an admin bans a user: their sessions and tokens stop at once, login says w
 
     assert.equal((await admin.post(`/admin/users/${target.id}/unban`, {})).statusCode, 200);
     assert.equal((await fresh.submit('/login', '/login', { login: 'troll', password: 'password for tests' })).statusCode, 303, 'lifted');
+    // The public moderation log says who banned whom and why, and who lifted it; lifting a ban that is not there logs nothing.
+    assert.equal((await admin.post(`/admin/users/${target.id}/unban`, {})).statusCode, 200);
+    const log = await t.app.inject({ method: 'GET', url: '/moderation/log' });
+    assert.equal(log.statusCode, 200);
+    const rows = [...log.body.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td>\s*<td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]]);
+    assert.deepEqual(rows, [['boss', 'lifted the ban of troll', ''], ['boss', 'banned troll', 'spam &lt;b&gt;bot&lt;/b&gt;']]);
   } finally {
     await t.close();
     t.cleanup();
