@@ -14,12 +14,21 @@ import { K1, impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
 import { decodeBlockDocs, valueAt } from './block-codec.js';
 
+/**
+ * Placeholder of the per-cursor scratch a cursor allocates on first use: a
+ * 30-word query makes ~240 cursors (a second set for the exact scores), and
+ * most never read positions or whole-block tfs — each typed array is a
+ * backing-store allocation the garbage collector then tracks.
+ */
+const NO_TFW = new Float64Array(0);
+
 export abstract class PostingCursor {
   /** Current block index (== nb when exhausted). */
   blk = 0;
   doc = -1;
   readonly docs = new Int32Array(BLOCK_SIZE);
-  readonly tfw = new Float64Array(BLOCK_SIZE);
+  /** The decoded block's weighted tfs (ArrayCursor's; a StoredCursor reads them from the packed block instead). */
+  protected tfw: Float64Array = NO_TFW;
   protected n = 0;
   protected i = 0;
   protected decoded = -1;
@@ -193,7 +202,8 @@ export abstract class PostingCursor {
  */
 export class StoredCursor extends PostingCursor {
   private readonly first: number;
-  private readonly tfsBuf = new Uint16Array(BLOCK_SIZE * 3);
+  /** Scratch for the decoded block's tfs and positions, allocated on first use (see NO_TFW). */
+  private tfsBuf: Uint16Array | null = null;
   private tfsDecoded = -1;
   /** Bit positions of the decoded block's title, authors and abstract tfs, and their widths. */
   private bp0 = 0;
@@ -203,8 +213,8 @@ export class StoredCursor extends PostingCursor {
   private tw1 = 0;
   private tw2 = 0;
   private posDecoded = -1;
-  private posBuf = new Uint32Array(BLOCK_SIZE * 8);
-  private readonly posStart = new Uint32Array(BLOCK_SIZE + 1);
+  private posBuf: Uint32Array | null = null;
+  private posStart: Uint32Array | null = null;
 
   constructor(readonly seg: Segment, readonly term: number, private readonly w: FieldWeights) {
     const d = seg.d;
@@ -248,9 +258,9 @@ export class StoredCursor extends PostingCursor {
 
   /** The decoded block's tfs (title, authors, abstract per posting), unpacked on first use. */
   get tfs(): Uint16Array {
+    const t = (this.tfsBuf ??= new Uint16Array(BLOCK_SIZE * 3));
     if (this.tfsDecoded !== this.decoded) {
       const b = this.seg.d.postings;
-      const t = this.tfsBuf;
       for (let i = 0; i < this.n; i++) {
         t[i * 3] = valueAt(b, this.bp0 + i * this.tw0, this.tw0);
         t[i * 3 + 1] = valueAt(b, this.bp1 + i * this.tw1, this.tw1);
@@ -258,11 +268,13 @@ export class StoredCursor extends PostingCursor {
       }
       this.tfsDecoded = this.decoded;
     }
-    return this.tfsBuf;
+    return t;
   }
 
   /** Positions of the current posting: a view into a per-block buffer, field by field (use the tfs to split). */
   currentPositions(): { buf: Uint32Array; start: number; tfTitle: number; tfAuthors: number; tfAbstract: number } {
+    let posBuf = (this.posBuf ??= new Uint32Array(BLOCK_SIZE * 8));
+    const posStart = (this.posStart ??= new Uint32Array(BLOCK_SIZE + 1));
     if (this.posDecoded !== this.decoded) {
       const d = this.seg.d;
       const k = this.first + this.decoded;
@@ -270,11 +282,11 @@ export class StoredCursor extends PostingCursor {
       const tfs = this.tfs;
       let total = 0;
       for (let j = 0; j < this.n * 3; j++) total += tfs[j];
-      if (this.posBuf.length < total) this.posBuf = new Uint32Array(total * 2);
+      if (posBuf.length < total) posBuf = this.posBuf = new Uint32Array(total * 2);
       let p = 0;
       let o = 0;
       for (let j = 0; j < this.n; j++) {
-        this.posStart[j] = o;
+        posStart[j] = o;
         for (let f = 0; f < 3; f++) {
           let prev = -1;
           for (let c = tfs[j * 3 + f]; c > 0; c--) {
@@ -290,17 +302,17 @@ export class StoredCursor extends PostingCursor {
               }
             }
             prev += v;
-            this.posBuf[o++] = prev;
+            posBuf[o++] = prev;
           }
         }
       }
-      this.posStart[this.n] = o;
+      posStart[this.n] = o;
       this.posDecoded = this.decoded;
     }
     const j = this.i;
     const tfs = this.tfs;
     return {
-      buf: this.posBuf, start: this.posStart[j],
+      buf: posBuf, start: posStart[j],
       tfTitle: tfs[j * 3], tfAuthors: tfs[j * 3 + 1], tfAbstract: tfs[j * 3 + 2],
     };
   }
@@ -342,6 +354,7 @@ export class ArrayCursor extends PostingCursor {
   constructor(private readonly allDocs: Uint32Array, private readonly allTfw: Float64Array, docLen: Uint32Array, avgdl: number,
     blocks: ArrayBlocks = arrayBlocks(allDocs, allTfw, docLen, avgdl)) {
     super(blocks.bLast.length, blocks.bLast, blocks.bMax, blocks.bMin, allDocs.length);
+    this.tfw = new Float64Array(BLOCK_SIZE);
   }
 
   clone(): ArrayCursor {
