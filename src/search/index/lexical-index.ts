@@ -28,10 +28,10 @@ import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.
 import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
 import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
-import { TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
+import { SharedThreshold, TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
 import { orWorker, sharedSegment, type OrTask } from './parallel-or.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
 export interface ClauseSpec {
@@ -252,10 +252,13 @@ export class LexicalIndex {
    * level tried and not enough (tier2Fallback, tieredFallback), or not tried
    * because its bound was hopeless (tier2Skipped, tieredSkipped); and how
    * any-word queries were answered by their every-word top k (orFromAnd) or
-   * not (orFromAndFallback: tried, the proof failed).
+   * not (orFromAndFallback: tried, the proof failed); any-word queries shared
+   * with the worker thread (orShared) and the windows where this thread
+   * pruned with the worker's k-th score (orSharedRaised).
    */
   readonly counters = {
     tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0, orFromAnd: 0, orFromAndFallback: 0,
+    orShared: 0, orSharedRaised: 0,
   };
 
   /**
@@ -266,6 +269,15 @@ export class LexicalIndex {
   searchThreads = availableParallelism() >= 2 ? 2 : 1;
   /** A query shares its top-k only past this many postings (PARALLEL_MIN_POSTINGS; tests lower it). */
   parallelMinPostings = PARALLEL_MIN_POSTINGS;
+  /**
+   * …and only while the machine's load average (1 minute) is at most this:
+   * a core must be idle for the worker to gain anything (on a busy 2-core
+   * machine, load ≈ 8, the 30-word queries took 1.0–1.5× longer and ≈ 25%
+   * more CPU with two threads; at load ≈ 4, 0.65× the time). Default: cores
+   * − 0.5 (1.5 on 2 cores: the searching process itself counts ≈ 1). Tests
+   * set Infinity.
+   */
+  parallelMaxLoad = availableParallelism() - 0.5;
 
   /** Opened read-only: flush, merge and commit write nothing (a follower of another process's index). */
   readOnly = false;
@@ -870,7 +882,8 @@ export class LexicalIndex {
    * split between the worker and this thread by their postings, both run
    * topKOr, and the heaps are merged (exact: see parallel-or.ts). Anything
    * else — and a query with fewer than `parallelMinPostings` postings, one
-   * shared segment, or `searchThreads` 1 — is search() itself.
+   * shared segment, a load average above `parallelMaxLoad`, or
+   * `searchThreads` 1 — is search() itself.
    */
   async searchAsync(query: EngineQuery, k: number): Promise<EngineHit[]> {
     const q = query;
@@ -890,7 +903,7 @@ export class LexicalIndex {
     const cost = plans.map((p) => p.reduce((a, c) => a + c.df, 0));
     const total = cost.reduce((a, b) => a + b, 0);
     const shareable = segs.map((s, si) => cost[si] > 0 && sharedSegment(s.seg));
-    if (total < this.parallelMinPostings || shareable.filter(Boolean).length < 2) return this.search(query, k);
+    if (total < this.parallelMinPostings || shareable.filter(Boolean).length < 2 || loadavg()[0] > this.parallelMaxLoad) return this.search(query, k);
     // Started at the first query that needs it (most processes never do).
     const worker = orWorker();
     if (worker.broken) return this.search(query, k);
@@ -934,17 +947,29 @@ export class LexicalIndex {
         dated: run.dates !== null, dateFrom: run.dateFrom, dateTo: run.dateTo,
       };
     });
-    const answer = tasks.length ? worker.run(tasks, k, avgdl, this.weights) : null;
+    const threshold = SharedThreshold.create();
+    const answer = tasks.length ? worker.run(tasks, k, avgdl, this.weights, threshold) : null;
     const heap = new TopK(k);
-    for (const { si, run } of runs) if (!remote.has(si)) topKOr(run, heap);
+    const shared = new SharedThreshold(threshold, 0);
+    for (const { si, run } of runs) {
+      if (remote.has(si)) continue;
+      run.shared = shared;
+      topKOr(run, heap);
+    }
     let got: { docs: Float64Array; scores: Float64Array } | null = null;
     try {
       got = answer ? await answer : null;
     } catch {
-      // The worker failed (it is marked broken): its share runs here.
-      for (const { si, run } of runs) if (remote.has(si)) topKOr(run, heap);
+      // The worker failed (it is marked broken): its share runs here, alone.
+      for (const { si, run } of runs) {
+        if (!remote.has(si)) continue;
+        run.shared = null;
+        topKOr(run, heap);
+      }
     }
     if (got) for (let i = 0; i < got.docs.length; i++) heap.offer(got.scores[i], got.docs[i]);
+    this.counters.orShared++;
+    this.counters.orSharedRaised += shared.raised;
     return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
 

@@ -8,7 +8,8 @@
  * (shared too) and, per segment, the clause term ids, idfs, the avgdl
  * scale, the doc range and the deleted/filter bitsets the serving thread
  * computed — everything topKOr reads, so the scores are the same floats the
- * serving thread would compute.
+ * serving thread would compute — and a pair of slots where both sides
+ * publish their k-th score, each pruning with the larger (SharedThreshold).
  *
  * Goals: stateless (nothing outlives a search, so a segment merged away is
  * freed when the serving thread lets it go); one message in, one out.
@@ -18,7 +19,7 @@
 import { parentPort } from 'node:worker_threads';
 import { StoredCursor } from './posting-cursor.js';
 import { Segment, type SegmentData } from './segment.js';
-import { TopK, topKOr, type SegmentRun } from './top-k.js';
+import { SharedThreshold, TopK, topKOr, type SegmentRun } from './top-k.js';
 import type { FieldWeights } from './bm25.js';
 
 /** One segment's share of a query (what LexicalIndex.segmentRun and plan() decided for it). */
@@ -44,7 +45,15 @@ export interface OrTask {
   dateTo: number;
 }
 
-export interface OrWorkerMessage { id: number; k: number; avgdl: number; weights: FieldWeights; tasks: OrTask[] }
+export interface OrWorkerMessage {
+  id: number;
+  k: number;
+  avgdl: number;
+  weights: FieldWeights;
+  tasks: OrTask[];
+  /** The two sides' k-th scores (top-k.ts SharedThreshold; this worker is side 1). */
+  threshold: SharedArrayBuffer;
+}
 
 export interface OrWorkerReply {
   id: number;
@@ -58,6 +67,7 @@ const noPositions = { read(): Uint8Array { throw new Error('positions are not av
 
 function search(m: OrWorkerMessage): OrWorkerReply {
   const heap = new TopK(m.k);
+  const shared = new SharedThreshold(m.threshold, 1);
   for (const t of m.tasks) {
     const seg = new Segment({ ...t.data, positions: noPositions }, t.name);
     const d = seg.d;
@@ -68,7 +78,7 @@ function search(m: OrWorkerMessage): OrWorkerReply {
         return c;
       }),
       idfs: t.idfs, docLen: d.docLen, avgdl: m.avgdl, base: t.base, lo: t.lo, hi: t.hi, blocked: t.blocked, required: t.required,
-      dates: t.dated ? d.docDate : null, dateFrom: t.dateFrom, dateTo: t.dateTo, norms: t.norms,
+      dates: t.dated ? d.docDate : null, dateFrom: t.dateFrom, dateTo: t.dateTo, norms: t.norms, shared,
     };
     topKOr(run, heap);
   }

@@ -8,7 +8,11 @@
  * pruning skips little and the top-k reads ~2.5M postings (≈ 30–45 ms of
  * CPU on this machine). Split by segment, two cores read them in about
  * half the time. Exact: each side's top k is exact over its documents, and
- * the merged top k ranks by (score, lower global doc id) as one heap does.
+ * the merged top k ranks by (score, lower global doc id) as one heap does;
+ * each side also prunes with the other's k-th score, strictly (top-k.ts
+ * SharedThreshold). Only when a core is idle (`parallelMaxLoad`): on a busy
+ * machine two threads cost ≈ 20–30% more CPU for the same answer and the
+ * second thread waits for a core, so the query runs on one.
  *
  * Segments are shared, not copied: their files are read into
  * SharedArrayBuffers (segment-file.ts) and each search posts the views of
@@ -77,11 +81,11 @@ export class OrWorker {
   }
 
   /** Posts a search over `tasks` now and resolves with the worker's top-k entries (global doc ids and scores). */
-  run(tasks: OrTask[], k: number, avgdl: number, weights: FieldWeights): Promise<{ docs: Float64Array; scores: Float64Array }> {
+  run(tasks: OrTask[], k: number, avgdl: number, weights: FieldWeights, threshold: SharedArrayBuffer): Promise<{ docs: Float64Array; scores: Float64Array }> {
     const id = this.nextId++;
     const answer = new Promise<{ docs: Float64Array; scores: Float64Array }>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.worker.ref();
-    const m: OrWorkerMessage = { id, k, avgdl, weights, tasks };
+    const m: OrWorkerMessage = { id, k, avgdl, weights, tasks, threshold };
     this.worker.postMessage(m);
     return answer;
   }

@@ -116,6 +116,49 @@ export interface SegmentRun {
   dateTo: number;
   /** K1·(1 − B + B·len/avgdl) per local doc (the any-word top-k reads it instead of dividing per posting); null until set. */
   norms?: Float64Array | null;
+  /** The k-th score of the other thread sharing this query's any-word top-k (parallel-or.ts); absent when alone. */
+  shared?: SharedThreshold | null;
+}
+
+/**
+ * Two threads running one any-word top-k over different segments publish
+ * their heap's k-th score here (slot 0: the serving thread, 1: the worker),
+ * and each prunes with the larger of its own and the other's. Pruning with
+ * the other's is strict (bounds below it by a relative 1e-12): the other
+ * side holds k documents scoring at least that, so a document strictly
+ * below cannot enter the merged top k, whatever the tie-break. Float64s
+ * travel as their bits through Atomics (no torn reads).
+ */
+export class SharedThreshold {
+  private readonly slots: BigInt64Array;
+  private readonly f = new Float64Array(1);
+  private readonly b = new BigInt64Array(this.f.buffer);
+  /** Windows where the other side's k-th score was the higher threshold (tests). */
+  raised = 0;
+  constructor(readonly buffer: SharedArrayBuffer, private readonly self: 0 | 1) {
+    this.slots = new BigInt64Array(buffer);
+  }
+
+  /** A fresh pair of slots (both −∞). */
+  static create(): SharedArrayBuffer {
+    const buf = new SharedArrayBuffer(16);
+    const t = new SharedThreshold(buf, 0);
+    t.publish(-Infinity);
+    new SharedThreshold(buf, 1).publish(-Infinity);
+    return buf;
+  }
+
+  publish(theta: number): void {
+    this.f[0] = theta;
+    Atomics.store(this.slots, this.self, this.b[0]);
+  }
+
+  /** The other side's k-th score, lowered by a relative 1e-12 (strict pruning); −∞ until its heap is full. */
+  other(): number {
+    this.b[0] = Atomics.load(this.slots, 1 - this.self);
+    const x = this.f[0];
+    return x > 0 ? x * (1 - 1e-12) : -Infinity;
+  }
 }
 
 /**
@@ -312,9 +355,18 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
   const tfws = new Float64Array(n);
   let second: PostingCursor[] | null = null;
   let from = r.lo;
+  const shared = r.shared ?? null;
   while (from < r.hi) {
     const to = Math.min(r.hi, from + (heap.full ? size : Math.min(size, OR_FIRST_WINDOW)));
-    const theta = heap.threshold;
+    let theta = heap.threshold;
+    if (shared) {
+      if (heap.full) shared.publish(theta);
+      const other = shared.other();
+      if (other > theta) {
+        theta = other;
+        shared.raised++;
+      }
+    }
     let total = 0;
     for (let j = 0; j < n; j++) {
       const x = cur[j];
@@ -403,7 +455,7 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
     for (let a = 0; a < alive; a++) {
       const o = live[a];
       const d = from + o;
-      if (inflate(scores[o]) <= heap.threshold) continue;
+      if (inflate(scores[o]) <= Math.max(heap.threshold, theta)) continue;
       if (!second) second = cur.map((x) => x.clone());
       for (let j = 0; j < n; j++) {
         const y = second[j];
@@ -413,6 +465,7 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
     }
     from = to;
   }
+  if (shared && heap.full) shared.publish(heap.threshold);
 }
 
 /** Reference: scores every matching document (no skipping), for tests and as a fallback. */

@@ -5,8 +5,9 @@
  * after the reopen and the memory segment (both stay on the caller's
  * thread), deletes and new versions; 300 long queries of plain words with
  * exclusions, categories and dates; k from 1 to 100. The worker answered
- * most of them; after it stops, searches still answer (on the caller's
- * thread), exactly.
+ * most of them, and this thread pruned with the worker's k-th score in some
+ * windows; after it stops, searches still answer (on the caller's thread),
+ * exactly.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,10 +70,12 @@ test('any-word top-k shared with the worker thread equals exhaustive BM25; after
     }
     idx.searchThreads = 2;
     idx.parallelMinPostings = 0;
+    idx.parallelMaxLoad = Infinity;
     const worker = orWorker();
     const before = worker.answered;
     await assertExact(idx, rng(77), 300, 'shared');
     assert.ok(worker.answered - before > 150, `the worker answered ${worker.answered - before} of 300`);
+    assert.ok(idx.counters.orShared > 150 && idx.counters.orSharedRaised > 0, `pruned with the worker's k-th score: ${JSON.stringify(idx.counters)}`);
     assert.ok(idx.segmentCount >= 4, `${idx.segmentCount} segments`);
 
     // Segments that are not in shared memory never go to the worker: an index built in memory answers alone.
@@ -83,6 +86,7 @@ test('any-word top-k shared with the worker thread equals exhaustive BM25; after
     });
     memory.searchThreads = 2;
     memory.parallelMinPostings = 0;
+    memory.parallelMaxLoad = Infinity;
     const answered = worker.answered;
     await assertExact(memory, rng(5), 40, 'memory');
     assert.equal(worker.answered, answered, 'no search of the in-memory index went to the worker');
