@@ -28,9 +28,9 @@ import { ArrayCursor, StoredCursor, type PostingCursor } from './posting-cursor.
 import { END_DOC, Segment, TIER_PREFIX, tier2Term, tierTerm, categoryTerm, organizationTerm, termBound, type SegmentData } from './segment.js';
 import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDoc } from './segment-builder.js';
 import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
-import { SharedThreshold, TopK, exhaustive, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
+import { SharedThreshold, Spill, TopK, exactTopOr, exhaustive, offerSpilling, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
-import { orWorker, sharedSegment, type OrTask } from './parallel-or.js';
+import { orWorker, sharedSegment, type OrAnswer, type OrTask } from './parallel-or.js';
 import { availableParallelism, loadavg } from 'node:os';
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
@@ -847,6 +847,8 @@ export class LexicalIndex {
       if (fromAnd) return fromAnd;
     }
     const heap = new TopK(k);
+    const spill = new Spill();
+    const orRuns: SegmentRun[] = [];
     let base = 0;
     segs.forEach((s, si) => {
       const segBase = base;
@@ -870,10 +872,13 @@ export class LexicalIndex {
       } else if (mode === 'and') topKAnd(run, heap);
       else {
         run.norms = lengthNorms(s, avgdl);
-        topKOr(run, heap, opts.orWindow);
+        topKOr(run, heap, spill, opts.orWindow);
+        orRuns.push(run);
       }
     });
-    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+    // Any-word: the heap ranked by window sums; the exact sums decide (exactTopOr).
+    const top = orRuns.length ? exactTopOr(orRuns, heap, spill, k) : heap;
+    return top.sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
 
   /**
@@ -950,13 +955,14 @@ export class LexicalIndex {
     const threshold = SharedThreshold.create();
     const answer = tasks.length ? worker.run(tasks, k, avgdl, this.weights, threshold) : null;
     const heap = new TopK(k);
+    const spill = new Spill();
     const shared = new SharedThreshold(threshold, 0);
     for (const { si, run } of runs) {
       if (remote.has(si)) continue;
       run.shared = shared;
-      topKOr(run, heap);
+      topKOr(run, heap, spill);
     }
-    let got: { docs: Float64Array; scores: Float64Array } | null = null;
+    let got: OrAnswer | null = null;
     try {
       got = answer ? await answer : null;
     } catch {
@@ -964,13 +970,17 @@ export class LexicalIndex {
       for (const { si, run } of runs) {
         if (!remote.has(si)) continue;
         run.shared = null;
-        topKOr(run, heap);
+        topKOr(run, heap, spill);
       }
     }
-    if (got) for (let i = 0; i < got.docs.length; i++) heap.offer(got.scores[i], got.docs[i]);
+    if (got) {
+      for (let i = 0; i < got.docs.length; i++) offerSpilling(heap, spill, got.scores[i], got.docs[i]);
+      for (let i = 0; i < got.spillDocs.length; i++) spill.add(got.spillScores[i], got.spillDocs[i]);
+    }
     this.counters.orShared++;
     this.counters.orSharedRaised += shared.raised;
-    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+    // Fresh cursors of every segment's run rescore the candidates exactly (exactTopOr), the worker's segments' too.
+    return exactTopOr(runs.map((r) => r.run), heap, spill, k).sorted().map((h) => this.hit(segs, h.doc, h.score));
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Worker thread body of OrWorker (parallel-or.ts): runs the any-word top-k
  * (top-k.ts topKOr) over the segments the serving thread gives it, into
- * one heap, and answers with that heap's entries.
+ * one heap, and answers with that heap's entries and the documents it
+ * spilled (by window sums: the serving thread ranks them exactly).
  *
  * Each search carries its segments (typed arrays that are views of
  * SharedArrayBuffers: posting them copies nothing), their length norms
@@ -19,7 +20,8 @@
 import { parentPort } from 'node:worker_threads';
 import { StoredCursor } from './posting-cursor.js';
 import { Segment, type SegmentData } from './segment.js';
-import { SharedThreshold, TopK, topKOr, type SegmentRun } from './top-k.js';
+import { SharedThreshold, Spill, TopK, topKOr, type SegmentRun } from './top-k.js';
+import type { OrAnswer } from './parallel-or.js';
 import type { FieldWeights } from './bm25.js';
 
 /** One segment's share of a query (what LexicalIndex.segmentRun and plan() decided for it). */
@@ -57,8 +59,7 @@ export interface OrWorkerMessage {
 
 export interface OrWorkerReply {
   id: number;
-  docs?: Float64Array;
-  scores?: Float64Array;
+  answer?: OrAnswer;
   error?: string;
 }
 
@@ -67,6 +68,7 @@ const noPositions = { read(): Uint8Array { throw new Error('positions are not av
 
 function search(m: OrWorkerMessage): OrWorkerReply {
   const heap = new TopK(m.k);
+  const spill = new Spill();
   const shared = new SharedThreshold(m.threshold, 1);
   for (const t of m.tasks) {
     const seg = new Segment({ ...t.data, positions: noPositions }, t.name);
@@ -80,9 +82,9 @@ function search(m: OrWorkerMessage): OrWorkerReply {
       idfs: t.idfs, docLen: d.docLen, avgdl: m.avgdl, base: t.base, lo: t.lo, hi: t.hi, blocked: t.blocked, required: t.required,
       dates: t.dated ? d.docDate : null, dateFrom: t.dateFrom, dateTo: t.dateTo, norms: t.norms, shared,
     };
-    topKOr(run, heap);
+    topKOr(run, heap, spill);
   }
-  return { id: m.id, docs: heap.docs.slice(0, heap.size), scores: heap.scores.slice(0, heap.size) };
+  return { id: m.id, answer: { docs: heap.docs.slice(0, heap.size), scores: heap.scores.slice(0, heap.size), spillDocs: spill.docs, spillScores: spill.scores } };
 }
 
 parentPort?.on('message', (m: OrWorkerMessage) => {

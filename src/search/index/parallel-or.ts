@@ -34,6 +34,14 @@ import type { OrTask, OrWorkerMessage, OrWorkerReply } from './or-worker.js';
 
 export type { OrTask } from './or-worker.js';
 
+/** The worker's top-k entries and its spilled documents, by window sums (top-k.ts Spill; global doc ids). */
+export interface OrAnswer {
+  docs: Float64Array;
+  scores: Float64Array;
+  spillDocs: number[];
+  spillScores: number[];
+}
+
 /** Whether a segment's arrays live in shared memory (a worker can read them without a copy). */
 export function sharedSegment(seg: Segment): boolean {
   return seg.d.postings.buffer instanceof SharedArrayBuffer && seg.d.docLen.buffer instanceof SharedArrayBuffer;
@@ -41,7 +49,7 @@ export function sharedSegment(seg: Segment): boolean {
 
 export class OrWorker {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (r: { docs: Float64Array; scores: Float64Array }) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: OrAnswer) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   /** The worker failed or stopped: callers run everything on their own thread from now on. */
   broken = false;
@@ -62,10 +70,10 @@ export class OrWorker {
       if (!w) return;
       this.waiting.delete(r.id);
       if (this.waiting.size === 0) this.worker.unref();
-      if (r.error !== undefined || !r.docs || !r.scores) w.reject(new Error(`the any-word worker failed: ${r.error ?? 'no answer'}`));
+      if (r.error !== undefined || !r.answer) w.reject(new Error(`the any-word worker failed: ${r.error ?? 'no answer'}`));
       else {
         this.answered++;
-        w.resolve({ docs: r.docs, scores: r.scores });
+        w.resolve(r.answer);
       }
     });
     const fail = (e: Error) => {
@@ -80,10 +88,10 @@ export class OrWorker {
     this.worker.unref();
   }
 
-  /** Posts a search over `tasks` now and resolves with the worker's top-k entries (global doc ids and scores). */
-  run(tasks: OrTask[], k: number, avgdl: number, weights: FieldWeights, threshold: SharedArrayBuffer): Promise<{ docs: Float64Array; scores: Float64Array }> {
+  /** Posts a search over `tasks` now and resolves with the worker's top-k entries and spilled documents. */
+  run(tasks: OrTask[], k: number, avgdl: number, weights: FieldWeights, threshold: SharedArrayBuffer): Promise<OrAnswer> {
     const id = this.nextId++;
-    const answer = new Promise<{ docs: Float64Array; scores: Float64Array }>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const answer = new Promise<OrAnswer>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.worker.ref();
     const m: OrWorkerMessage = { id, k, avgdl, weights, tasks, threshold };
     this.worker.postMessage(m);

@@ -337,7 +337,7 @@ function lengthNormsOf(docLen: Uint32Array, avgdl: number): Float64Array {
  * score is summed in clause order from a second set of cursors, as
  * `scoreAt` / the exhaustive path do, so equal documents tie exactly.
  */
-export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
+export function topKOr(r: SegmentRun, heap: TopK, spill: Spill, window = OR_WINDOW): void {
   const n = r.cursors.length;
   if (n === 0) return;
   const cur = r.cursors;
@@ -352,8 +352,6 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
   const wub = new Float64Array(n);
   const order = new Int32Array(n);
   const prefix = new Float64Array(n);
-  const tfws = new Float64Array(n);
-  let second: PostingCursor[] | null = null;
   let from = r.lo;
   const shared = r.shared ?? null;
   while (from < r.hi) {
@@ -451,21 +449,91 @@ export function topKOr(r: SegmentRun, heap: TopK, window = OR_WINDOW): void {
       }
       alive = kept;
     }
-    // Survivors, in doc order: the exact score, summed in clause order.
+    // Survivors, in doc order, by their window sums (every clause added: the exact terms in another order); those the
+    // heap lets go near its threshold are kept aside, and exactTopOr() ranks them all by the exact sum at the end.
     for (let a = 0; a < alive; a++) {
       const o = live[a];
-      const d = from + o;
-      if (inflate(scores[o]) <= Math.max(heap.threshold, theta)) continue;
-      if (!second) second = cur.map((x) => x.clone());
-      for (let j = 0; j < n; j++) {
-        const y = second[j];
-        tfws[j] = y.next(d) === d ? y.currentTfw() : 0;
+      const t = scores[o];
+      const doc = r.base + from + o;
+      if (inflate(t) <= Math.max(heap.threshold, theta)) {
+        if (t >= heap.threshold * (1 - SPILL_MARGIN)) spill.add(t, doc);
+        continue;
       }
-      heap.offer(scoreAt(r, d, tfws), r.base + d);
+      offerSpilling(heap, spill, t, doc);
     }
     from = to;
   }
   if (shared && heap.full) shared.publish(heap.threshold);
+}
+
+/**
+ * A window sum (topKOr's heap key) and the exact clause-order sum differ by
+ * a few ulps (≈ 30 terms: < 1e-14 relative); documents the heap let go
+ * within this relative margin of its final threshold are ranked exactly at
+ * the end too. Must stay well above that rounding and below the 1e-9 of
+ * the pruning bounds. Exactness only.
+ */
+const SPILL_MARGIN = 1e-8;
+
+/** heap.offer(), keeping in `spill` the document the heap refuses or lets go (a full heap's root). */
+export function offerSpilling(heap: TopK, spill: Spill, score: number, doc: number): void {
+  if (heap.full) {
+    const rs = heap.scores[0];
+    const rd = heap.docs[0];
+    // The new document enters when the root is worse (TopK.worse): the root leaves, else the new one is refused.
+    if (rs < score || (rs === score && rd > doc)) spill.add(rs, rd);
+    else spill.add(score, doc);
+  }
+  heap.offer(score, doc);
+}
+
+/** Documents topKOr's heap refused or let go, with their window sums (global doc ids). */
+export class Spill {
+  readonly docs: number[] = [];
+  readonly scores: number[] = [];
+  add(score: number, doc: number): void {
+    this.scores.push(score);
+    this.docs.push(doc);
+  }
+}
+
+/**
+ * The exact any-word top k from topKOr's candidates: the heap's documents
+ * (ranked by window sums) and those spilled within SPILL_MARGIN of its
+ * threshold, each scored again by the exact clause-order sum (scoreAt, as
+ * the exhaustive path) with fresh cursors of `runs` (one per segment, in
+ * global doc order), then ranked by (score, lower doc id). Why this is
+ * exact: a document pruned by a bound had bound ≤ θ/(1 + 1e-9), so its
+ * exact score is below every heap document's; one spilled further below θ
+ * is too; the k heap documents are candidates. Rescoring only these (k and
+ * a rare tie) instead of every document the heap took on its way (≈ 10 k)
+ * saves a block decode per clause each.
+ */
+export function exactTopOr(runs: SegmentRun[], heap: TopK, spill: Spill, k: number): TopK {
+  const theta = heap.threshold;
+  const cand: { doc: number; sum: number }[] = [];
+  for (let i = 0; i < heap.size; i++) cand.push({ doc: heap.docs[i], sum: heap.scores[i] });
+  for (let i = 0; i < spill.docs.length; i++) if (spill.scores[i] >= theta * (1 - SPILL_MARGIN)) cand.push({ doc: spill.docs[i], sum: spill.scores[i] });
+  cand.sort((a, b) => a.doc - b.doc);
+  const out = new TopK(k);
+  let ri = 0;
+  let cursors: PostingCursor[] | null = null;
+  let seen = -1;
+  const tfws = new Float64Array(runs.reduce((m, r) => Math.max(m, r.cursors.length), 0));
+  for (const { doc } of cand) {
+    if (doc === seen) continue;
+    seen = doc;
+    while (ri < runs.length - 1 && doc >= runs[ri + 1].base) {
+      ri++;
+      cursors = null;
+    }
+    const r = runs[ri];
+    const d = doc - r.base;
+    cursors ??= r.cursors.map((x) => x.clone());
+    for (let j = 0; j < cursors.length; j++) tfws[j] = cursors[j].next(d) === d ? cursors[j].currentTfw() : 0;
+    out.offer(scoreAt(r, d, tfws), doc);
+  }
+  return out;
 }
 
 /** Reference: scores every matching document (no skipping), for tests and as a fallback. */

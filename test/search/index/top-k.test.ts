@@ -231,3 +231,36 @@ test('tier lists answer conjunctions of common words exactly (same keys, order a
   check('merged');
   assert.ok(c.tiered + c.tiered2 > before, 'the merged segment has tier lists again');
 });
+
+test('equal exact scores whose window sums differ in the last bits keep their exhaustive order (lower doc id first)', () => {
+  // 300 copies of one paper spread among 3,000 others: every copy has the same exact score, but windows add a copy's
+  // terms in different orders (their essential clauses differ), so window sums differ by an ulp or two. The top k must
+  // still be the copies with the lowest doc ids, as exhaustive BM25 ranks them (the documents the heap let go near its
+  // threshold are ranked exactly: top-k.ts exactTopOr).
+  const idx = LexicalIndex.inMemory();
+  const docs = makeDocs(3300, 29);
+  const r = rng(3);
+  const copy = docs[0];
+  let key = 1;
+  for (let i = 0; i < docs.length; i++) {
+    const d = i % 11 === 0 ? { ...copy } : docs[i];
+    idx.add({ ...d, key: key++ }, { fresh: true });
+    if (i % 1100 === 1099) idx.flush();
+  }
+  const words = [...new Set(`${copy.title} ${copy.abstract}`.toLowerCase().match(/[a-z]+/g)!)].map(porterStem);
+  let checked = 0;
+  for (let i = 0; i < 120; i++) {
+    const n = 5 + Math.floor(r() * Math.min(25, words.length - 5));
+    const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [words[Math.floor(r() * words.length)]] }));
+    for (let j = 0; j < 3; j++) must.push({ terms: [porterStem(word(r))] });
+    const q: EngineQuery = { must, mode: 'or' };
+    const k = [5, 17, 40, 150][i % 4];
+    const orWindow = [32, 100, undefined][i % 3];
+    const fast = idx.search(q, k, { orWindow });
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.deepEqual(fast.map((h) => h.key), slow.map((h) => h.key), `query ${i} k ${k} window ${orWindow}`);
+    for (let j = 0; j < fast.length; j++) assert.equal(fast[j].score, slow[j].score, `query ${i}: score at rank ${j}`);
+    checked++;
+  }
+  assert.equal(checked, 120);
+});
