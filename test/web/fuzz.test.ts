@@ -540,6 +540,29 @@ function fuzzSite(kind: 'sqlite' | 'postgres'): void {
       assert.deepEqual(missing, [], 'every registered route has a fuzz target');
     });
 
+    it('every form that changes state refuses a post without its CSRF token (403), even from a signed-in admin', async () => {
+      // Not CSRF-protected, on purpose: the theme switch only sets a display cookie, and the one-click
+      // unsubscribe (RFC 8058) is authenticated by the signed token in its URL.
+      const exempt = new Set(['/theme', '/unsubscribe']);
+      const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const refused: string[] = [];
+      const letThrough: string[] = [];
+      for (const [i, target] of FORM_TARGETS.entries()) {
+        if (exempt.has(target.path)) continue;
+        const url = buildUrl(target, null, null);
+        const res = await t.app.inject({
+          method: 'POST', url, remoteAddress: `10.250.0.${i + 1}`,
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(target.fields ?? {}).toString(),
+        });
+        (res.statusCode === 403 && /CSRF|form expired|security token/i.test(res.body) ? refused : letThrough).push(`${url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+      assert.deepEqual(letThrough, [], 'every form refuses a post without the token');
+      assert.ok(refused.length >= 40, `${refused.length} forms checked`);
+      // The session is still there (nothing above logged the admin out).
+      assert.equal((await admin.get('/settings')).statusCode, 200);
+    });
+
     it('answers every hostile request below 500, in the site error shape, without hanging', async () => {
       const reqs = plan();
       assert.ok(reqs.length > 3_000, `${reqs.length} requests`);
