@@ -13,10 +13,10 @@
  */
 
 /** Actions on a comment (logged with `log`). */
-export type CommentModerationAction = 'hide_comment' | 'unhide_comment' | 'dismiss_reports';
+export type CommentModerationAction = 'hide_comment' | 'unhide_comment' | 'dismiss_reports' | 'reopen_reports';
 /** Actions on a paper or its daily entries (logged with `logPaper`). */
 export type PaperModerationAction =
-  | 'hide_paper' | 'unhide_paper' | 'dismiss_paper_reports' | 'move_entry' | 'remove_entry' | 'restore_entry';
+  | 'hide_paper' | 'unhide_paper' | 'dismiss_paper_reports' | 'reopen_paper_reports' | 'move_entry' | 'remove_entry' | 'restore_entry';
 /** Actions on a user's account (logged with `logUser`): admins' bans, and lifting them. */
 export type UserModerationAction = 'ban_user' | 'unban_user';
 export type ModerationAction = CommentModerationAction | PaperModerationAction | UserModerationAction;
@@ -67,6 +67,12 @@ export interface ModerationStore {
   countOpenReports(): Promise<number>;
   /** Closes every open report of the comment; returns how many were closed. */
   resolveReports(commentId: number, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number>;
+  /**
+   * Undoes the latest dismissal of the comment's reports: the reports it
+   * closed are open again (except a reporter's who reported anew since).
+   * Returns how many were reopened (0 when the last closing was no dismissal).
+   */
+  reopenReports(commentId: number): Promise<number>;
   log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void>;
   /** Logs an action on a paper or one of its daily entries (the paper need not exist any more). */
   logPaper(e: { actorId: number; action: PaperModerationAction; paperId: string; reason: string; detail: string; now: Date }): Promise<void>;
@@ -80,6 +86,8 @@ export interface ModerationStore {
   countOpenPaperReports(): Promise<number>;
   /** Closes every open report of the paper; returns how many were closed. */
   resolvePaperReports(paperId: string, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number>;
+  /** Undoes the latest dismissal of the paper's reports, as reopenReports does for a comment. */
+  reopenPaperReports(paperId: string): Promise<number>;
   /** The public log, newest first. */
   listLog(limit: number, offset: number): Promise<{ entries: LogEntry[]; total: number }>;
 }

@@ -122,6 +122,32 @@ export function describeModerationStore(name: string, open: () => Promise<Opened
       assert.equal(entries[0].actor, 'mod');
     });
 
+    test('a dismissal is undone: the reports it closed are open again, a reporter who reported anew keeps one; never after a hide', async () => {
+      await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'spam', now: NOW });
+      await b.moderation.report({ commentId: c1.id, reporterId: cy, reason: 'rude', now: NOW });
+      assert.equal(await b.moderation.reopenReports(c1.id), 0, 'nothing dismissed yet');
+      assert.equal(await b.moderation.resolveReports(c1.id, mod, 'dismissed', later(1)), 2);
+      assert.equal(await b.moderation.countOpenReports(), 0);
+      assert.equal(await b.moderation.reopenReports(c1.id), 2);
+      assert.deepEqual((await b.moderation.openReports(10)).map((r) => [r.commentId, r.count]), [[c1.id, 2]]);
+      assert.equal(await b.moderation.reopenReports(c1.id), 0, 'open already');
+      // Dismissed again; bob reports anew; undoing the dismissal reopens cy's report only.
+      assert.equal(await b.moderation.resolveReports(c1.id, mod, 'dismissed', later(2)), 2);
+      assert.equal(await b.moderation.report({ commentId: c1.id, reporterId: bob, reason: 'still spam', now: later(3) }), true);
+      assert.equal(await b.moderation.reopenReports(c1.id), 1);
+      assert.deepEqual((await b.moderation.openReports(10))[0].reasons.map((r) => [r.by, r.reason]), [['cy', 'rude'], ['bob', 'still spam']]);
+      // Closed by hiding the comment: no dismissal to undo.
+      assert.equal(await b.moderation.resolveReports(c1.id, mod, 'hidden', later(4)), 2);
+      assert.equal(await b.moderation.reopenReports(c1.id), 0);
+      // Papers alike.
+      assert.equal(await b.moderation.reportPaper({ paperId: '2506.40001', reporterId: bob, reason: 'off topic', now: NOW }), true);
+      assert.equal(await b.moderation.resolvePaperReports('2506.40001', mod, 'dismissed', later(1)), 1);
+      assert.equal(await b.moderation.reopenPaperReports('2506.40001'), 1);
+      assert.deepEqual((await b.moderation.openPaperReports(10)).map((r) => [r.paperId, r.count]), [['2506.40001', 1]]);
+      assert.equal(await b.moderation.reopenPaperReports('2506.40001'), 0);
+      assert.equal(await b.moderation.reopenPaperReports('no-such-paper'), 0);
+    });
+
     test('bans and their lifting are logged with the user\'s name, no paper and no comment', async () => {
       await b.moderation.logPaper({ actorId: mod, action: 'hide_paper', paperId: '2506.40001', reason: 'spam', detail: 'Paper 2506.40001', now: NOW });
       await b.moderation.logUser({ actorId: mod, action: 'ban_user', username: 'bob', reason: 'spam <b>bot</b>', now: later(1) });

@@ -539,6 +539,16 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE moderation_log ALTER COLUMN paper_id DROP NOT NULL;
     `,
   },
+  {
+    version: 19,
+    name: 'dismissed reports can be reopened (the log records it)',
+    sql: `
+      ALTER TABLE moderation_log DROP CONSTRAINT moderation_log_action_check;
+      ALTER TABLE moderation_log ADD CONSTRAINT moderation_log_action_check CHECK (action IN ('hide_comment', 'unhide_comment',
+        'dismiss_reports', 'reopen_reports', 'hide_paper', 'unhide_paper', 'dismiss_paper_reports', 'reopen_paper_reports',
+        'move_entry', 'remove_entry', 'restore_entry', 'ban_user', 'unban_user'));
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -70,6 +70,23 @@ export class PostgresModerationStore implements ModerationStore {
     return r.rowCount ?? 0;
   }
 
+  async reopenReports(commentId: number): Promise<number> {
+    // The latest closing of the comment's reports, when it was a dismissal, is undone (its reports share its time).
+    const r = await this.pool.query(`UPDATE comment_reports SET resolved_at = NULL, resolved_by = NULL, resolution = NULL
+        WHERE comment_id = $1 AND resolution = 'dismissed'
+          AND resolved_at = (SELECT MAX(resolved_at) FROM comment_reports WHERE comment_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM comment_reports o WHERE o.comment_id = comment_reports.comment_id AND o.reporter_id = comment_reports.reporter_id AND o.resolved_at IS NULL)`, [commentId]);
+    return r.rowCount ?? 0;
+  }
+
+  async reopenPaperReports(paperId: string): Promise<number> {
+    const r = await this.pool.query(`UPDATE paper_reports SET resolved_at = NULL, resolved_by = NULL, resolution = NULL
+        WHERE paper_id = $1 AND resolution = 'dismissed'
+          AND resolved_at = (SELECT MAX(resolved_at) FROM paper_reports WHERE paper_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM paper_reports o WHERE o.paper_id = paper_reports.paper_id AND o.reporter_id = paper_reports.reporter_id AND o.resolved_at IS NULL)`, [paperId]);
+    return r.rowCount ?? 0;
+  }
+
   async log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {
     await this.pool.query(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
       SELECT $1, $2, $3, c.id, c.paper_id, u.username, $4 FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = $5`,

@@ -531,6 +531,29 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE moderation_log_v18 RENAME TO moderation_log;
     `,
   },
+  {
+    version: 19,
+    name: 'dismissed reports can be reopened (the log records it)',
+    sql: `
+      CREATE TABLE moderation_log_v19 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        action TEXT NOT NULL CHECK (action IN ('hide_comment', 'unhide_comment', 'dismiss_reports', 'reopen_reports',
+          'hide_paper', 'unhide_paper', 'dismiss_paper_reports', 'reopen_paper_reports', 'move_entry', 'remove_entry', 'restore_entry',
+          'ban_user', 'unban_user')),
+        comment_id INTEGER,
+        paper_id TEXT,
+        author TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+      );
+      INSERT INTO moderation_log_v19 (id, at, actor_id, action, comment_id, paper_id, author, reason, detail)
+        SELECT id, at, actor_id, action, comment_id, paper_id, author, reason, detail FROM moderation_log;
+      DROP TABLE moderation_log;
+      ALTER TABLE moderation_log_v19 RENAME TO moderation_log;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -33,6 +33,15 @@ export class SqliteModerationStore implements ModerationStore {
         WHERE r.resolved_at IS NULL AND r.comment_id IN (SELECT value FROM json_each(?)) ORDER BY r.id`),
       countOpen: db.prepare('SELECT COUNT(DISTINCT comment_id) AS n FROM comment_reports WHERE resolved_at IS NULL'),
       resolve: db.prepare('UPDATE comment_reports SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE comment_id = ? AND resolved_at IS NULL'),
+      // The latest closing of the subject's reports, when it was a dismissal, is undone (its reports share its time).
+      reopen: db.prepare(`UPDATE comment_reports SET resolved_at = NULL, resolved_by = NULL, resolution = NULL
+        WHERE comment_id = @id AND resolution = 'dismissed'
+          AND resolved_at = (SELECT MAX(resolved_at) FROM comment_reports WHERE comment_id = @id)
+          AND NOT EXISTS (SELECT 1 FROM comment_reports o WHERE o.comment_id = comment_reports.comment_id AND o.reporter_id = comment_reports.reporter_id AND o.resolved_at IS NULL)`),
+      reopenPaper: db.prepare(`UPDATE paper_reports SET resolved_at = NULL, resolved_by = NULL, resolution = NULL
+        WHERE paper_id = @id AND resolution = 'dismissed'
+          AND resolved_at = (SELECT MAX(resolved_at) FROM paper_reports WHERE paper_id = @id)
+          AND NOT EXISTS (SELECT 1 FROM paper_reports o WHERE o.paper_id = paper_reports.paper_id AND o.reporter_id = paper_reports.reporter_id AND o.resolved_at IS NULL)`),
       log: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason)
         SELECT ?, ?, ?, c.id, c.paper_id, u.username, ? FROM comments c LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?`),
       logPaper: db.prepare(`INSERT INTO moderation_log (at, actor_id, action, comment_id, paper_id, author, reason, detail)
@@ -89,6 +98,14 @@ export class SqliteModerationStore implements ModerationStore {
 
   async resolveReports(commentId: number, by: number, resolution: 'hidden' | 'dismissed', now: Date): Promise<number> {
     return this.s.resolve.run(now.toISOString(), by, resolution, commentId).changes;
+  }
+
+  async reopenReports(commentId: number): Promise<number> {
+    return this.s.reopen.run({ id: commentId }).changes;
+  }
+
+  async reopenPaperReports(paperId: string): Promise<number> {
+    return this.s.reopenPaper.run({ id: paperId }).changes;
   }
 
   async log(e: { actorId: number; action: CommentModerationAction; commentId: number; reason: string; now: Date }): Promise<void> {

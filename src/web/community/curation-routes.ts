@@ -5,7 +5,8 @@
  * one of its daily entries to another day (`POST /papers/{id}/entries/move`)
  * or take it off its day (`POST /papers/{id}/entries/remove`), and undo each
  * from `/admin/papers` (show a hidden paper again, put a removed entry
- * back). Moderators dismiss a paper's reports from the queue.
+ * back). Moderators dismiss a paper's reports from the queue, and reopen
+ * them from the moderation log (`POST /moderation/papers/reopen`).
  *
  * Goals: every check here (verified users report, never their own
  * submission twice-counted — the store's rule; admins only for the rest,
@@ -164,6 +165,16 @@ ${removedRows.length ? html`<ol class="moderation-queue">${removedRows}</ol>` : 
     const closed = await moderation.resolvePaperReports(paperId, user.id, 'dismissed', deps.now());
     if (closed === 0) throw notFound('This paper has no open reports.');
     await moderation.logPaper({ actorId: user.id, action: 'dismiss_paper_reports', paperId, reason: `${plural(closed, 'report')} dismissed`, detail: '', now: deps.now() });
+    return reply.redirect('/moderation', 303);
+  });
+
+  // Undoes the latest dismissal of a paper's reports (the "Reopen" button of the moderation log).
+  app.post('/moderation/papers/reopen', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const user = requireModerator(requirePageUser(req, '/moderation/log'));
+    const paperId = paperIdField(req);
+    const opened = await moderation.reopenPaperReports(paperId);
+    if (opened === 0) throw notFound('This paper has no dismissed reports to reopen (its last reports were not dismissed, or are open again).');
+    await moderation.logPaper({ actorId: user.id, action: 'reopen_paper_reports', paperId, reason: `${plural(opened, 'report')} reopened`, detail: '', now: deps.now() });
     return reply.redirect('/moderation', 303);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Moderation: `/moderation` (the queue of reported comments, for moderators
- * and admins), `POST /moderation/reports/{comment}/dismiss`, and the public
+ * and admins), `POST /moderation/reports/{comment}/dismiss` and its undo
+ * `POST /moderation/reports/{comment}/reopen`, and the public
  * `/moderation/log` (who hid what and why, and when it was shown again —
  * as Lobsters publishes its moderation log).
  *
@@ -8,7 +9,8 @@
  * when hidden), its author, its paper and every reason given, and acts from
  * there: hide it (the comment route, which also closes its reports and
  * logs), or dismiss the reports (logged too). Every action is reversible —
- * a hidden comment can be shown again from its paper page — and public.
+ * a hidden comment can be shown again from its paper page, dismissed reports
+ * reopened from the log (a "Reopen" button moderators see) — and public.
  * Everyone else gets 403 on the queue (a visitor is sent to log in).
  * Reported papers are listed too: moderators dismiss their reports, admins
  * hide the paper from here (curation-routes.ts).
@@ -23,7 +25,7 @@ import { formatDay, paperPath, plural } from '../pages/format.js';
 import { pageCount, pager } from '../pages/pager.js';
 import { pageParam } from '../params.js';
 import { requireModerator, requirePageUser } from '../auth/current-user.js';
-import { isAdmin } from '../../accounts/rules.js';
+import { canModerate, isAdmin } from '../../accounts/rules.js';
 import { renderCommentMarkdown } from './markdown.js';
 import { profilePath } from './profile-path.js';
 import { MAX_REASON_CHARS } from './comments-view.js';
@@ -38,9 +40,11 @@ const ACTION_WORDS: Record<LogEntry['action'], string> = {
   hide_comment: 'hid a comment',
   unhide_comment: 'showed a comment again',
   dismiss_reports: 'dismissed the reports of a comment',
+  reopen_reports: 'reopened the dismissed reports of a comment',
   hide_paper: 'hid the paper',
   unhide_paper: 'showed the paper again',
   dismiss_paper_reports: 'dismissed the reports of the paper',
+  reopen_paper_reports: 'reopened the dismissed reports of the paper',
   move_entry: 'moved the daily-list entry of',
   remove_entry: 'removed from the daily list',
   restore_entry: 'put back on the daily list',
@@ -61,6 +65,17 @@ function logWhat(e: LogEntry, title: string): SafeHtml {
   const paper = e.action === 'hide_paper' ? html`“${e.detail || e.paperId}”` : html`<a href="${paperPath(e.paperId)}">${title}</a>`;
   const detail = e.action === 'move_entry' || e.action === 'remove_entry' || e.action === 'restore_entry' ? html` (${e.detail})` : '';
   return html`${ACTION_WORDS[e.action]} ${paper}${detail}`;
+}
+
+/** The "Reopen" button under a dismissal in the log (moderators only). */
+function reopenForm(e: LogEntry, csrf: string): SafeHtml | string {
+  if (e.action === 'dismiss_reports' && e.commentId !== null) {
+    return html`<form method="post" action="${`/moderation/reports/${e.commentId}/reopen`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Reopen</button></form>`;
+  }
+  if (e.action === 'dismiss_paper_reports' && e.paperId !== null) {
+    return html`<form method="post" action="/moderation/papers/reopen" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="paper" value="${e.paperId}"><button type="submit">Reopen</button></form>`;
+  }
+  return '';
 }
 
 function when(iso: string): string {
@@ -127,6 +142,17 @@ ${paperItems.length ? html`<ol class="moderation-queue">${paperItems}</ol>` : ht
     return reply.redirect('/moderation', 303);
   });
 
+  // Undoes the latest dismissal: the reports it closed are in the queue again.
+  app.post<{ Params: { id: string } }>('/moderation/reports/:id/reopen', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const user = requireModerator(requirePageUser(req, '/moderation/log'));
+    if (!/^[1-9]\d{0,15}$/.test(req.params.id)) throw notFound();
+    const commentId = Number(req.params.id);
+    const opened = await moderation.reopenReports(commentId);
+    if (opened === 0) throw notFound('This comment has no dismissed reports to reopen (its last reports were not dismissed, or are open again).');
+    await moderation.log({ actorId: user.id, action: 'reopen_reports', commentId, reason: `${plural(opened, 'report')} reopened`, now: deps.now() });
+    return reply.redirect('/moderation', 303);
+  });
+
   app.get('/moderation/log', async (req: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply) => {
     const page = pageParam(req.query);
     const { entries, total } = await moderation.listLog(LOG_PAGE, (page - 1) * LOG_PAGE);
@@ -134,8 +160,10 @@ ${paperItems.length ? html`<ol class="moderation-queue">${paperItems}</ol>` : ht
     if (page > 1 && page > pages) throw notFound(`The log has ${pages} page(s); there is no page ${page}.`);
     const paperIds = [...new Set(entries.flatMap((e) => (e.paperId === null ? [] : [e.paperId])))];
     const titles = new Map((await store.getPapers(paperIds)).map((p) => [p.id, p.title || p.id]));
+    // Moderators undo a dismissal from here; everyone else reads.
+    const csrf = req.user && canModerate(req.user.role) ? reply.generateCsrf() : null;
     const rows = entries.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor ?? 'a deleted account'}</td>
-<td>${logWhat(e, e.paperId === null ? '' : titles.get(e.paperId) ?? e.paperId)}</td><td>${e.reason}</td></tr>`);
+<td>${logWhat(e, e.paperId === null ? '' : titles.get(e.paperId) ?? e.paperId)}${csrf ? html` ${reopenForm(e, csrf)}` : ''}</td><td>${e.reason}</td></tr>`);
     return sendHtml(reply, layout({
       title: 'Moderation log',
       canonical: `${config.publicUrl}/moderation/log${page > 1 ? `?page=${page}` : ''}`,

@@ -152,6 +152,13 @@ function curationOver(kind: 'sqlite' | 'postgres'): void {
       assert.equal((await mod.post('/moderation/papers/dismiss', { paper: id })).statusCode, 404);
       assert.ok(!(await mod.get('/moderation')).body.includes('Strings on Old-Style Identifiers'));
       assert.match(await log(), /dismissed the reports of the paper <a href="\/papers\/hep-th\/9901001">/);
+      // Undone from the log: the moderator's Reopen button puts the report back in the queue.
+      assert.match((await mod.get('/moderation/log')).body, /action="\/moderation\/papers\/reopen" class="inline"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="paper" value="hep-th\/9901001">/);
+      assert.equal((await user.post('/moderation/papers/reopen', { paper: id })).statusCode, 403);
+      assert.equal((await mod.post('/moderation/papers/reopen', { paper: id })).statusCode, 303);
+      assert.ok((await mod.get('/moderation')).body.includes('Strings on Old-Style Identifiers'));
+      assert.equal((await mod.post('/moderation/papers/reopen', { paper: id })).statusCode, 404);
+      assert.match(await log(), /reopened the dismissed reports of the paper <a href="\/papers\/hep-th\/9901001">/);
     });
   });
 }

@@ -115,3 +115,25 @@ test('dismissing reports empties the queue entry and is logged; a comment withou
   assert.equal((await mod.post('/moderation/reports/abc/dismiss', {})).statusCode, 404);
   assert.equal((await mod.post(`/moderation/reports/${id}/dismiss`, { _csrf: null })).statusCode, 403, 'CSRF');
 });
+
+test('a dismissal is undone from the log: moderators see a Reopen button, the reports are back in the queue, and that is logged too', async () => {
+  const { c: ada } = await user();
+  const { c: bob } = await user();
+  const { c: mod } = await user('moderator');
+  const id = await comment(ada, 'a comment someone dismissed too fast');
+  await bob.get(`/papers/${PAPER}`);
+  await bob.post(`/papers/${PAPER}/comments/${id}/report`, { reason: 'it is spam after all' });
+  await mod.get('/moderation');
+  assert.equal((await mod.post(`/moderation/reports/${id}/dismiss`, {})).statusCode, 303);
+  const reopenAction = `action="/moderation/reports/${id}/reopen"`;
+  assert.ok(!(await t.app.inject({ method: 'GET', url: '/moderation/log' })).body.includes(reopenAction), 'visitors see no button');
+  assert.ok(!(await bob.get('/moderation/log')).body.includes(reopenAction), 'users see no button');
+  assert.equal((await bob.post(`/moderation/reports/${id}/reopen`, {})).statusCode, 403, 'users cannot reopen');
+  assert.ok((await mod.get('/moderation/log')).body.includes(reopenAction));
+  const res = await mod.post(`/moderation/reports/${id}/reopen`, {});
+  assert.equal(res.statusCode, 303);
+  assert.match((await mod.get('/moderation')).body, new RegExp(`id="report-${id}"[\\s\\S]*it is spam after all`));
+  assert.match((await t.app.inject({ method: 'GET', url: '/moderation/log' })).body, /reopened the dismissed reports of a comment[\s\S]*1 report reopened/);
+  assert.equal((await mod.post(`/moderation/reports/${id}/reopen`, {})).statusCode, 404, 'nothing dismissed to reopen now');
+  assert.equal((await mod.post(`/moderation/reports/${id}/reopen`, { _csrf: null })).statusCode, 403, 'CSRF');
+});
