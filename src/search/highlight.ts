@@ -94,16 +94,24 @@ function snippetOf(text: string, tokens: Token[], m: Matcher, maxChars: number):
 
   let bestStart = 0;
   if (hits.length > 0) {
+    // Windows [start, start + limit) from each hit (LEAD_CHARS before it), scored by the distinct terms and the hits
+    // they hold. Hits are in text order and the windows move forward, so the hits inside are a range [lo, hi) that
+    // two pointers slide (a 30-word query marks ~100 words of an abstract: one pass instead of one per hit).
+    const keys = hits.map((x) => matchKey(m, x));
+    const inWindow = new Map<string, number>();
     let bestScore = -1;
+    let lo = 0;
+    let hi = 0;
     for (const h of hits) {
       const start = Math.max(0, h.start - LEAD_CHARS);
       const end = start + limit;
-      const keys = new Set<string>();
-      let count = 0;
-      for (const x of hits) {
-        if (x.start >= start && x.end <= end) { keys.add(matchKey(m, x)); count++; }
+      for (; hi < hits.length && hits[hi].end <= end; hi++) inWindow.set(keys[hi], (inWindow.get(keys[hi]) ?? 0) + 1);
+      for (; lo < hi && hits[lo].start < start; lo++) {
+        const c = inWindow.get(keys[lo])! - 1;
+        if (c === 0) inWindow.delete(keys[lo]);
+        else inWindow.set(keys[lo], c);
       }
-      const score = keys.size * 1000 + count;
+      const score = inWindow.size * 1000 + (hi - lo);
       if (score > bestScore) { bestScore = score; bestStart = start; }
     }
   }
@@ -133,15 +141,38 @@ function snippetOf(text: string, tokens: Token[], m: Matcher, maxChars: number):
   return (start > 0 ? '…' : '') + body + (end < text.length ? '…' : '');
 }
 
-/** A hit's title and whole abstract highlighted, and its snippet: the matcher made once, the abstract tokenized once. */
-export function highlightPaper(title: string, abstract: string, terms: string[], snippetChars: number):
-  { title: string; summary: string; snippet: string } {
+/** A paper's title and whole abstract highlighted, and its snippet (made when first read: the JSON API never reads it). */
+export interface HighlightedPaper {
+  title: string;
+  summary: string;
+  readonly snippet: string;
+}
+
+/**
+ * Highlights the hits of one query: the matcher (the query's terms
+ * tokenized and stemmed: 30 of them for a pasted sentence) is made once for
+ * all hits, each abstract is tokenized once, and a snippet is cut only when
+ * read.
+ */
+export function paperHighlighter(terms: string[]): (title: string, abstract: string, snippetChars: number) => HighlightedPaper {
   const m = matcher(terms);
   const any = m.exact.size > 0 || m.prefixes.length > 0;
-  const tokens = abstract ? tokenize(abstract) : [];
-  return {
-    title: !title ? '' : any ? render(title, tokenize(title), m, 0, title.length) : escapeHtml(title),
-    summary: !abstract ? '' : any ? render(abstract, tokens, m, 0, abstract.length) : escapeHtml(abstract),
-    snippet: !abstract ? '' : snippetOf(abstract, tokens, m, snippetChars),
+  return (title, abstract, snippetChars) => {
+    let tokens: Token[] | null = null;
+    const abstractTokens = (): Token[] => (tokens ??= abstract ? tokenize(abstract) : []);
+    let snippet: string | null = null;
+    return {
+      title: !title ? '' : any ? render(title, tokenize(title), m, 0, title.length) : escapeHtml(title),
+      summary: !abstract ? '' : any ? render(abstract, abstractTokens(), m, 0, abstract.length) : escapeHtml(abstract),
+      get snippet(): string {
+        snippet ??= !abstract ? '' : snippetOf(abstract, abstractTokens(), m, snippetChars);
+        return snippet;
+      },
+    };
   };
+}
+
+/** A hit's title and whole abstract highlighted, and its snippet: the matcher made once, the abstract tokenized once. */
+export function highlightPaper(title: string, abstract: string, terms: string[], snippetChars: number): HighlightedPaper {
+  return paperHighlighter(terms)(title, abstract, snippetChars);
 }

@@ -17,7 +17,7 @@ import type { PaperDetail, Store } from '../store/store.js';
 import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
-import { highlightPaper } from './highlight.js';
+import { paperHighlighter } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
 import { hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
@@ -81,8 +81,8 @@ export interface FoundPaper {
   highlightedTitle: string;
   /** The whole abstract, escaped, matches in <mark>. */
   highlightedSummary: string;
-  /** SNIPPET_CHARS of abstract around the best match, escaped, matches in <mark>. */
-  snippet: string;
+  /** SNIPPET_CHARS of abstract around the best match, escaped, matches in <mark> (cut when first read). */
+  readonly snippet: string;
 }
 
 export interface SearchResult {
@@ -399,12 +399,14 @@ export class SearchService {
   /** The hits' papers in one batched read, in hit order, highlighted; hits whose paper is gone are skipped. */
   private async load(hits: LexicalHit[], terms: string[]): Promise<FoundPaper[]> {
     const details = await this.store.getPaperDetailsByKeys(hits.map((h) => h.key));
+    const highlight = paperHighlighter(terms);
     const out: FoundPaper[] = [];
     for (const h of hits) {
       const detail = details.get(h.key);
       if (!detail) continue; // the index is ahead of the store (a paper deleted mid-query): skip, never fail
-      const marked = highlightPaper(detail.paper.title, detail.paper.abstract, terms, SNIPPET_CHARS);
-      out.push({ detail, score: h.score, highlightedTitle: marked.title, highlightedSummary: marked.summary, snippet: marked.snippet });
+      const marked = highlight(detail.paper.title, detail.paper.abstract, SNIPPET_CHARS);
+      // The snippet is cut when read (the search page does; the JSON API does not).
+      out.push({ detail, score: h.score, highlightedTitle: marked.title, highlightedSummary: marked.summary, get snippet() { return marked.snippet; } });
     }
     return out;
   }

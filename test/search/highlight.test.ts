@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { highlightHtml, highlightPaper, snippetHtml } from '../../src/search/highlight.js';
+import { tokenize, type Token } from '../../src/domain/tokenize.js';
+import { escapeHtml } from '../../src/html/html.js';
+import { rng } from '../helpers/prng.js';
 
 test('marks every word with the same stem, whatever its inflection or case', () => {
   assert.equal(highlightHtml('Modeling models: a Model', ['models']),
@@ -74,5 +77,61 @@ test('highlightPaper (one tokenization of the abstract) gives what highlightHtml
         }
       }
     }
+  }
+});
+
+/** The snippet window chosen hit by hit against every other hit (the quadratic search snippetHtml replaced): the reference. */
+function referenceSnippet(text: string, terms: string[], maxChars: number): string {
+  const stems = new Set(terms.flatMap((t) => tokenize(t).map((x) => x.stem)));
+  const tokens = tokenize(text);
+  const isHit = (t: Token) => stems.has(t.stem);
+  const render = (from: number, to: number) => {
+    let out = '';
+    let pos = from;
+    for (const t of tokens) {
+      if (t.start < from || t.end > to || !isHit(t)) continue;
+      out += escapeHtml(text.slice(pos, t.start)) + '<mark>' + escapeHtml(text.slice(t.start, t.end)) + '</mark>';
+      pos = t.end;
+    }
+    return out + escapeHtml(text.slice(pos, to));
+  };
+  const limit = Math.max(20, Math.floor(maxChars));
+  if (text.length <= limit) return render(0, text.length);
+  const hits = tokens.filter(isHit);
+  let bestStart = 0;
+  let bestScore = -1;
+  for (const h of hits) {
+    const start = Math.max(0, h.start - 40);
+    const inside = hits.filter((x) => x.start >= start && x.end <= start + limit);
+    const score = new Set(inside.map((x) => x.stem)).size * 1000 + inside.length;
+    if (score > bestScore) { bestScore = score; bestStart = start; }
+  }
+  let start = bestStart;
+  if (start > 0) start = tokens.find((t) => t.start >= start)?.start ?? start;
+  let end = Math.min(text.length, start + limit);
+  if (end < text.length) {
+    let lastEnd = -1;
+    for (const t of tokens) {
+      if (t.start < start) continue;
+      if (t.end > end) break;
+      lastEnd = t.end;
+    }
+    if (lastEnd > start) end = lastEnd;
+  }
+  if (end === text.length && start > 0) {
+    const first = tokens.find((t) => t.start >= Math.max(0, text.length - limit));
+    if (first && first.start < start) start = first.start;
+  }
+  return (start > 0 ? '…' : '') + render(start, end).trim() + (end < text.length ? '…' : '');
+}
+
+test('snippet: the window is the one a search of every window against every match picks (30-word queries, 1,000 texts)', () => {
+  const words = ('we propose a simple and effective method for training large language models to reason step by step using ' +
+    'reinforcement learning from verifiable rewards on mathematical problems and code generation tasks of the').split(' ');
+  const r = rng(17);
+  for (let i = 0; i < 1000; i++) {
+    const text = Array.from({ length: 20 + Math.floor(r() * 200) }, () => words[Math.floor(r() * words.length)] + (r() < 0.1 ? '.' : '')).join(' ');
+    const terms = Array.from({ length: 1 + Math.floor(r() * 30) }, () => words[Math.floor(r() * words.length)]);
+    for (const chars of [40, 280]) assert.equal(snippetHtml(text, terms, chars), referenceSnippet(text, terms, chars), `${terms.join(' ')} / ${text}`);
   }
 });
