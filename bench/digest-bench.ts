@@ -3,8 +3,13 @@
  * --quick 1,000) over a pooled SMTP connection to a local `smtp-server`
  * running in this process, then report messages/s and peak memory.
  *
- *   node --import tsx bench/digest-bench.ts [--quick] [--subscribers N] [--concurrency C]
+ *   node --import tsx bench/digest-bench.ts [--quick] [--subscribers N] [--concurrency C] [--linked SHARE]
  *   npm run bench -- digest
+ *
+ * --linked SHARE (0–1, default 0): that share of the subscribers is linked
+ * to an account that upvoted 5 papers of the month before, so their digests
+ * add "For you" (a per-account SVM over a reference corpus of 360 papers:
+ * digest/personal.ts). Compare the render row with and without it.
  *
  * The corpus is one day of 60 synthetic papers (bench/corpus.ts); a third of
  * the subscribers follow a category, a third a keyword, the rest everything.
@@ -35,6 +40,7 @@ function argValue(args: string[], name: string): string | undefined {
 export async function run(opts: BenchOptions): Promise<BenchResult> {
   const n = Number(argValue(opts.args, '--subscribers') ?? (opts.quick ? 1000 : 10_000));
   const concurrency = Number(argValue(opts.args, '--concurrency') ?? 2);
+  const linkedShare = Math.min(1, Math.max(0, Number(argValue(opts.args, '--linked') ?? 0)));
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-digest-bench-'));
   let received = 0;
   let bytes = 0;
@@ -77,8 +83,31 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         insert.run(`reader${i}@bench.example`, JSON.stringify(topics), now.toISOString(), now.toISOString(), now.toISOString());
       }
     })();
+    // Linked subscribers: an account each, with 5 upvotes among 300 papers of the month before (the reference corpus).
+    const linked = Math.round(n * linkedShare);
+    if (linked > 0) {
+      const older = [...paperRecords(300, { seed: 11 })].map((r, i) => {
+        const day = `2025-05-${String(5 + (i % 20)).padStart(2, '0')}`;
+        return { ...r, daily: { day, submittedAt: `${day}T08:00:00.000Z`, submittedBy: null, upvotes: (i * 13) % 50, numComments: 0 } };
+      });
+      await store.upsertRecords(older);
+      const addUser = store.db.prepare(`INSERT INTO users (username, email, password_hash, email_verified_at, created_at, updated_at)
+        VALUES (?, ?, 'x', ?, ?, ?)`);
+      const vote = store.db.prepare('INSERT OR IGNORE INTO votes (user_id, paper_id, created_at) VALUES (?, ?, ?)');
+      const link = store.db.prepare('UPDATE subscriptions SET user_id = ? WHERE email = ?');
+      store.db.transaction(() => {
+        for (let i = 0; i < linked; i++) {
+          const at = now.toISOString();
+          const id = Number(addUser.run(`reader${i}`, `reader${i}@bench.example`, at, at, at).lastInsertRowid);
+          for (let k = 0; k < 5; k++) vote.run(id, older[(i * 7 + k * 61) % older.length].paper.id, at);
+          link.run(id, `reader${i}@bench.example`);
+        }
+      })();
+      opts.log(`[digest] ${linked} subscribers linked to accounts (5 upvotes each): their digests add For you`);
+    }
     const subs = backend.subscriptions;
-    const deps = { store, subs, mailer, config: { publicUrl: 'https://papers.example.org', secret: 'bench' }, now: () => now };
+    const personal = { votes: backend.votes, readingLists: backend.readingLists, organizations: backend.organizations };
+    const deps = { store, subs, mailer, config: { publicUrl: 'https://papers.example.org', secret: 'bench' }, now: () => now, personal };
 
     const t0 = performance.now();
     const enq = await enqueuePeriod(deps, 'daily', dayPeriod(DAY)!);
@@ -99,7 +128,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       columns: ['step', 'digests', 'seconds', 'per second'],
       rows: [
         ['enqueue (one INSERT … SELECT)', enq.enqueued, +((t1 - t0) / 1000).toFixed(2), rate(enq.enqueued, t1 - t0)],
-        ['render (select + HTML + text, stored)', rendered.rendered, +((t2 - t1) / 1000).toFixed(2), rate(rendered.rendered, t2 - t1)],
+        [`render (select + HTML + text, stored${linked ? `; ${linked.toLocaleString('en-US')} with For you` : ''})`, rendered.rendered, +((t2 - t1) / 1000).toFixed(2), rate(rendered.rendered, t2 - t1)],
         [`send (SMTP pool, ${concurrency} connections)`, sent, +((t3 - t2) / 1000).toFixed(2), rate(sent, t3 - t2)],
         ['end to end', sent, +((t3 - t0) / 1000).toFixed(2), rate(sent, t3 - t0)],
       ],

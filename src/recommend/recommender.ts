@@ -77,10 +77,30 @@ export const PAPERBOY_RECOMMENDER: RecommenderOptions = {
   tfidf: PAPERBOY_TFIDF, svmC: 0.1, popularityWeight: POPULARITY_WEIGHT, popularityAffinity: POPULARITY_AFFINITY, svmMaxIter: 200, svmTol: 1e-3,
 };
 
-/** A cache of papers' terms by (options, id): tokenizing is most of the work, and the reference corpus changes once a day. */
+/**
+ * A cache of papers' terms by (options, id): tokenizing is most of the work, and the reference corpus changes once a day.
+ * It also keeps the last few fitted training corpora (TF-IDF model and vectors) by their papers: users ranking the
+ * same candidates over the same reference share them (the fit does not look at which papers a user liked), so a
+ * digest run or a busy home page fits once per set of papers and trains only each user's SVM.
+ */
 export class TermCache {
   private readonly map = new Map<string, string[]>();
-  constructor(private readonly max = 50_000) {}
+  private readonly fitted = new Map<string, { model: TfidfModel; xs: SparseVector[] }>();
+  constructor(private readonly max = 50_000, private readonly maxFitted = 2) {}
+
+  /** The model and vectors of these rows (in this order), fitted once per distinct list of papers. */
+  corpus(rows: PaperText[], o: TfidfOptions): { model: TfidfModel; xs: SparseVector[] } {
+    const key = `${o.stem ? 's' : 'w'}${o.authorTerms ? 'a' : ''}${JSON.stringify(o)}\n${rows.map((r) => r.id).join('\n')}`;
+    let hit = this.fitted.get(key);
+    if (!hit) {
+      const terms = rows.map((r) => this.terms(r, o));
+      const model = TfidfModel.fit(terms, o);
+      hit = { model, xs: terms.map((t) => model.vector(t)) };
+      if (this.fitted.size >= this.maxFitted) this.fitted.delete(this.fitted.keys().next().value as string);
+      this.fitted.set(key, hit);
+    }
+    return hit;
+  }
 
   terms(p: PaperText, o: TfidfOptions): string[] {
     const key = `${o.stem ? 's' : 'w'}${o.authorTerms ? 'a' : ''}:${p.id}`;
@@ -141,9 +161,7 @@ export function recommend(
   for (const p of input.liked) train.set(p.id, { p, pos: true });
   const rows = [...train.values()];
   const weight = o.popularityWeight + o.popularityAffinity * Math.max(0, popularityTaste(input.liked, input.reference));
-  const terms = rows.map((r) => cache.terms(r.p, o.tfidf));
-  const model = TfidfModel.fit(terms, o.tfidf);
-  const xs = terms.map((t) => model.vector(t));
+  const { model, xs } = cache.corpus(rows.map((r) => r.p), o.tfidf);
   const svm = trainLinearSvm(xs, rows.map((r) => r.pos), model.size, { c: o.svmC, maxIter: o.svmMaxIter, tol: o.svmTol });
   const vecOf = new Map<string, SparseVector>(rows.map((r, i) => [r.p.id, xs[i]]));
   const likedVecs = input.liked.map((p) => ({ id: p.id, v: vecOf.get(p.id)! }));
