@@ -113,6 +113,8 @@ export interface HybridRequest {
   offset: number;
   countCap: number;
   mode: Exclude<SearchMode, 'lexical' | 'auto'>;
+  /** Every paper with every word of the query, when the caller already has them all (auto's probe): not searched again. */
+  everyWord?: LexicalHit[];
 }
 
 /** Whether a query must be answered lexically whatever the mode (its syntax asks for exact matches). */
@@ -162,7 +164,7 @@ export async function hybridSearch(lexical: LexicalEngine, vectors: VectorEngine
   const depth = Math.max(FUSION_DEPTH, req.offset + req.limit);
   // Any-word BM25 gives every candidate a score on one scale; the every-word matches among them form the first tier.
   const lex = await lexical.search({ query: req.query, mode: 'any', filters: req.filters, sort: 'relevance', limit: depth, offset: 0, countCap: req.countCap });
-  const everyWord = req.query.include.length >= 2
+  const everyWord = req.everyWord ? new Set(req.everyWord.map((h) => h.key)) : req.query.include.length >= 2
     ? new Set((await lexical.search({ query: req.query, filters: req.filters, sort: 'relevance', limit: depth, offset: 0, countCap: 0 })).hits.map((h) => h.key))
     : new Set(lex.hits.map((h) => h.key));
   const lexKeys = new Set(lex.hits.map((h) => h.key));

@@ -19,7 +19,7 @@ import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from 
 import { isDay } from '../domain/periods.js';
 import { paperHighlighter } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
-import { hybridSearch, needsLexical } from './hybrid.js';
+import { FUSION_DEPTH, hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
 import { DfCounter, SimilarCache, similarPapers } from './similar.js';
 import { PaperNoter, withPaperNotes } from './paper-notes.js';
@@ -180,6 +180,17 @@ function fillsWithAnyWord(q: ParsedQuery, sort: string): boolean {
  */
 export const WEAK_LEXICAL_EVIDENCE = 10;
 
+/**
+ * mode=auto: a query of at least this many words or phrases probes its
+ * every-word matches with a top FUSION_DEPTH search instead of a count up to
+ * WEAK_LEXICAL_EVIDENCE, and hybrid ranking reuses them (one every-word
+ * search instead of two; a 30-word sentence at 1M: the count alone walked
+ * ≈ 1–10 ms). Shorter queries — often with ≥ 10 every-word matches, then
+ * answered lexically — keep the count, which stops at the tenth match.
+ * Default 8; speed only (the same pages either way).
+ */
+export const PROBE_TOP_CLAUSES = 8;
+
 export class SearchService {
   private inFlight = 0;
   /** Document frequencies remembered for similar() and the notes. */
@@ -233,13 +244,19 @@ export class SearchService {
         : this.engine.search({ query: parsed, filters, sort, limit: lim, offset: off, countCap });
       // Hybrid and semantic rank by relevance; other sorts, exact syntax and a missing vector index answer lexically.
       const fusable = this.vectors !== null && mode !== 'lexical' && sort === 'relevance' && !needsLexical(parsed);
-      // auto: the meaning is asked only when few papers have every word (WEAK_LEXICAL_EVIDENCE).
-      const fuse = fusable && (mode !== 'auto' || (await this.engine.search({
-        query: parsed, filters, sort: 'relevance', limit: 0, offset: 0, countCap: WEAK_LEXICAL_EVIDENCE,
-      })).total < WEAK_LEXICAL_EVIDENCE);
+      // auto: the meaning is asked only when few papers have every word (WEAK_LEXICAL_EVIDENCE). A long query asks for
+      // its every-word top FUSION_DEPTH at once (PROBE_TOP_CLAUSES): when fewer than that many papers match, those are
+      // all of them, and hybrid ranking reuses them as its first tier instead of searching again.
+      const long = parsed.include.length >= PROBE_TOP_CLAUSES;
+      const probe = fusable && mode === 'auto' ? await this.engine.search({
+        query: parsed, filters, sort: 'relevance', limit: long ? FUSION_DEPTH : 0, offset: 0, countCap: WEAK_LEXICAL_EVIDENCE,
+      }) : null;
+      const fuse = fusable && (probe === null || probe.total < WEAK_LEXICAL_EVIDENCE);
+      const everyWord = long && probe && !probe.totalIsEstimate && probe.total < WEAK_LEXICAL_EVIDENCE ? probe.hits : undefined;
       const res = fuse
         ? await hybridSearch(this.engine, this.vectors!, {
           query: parsed, text: parsed.include.flatMap((c) => c.tokens).join(' '), filters, limit, offset, countCap, mode: mode === 'semantic' ? 'semantic' : 'hybrid',
+          ...(everyWord ? { everyWord } : {}),
         })
         : await lexicalRank(limit, offset);
       hits = res.hits;

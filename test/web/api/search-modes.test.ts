@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { openTestApp, type TestApp } from '../../helpers/test-app.js';
 import { tempDbPath } from '../../helpers/temp-db.js';
 import { topicPapers } from '../../helpers/topic-papers.js';
-import { WEAK_LEXICAL_EVIDENCE } from '../../../src/search/search-service.js';
+import { PROBE_TOP_CLAUSES, WEAK_LEXICAL_EVIDENCE } from '../../../src/search/search-service.js';
 
 interface SearchItem { paper: { id: string }; title: string }
 
@@ -58,6 +58,25 @@ describe('search modes', () => {
     const weak = await api('denoising robots', 'hybrid');
     assert.deepEqual(ids(await api('denoising robots', 'auto')), ids(weak));
     assert.notDeepEqual(ids(weak), ids(await api('denoising robots', 'lexical')), 'the weak query does differ between lexical and hybrid');
+  });
+
+  it('auto on a long query (its every-word matches probed once, PROBE_TOP_CLAUSES) answers as hybrid, every-word papers first', async () => {
+    const ids = (items: SearchItem[]) => items.map((i) => i.paper.id);
+    const queries = [
+      'diffusion models generate images by denoising noise step by step',
+      'large language models can be jailbroken by adversarial prompts that bypass safety alignment',
+      'graph neural networks pass messages between atoms and bonds to predict molecular properties',
+      'models that generate images and predict properties with networks trained step by step',
+    ];
+    for (const q of queries) {
+      assert.ok(q.split(' ').length >= PROBE_TOP_CLAUSES);
+      const hybrid = await api(q, 'hybrid');
+      assert.deepEqual(ids(await api(q, 'auto')), ids(hybrid), q);
+      assert.deepEqual(ids(await api(q)), ids(hybrid), `${q} (default mode)`);
+    }
+    // The first three are sentences of a topic's shared abstract: its five papers have every word and come first.
+    const first = await api(queries[0], 'auto');
+    assert.deepEqual(first.slice(0, 5).map((i) => topicOf(i.paper.id)), [0, 0, 0, 0, 0]);
   });
 
   it('words no paper uses, misspelt or not, get no answer by meaning (no random list)', async () => {
