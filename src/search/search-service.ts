@@ -14,7 +14,7 @@
  * Non-goals: ranking inside an engine, rendering HTML/JSON (web/).
  */
 import type { PaperDetail, Store } from '../store/store.js';
-import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalResult } from '../store/lexical-engine.js';
+import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalRequest, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
 import { paperHighlighter } from './highlight.js';
@@ -41,6 +41,14 @@ const SUGGEST_MIN_DF = 2;
 const SUGGEST_SPELLING_CHECKS = 6;
 /** "Did you mean": papers whose text is read per checked spelling. */
 const SUGGEST_SPELLING_PAPERS = 5;
+
+/** A lexical request for one word (as a prefix or not), unfiltered, by relevance: the checks of "did you mean". */
+function oneWord(word: string, prefix: boolean, limit: number, countCap: number): LexicalRequest {
+  return {
+    query: { include: [{ kind: 'term', tokens: [word], prefix }], exclude: [], authors: [], categories: [], organizations: [] },
+    filters: { categories: [], organizations: [] }, sort: 'relevance', limit, offset: 0, countCap,
+  };
+}
 
 /**
  * Which correction of a typo to check first, and prefer when the papers do not decide: a swapped
@@ -294,10 +302,7 @@ export class SearchService {
     // The last word of a query is matched as a prefix (prefixLast: type-ahead), so every query's last
     // word — a one-word query's only one — was never corrected. It is when it matches nothing even as
     // a prefix ("lerning"; "learn" matches "learning" and is left alone).
-    const prefixMatches = async (w: string) => (await this.engine.search({
-      query: { include: [{ kind: 'term', tokens: [w], prefix: true }], exclude: [], authors: [], categories: [], organizations: [] },
-      filters: { categories: [], organizations: [] }, sort: 'relevance', limit: 0, offset: 0, countCap: 1,
-    })).total > 0;
+    const prefixMatches = async (w: string) => (await this.engine.search(oneWord(w, true, 0, 1))).total > 0;
     let out = text;
     let changed = false;
     for (const [i, w] of words.entries()) {
@@ -325,10 +330,7 @@ export class SearchService {
     if (tied.length === 1) return tied[0];
     let best = tied[0], bestSeen = -1;
     for (const c of tied.slice(0, SUGGEST_SPELLING_CHECKS)) {
-      const { hits } = await this.engine.search({
-        query: { include: [{ kind: 'term', tokens: [c], prefix: false }], exclude: [], authors: [], categories: [], organizations: [] },
-        filters: { categories: [], organizations: [] }, sort: 'relevance', limit: SUGGEST_SPELLING_PAPERS, offset: 0, countCap: 0,
-      });
+      const { hits } = await this.engine.search(oneWord(c, false, SUGGEST_SPELLING_PAPERS, 0));
       const word = new RegExp(`(^|[^\\p{L}\\p{N}])${c}(?=$|[^\\p{L}\\p{N}])`, 'giu');
       let seen = 0;
       for (const d of (await this.store.getPaperDetailsByKeys(hits.map((h) => h.key))).values()) {

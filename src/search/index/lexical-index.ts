@@ -826,14 +826,8 @@ export class LexicalIndex {
     if (q.must.length === 0 || k <= 0) return [];
     // Any of one clause is all of it: the every-word path (tier lists, block-max AND) answers it, with the same scores.
     const mode = q.must.length === 1 ? 'and' : (q.mode ?? 'and');
-    let N = 0;
-    let totalLen = 0;
-    for (const s of segs) {
-      N += s.seg.numDocs;
-      totalLen += s.seg.d.totalLen;
-    }
+    const { N, avgdl } = corpusStats(segs);
     if (N === 0) return [];
-    const avgdl = totalLen / N;
     const plans = this.plan(q, segs);
     const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
     const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
@@ -895,14 +889,8 @@ export class LexicalIndex {
     const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
     if (this.searchThreads < 2 || q.mode !== 'or' || q.must.length < 2 || k <= 0 || !q.must.every(simple)) return this.search(query, k);
     const segs = this.allSegments();
-    let N = 0;
-    let totalLen = 0;
-    for (const s of segs) {
-      N += s.seg.numDocs;
-      totalLen += s.seg.d.totalLen;
-    }
+    const { N, avgdl } = corpusStats(segs);
     if (N === 0) return [];
-    const avgdl = totalLen / N;
     const plans = this.plan(q, segs);
     // Postings per segment (what the top-k reads, at most); only segments in shared memory can go to the worker.
     const cost = plans.map((p) => p.reduce((a, c) => a + c.df, 0));
@@ -1387,4 +1375,15 @@ export function mergeSegments(inputs: LiveSegment[], weights: FieldWeights): Seg
     if (w.df > 0) terms.set(name, w);
   }
   return assembleSegment(writerSource(terms), { key, len, date, n }, weights);
+}
+
+/** Papers in `segs` and their mean length: BM25's corpus statistics, the same for every path that scores. */
+function corpusStats(segs: { seg: { numDocs: number; d: { totalLen: number } } }[]): { N: number; avgdl: number } {
+  let N = 0;
+  let totalLen = 0;
+  for (const s of segs) {
+    N += s.seg.numDocs;
+    totalLen += s.seg.d.totalLen;
+  }
+  return { N, avgdl: N === 0 ? 0 : totalLen / N };
 }
