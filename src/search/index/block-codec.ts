@@ -126,21 +126,29 @@ function unpack(b: Uint8Array, bp: number, w: number, n: number, out: Uint16Arra
   return bp;
 }
 
+/** One DataView per postings array (a segment's), shared by its readers: one 32-bit read per value. */
+const views = new WeakMap<Uint8Array, DataView>();
+export function viewOf(b: Uint8Array): DataView {
+  let v = views.get(b);
+  if (!v) views.set(b, (v = new DataView(b.buffer, b.byteOffset, b.byteLength)));
+  return v;
+}
+
 /**
  * Decodes only the doc ids of the block at byte `p` (n postings) into docs;
  * returns the bit position where its tfs start (read them with tfAt).
+ * `view` is viewOf(b).
  */
-export function decodeBlockDocs(b: Uint8Array, p: number, n: number, prevDoc: number, docs: Int32Array): number {
+export function decodeBlockDocs(b: Uint8Array, p: number, n: number, prevDoc: number, docs: Int32Array, view: DataView = viewOf(b)): number {
   const w = b[p];
   let bp = (p + 4) * 8;
   let prev = prevDoc;
   if (w <= 24) {
-    // The common case in one pass: each gap read from a 32-bit window and summed as it is read.
+    // The common case in one pass: each gap read from a little-endian 32-bit window (BLOCK_PAD keeps it inside) and
+    // summed as it is read.
     const mask = (1 << w) - 1;
     for (let i = 0; i < n; i++, bp += w) {
-      const q = bp >>> 3;
-      const word = b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
-      prev += ((word >>> (bp & 7)) & mask) + 1;
+      prev += ((view.getUint32(bp >>> 3, true) >>> (bp & 7)) & mask) + 1;
       docs[i] = prev;
     }
     return bp;

@@ -31,7 +31,12 @@ import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAto
 import { SharedThreshold, Spill, TopK, exactTopOr, exhaustive, offerSpilling, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
 import { orWorker, sharedSegment, type OrAnswer, type OrTask } from './parallel-or.js';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+import { SpareCore } from './spare-core.js';
+
+/** One sampler per process: every index asks the same question of the same machine. */
+const spare = new SpareCore();
+const sharedSpareCore = (): boolean => spare.free();
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
 export interface ClauseSpec {
@@ -269,15 +274,8 @@ export class LexicalIndex {
   searchThreads = availableParallelism() >= 2 ? 2 : 1;
   /** A query shares its top-k only past this many postings (PARALLEL_MIN_POSTINGS; tests lower it). */
   parallelMinPostings = PARALLEL_MIN_POSTINGS;
-  /**
-   * …and only while the machine's load average (1 minute) is at most this:
-   * a core must be idle for the worker to gain anything (on a busy 2-core
-   * machine, load ≈ 8, the 30-word queries took 1.0–1.5× longer and ≈ 25%
-   * more CPU with two threads; at load ≈ 4, 0.65× the time). Default: cores
-   * − 0.5 (1.5 on 2 cores: the searching process itself counts ≈ 1). Tests
-   * set Infinity.
-   */
-  parallelMaxLoad = availableParallelism() - 0.5;
+  /** …and only while a core is free of other processes' work (spare-core.ts; tests answer true). */
+  spareCore: () => boolean = sharedSpareCore;
 
   /** Opened read-only: flush, merge and commit write nothing (a follower of another process's index). */
   readOnly = false;
@@ -881,7 +879,7 @@ export class LexicalIndex {
    * split between the worker and this thread by their postings, both run
    * topKOr, and the heaps are merged (exact: see parallel-or.ts). Anything
    * else — and a query with fewer than `parallelMinPostings` postings, one
-   * shared segment, a load average above `parallelMaxLoad`, or
+   * shared segment, no core free of other processes' work (`spareCore`), or
    * `searchThreads` 1 — is search() itself.
    */
   async searchAsync(query: EngineQuery, k: number): Promise<EngineHit[]> {
@@ -896,7 +894,7 @@ export class LexicalIndex {
     const cost = plans.map((p) => p.reduce((a, c) => a + c.df, 0));
     const total = cost.reduce((a, b) => a + b, 0);
     const shareable = segs.map((s, si) => cost[si] > 0 && sharedSegment(s.seg));
-    if (total < this.parallelMinPostings || shareable.filter(Boolean).length < 2 || loadavg()[0] > this.parallelMaxLoad) return this.search(query, k);
+    if (total < this.parallelMinPostings || shareable.filter(Boolean).length < 2 || !this.spareCore()) return this.search(query, k);
     // Started at the first query that needs it (most processes never do).
     const worker = orWorker();
     if (worker.broken) return this.search(query, k);

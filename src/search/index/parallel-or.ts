@@ -10,7 +10,7 @@
  * half the time. Exact: each side's top k is exact over its documents, and
  * the merged top k ranks by (score, lower global doc id) as one heap does;
  * each side also prunes with the other's k-th score, strictly (top-k.ts
- * SharedThreshold). Only when a core is idle (`parallelMaxLoad`): on a busy
+ * SharedThreshold). Only when a core is idle (spare-core.ts): on a busy
  * machine two threads cost ≈ 20–30% more CPU for the same answer and the
  * second thread waits for a core, so the query runs on one.
  *

@@ -12,7 +12,7 @@
 import { BLOCK_SIZE, END_DOC, type Segment } from './segment.js';
 import { K1, impact, type FieldWeights } from './bm25.js';
 import { float32Up } from './bytes.js';
-import { decodeBlockDocs, valueAt } from './block-codec.js';
+import { decodeBlockDocs, valueAt, viewOf } from './block-codec.js';
 
 /**
  * Placeholder of the per-cursor scratch a cursor allocates on first use: a
@@ -130,7 +130,7 @@ export abstract class PostingCursor {
    * As addWindow, but only for documents whose bit is already set in `bits`
    * (the candidates still alive); sets no bit.
    */
-  addMarked(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
+  addMarked(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array, origin = from): void {
     let d = this.next(from);
     const docs = this.docs;
     while (d < to) {
@@ -139,7 +139,7 @@ export abstract class PostingCursor {
       for (; i < n; i++) {
         const x = docs[i];
         if (x >= to) break;
-        const o = x - from;
+        const o = x - origin;
         if ((bits[o >>> 5] >>> (o & 31)) & 1) {
           const tf = this.tfwAt(i);
           scores[o] += w * ((tf * (K1 + 1.0)) / (tf + norms[x]));
@@ -159,10 +159,11 @@ export abstract class PostingCursor {
   /**
    * Term at a time inside a window: adds the term score (termScore's
    * arithmetic, idf `w`, norms[doc] = K1·(1 − B + B·len/avgdl)) of every posting with from ≤ doc < to into
-   * scores[doc − from] and sets its bit in `bits`; the cursor is left on the
-   * first posting ≥ to.
+   * scores[doc − origin] and sets its bit in `bits` (origin: the window's
+   * first doc, `from` unless the window's start was already walked); the
+   * cursor is left on the first posting ≥ to.
    */
-  addWindow(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
+  addWindow(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array, origin = from): void {
     let d = this.next(from);
     const docs = this.docs;
     while (d < to) {
@@ -172,7 +173,7 @@ export abstract class PostingCursor {
         const x = docs[i];
         if (x >= to) break;
         const tf = this.tfwAt(i);
-        const o = x - from;
+        const o = x - origin;
         // bm25.termScore with the document's length part precomputed (norms[x]): the same operations, the same result.
         scores[o] += w * ((tf * (K1 + 1.0)) / (tf + norms[x]));
         bits[o >>> 5] |= 1 << (o & 31);
@@ -213,6 +214,8 @@ export class StoredCursor extends PostingCursor {
   private tw1 = 0;
   private tw2 = 0;
   private posDecoded = -1;
+  /** The postings' bytes as a DataView (one 32-bit read per value in fusedBlock), made on first use. */
+  private view: DataView | null = null;
   private posBuf: Uint32Array | null = null;
   private posStart: Uint32Array | null = null;
 
@@ -229,12 +232,127 @@ export class StoredCursor extends PostingCursor {
     const n = k < this.nb - 1 ? BLOCK_SIZE : this.df - BLOCK_SIZE * (this.nb - 1);
     const b = d.postings;
     const p = d.blockDocOff[this.first + k];
-    this.bp0 = decodeBlockDocs(b, p, n, k === 0 ? -1 : this.bLast[k - 1], this.docs);
+    this.bp0 = decodeBlockDocs(b, p, n, k === 0 ? -1 : this.bLast[k - 1], this.docs, (this.view ??= viewOf(b)));
     this.tw0 = b[p + 1];
     this.tw1 = b[p + 2];
     this.tw2 = b[p + 3];
     this.bp1 = this.bp0 + n * this.tw0;
     this.bp2 = this.bp1 + n * this.tw1;
+    return n;
+  }
+
+  /**
+   * addWindow / addMarked reading each block in one pass (gaps, tfs and the
+   * score together, straight from the packed bytes: no doc array written and
+   * read back, widths and masks taken once per block). Same additions, in
+   * the same doc order, with the same arithmetic as the generic loops: the
+   * same sums. A block that runs past `to` is decoded as well (cheap: gaps
+   * only) so the cursor ends on its first posting ≥ to; a block that ends
+   * inside the window leaves the cursor on its last posting, undecoded (any
+   * later move targets a doc after it).
+   * On entry the cursor is before `from` or on its first posting ≥ from
+   * (topKOr moves cursors window by window).
+   */
+  override addWindow(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
+    this.addBlocks(from, to, w, norms, scores, bits, false);
+  }
+
+  override addMarked(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array): void {
+    this.addBlocks(from, to, w, norms, scores, bits, true);
+  }
+
+  private addBlocks(from: number, to: number, w: number, norms: Float64Array, scores: Float64Array, bits: Uint32Array, marked: boolean): void {
+    if (this.doc >= to) return;
+    const last = this.bLast;
+    const b = this.seg.d.postings;
+    // Every posting below `pos` has been added (or lies before the window).
+    let pos = from;
+    for (;;) {
+      if (!this.shallow(pos)) {
+        this.doc = END_DOC;
+        return;
+      }
+      const k = this.blk;
+      if (b[this.seg.d.blockDocOff[this.first + k]] > 24) {
+        // A gap wider than 24 bits (a segment of over 16M documents): the generic walk.
+        if (marked) super.addMarked(pos, to, w, norms, scores, bits, from);
+        else super.addWindow(pos, to, w, norms, scores, bits, from);
+        return;
+      }
+      // Where block k's postings ≥ pos start: its first one, or (a block begun before pos) found in its doc ids.
+      let i0 = 0;
+      let prev = k === 0 ? -1 : last[k - 1];
+      if (prev + 1 < pos) {
+        this.next(pos);
+        i0 = this.i;
+        if (i0 > 0) prev = this.docs[i0 - 1];
+      }
+      const n = k < this.nb - 1 ? BLOCK_SIZE : this.df - BLOCK_SIZE * (this.nb - 1);
+      const stop = this.fusedBlock(k, n, i0, prev, from, to, w, norms, scores, bits, marked);
+      if (stop < n) {
+        // The block runs past the window: the cursor on its first posting ≥ to.
+        if (this.decoded !== k) {
+          this.n = this.decode(k);
+          this.decoded = k;
+        }
+        this.i = stop;
+        this.doc = this.docs[stop];
+        return;
+      }
+      this.blk = k + 1;
+      this.doc = last[k];
+      pos = last[k] + 1;
+      if (pos >= to) return;
+    }
+  }
+
+  /**
+   * Adds postings i0.. of block k (n postings; `prev` the doc before
+   * posting i0) while their doc is below `to`, in one pass; `marked`: only
+   * those whose bit is set, setting none. Returns the index of the first
+   * posting ≥ to (n when none). Its gaps are at most 24 bits wide.
+   */
+  private fusedBlock(k: number, n: number, i0: number, prev: number, from: number, to: number, w: number, norms: Float64Array,
+    scores: Float64Array, bits: Uint32Array, marked: boolean): number {
+    const d = this.seg.d;
+    const b = d.postings;
+    const p = d.blockDocOff[this.first + k];
+    const v = (this.view ??= viewOf(b));
+    const wg = b[p];
+    const t0 = b[p + 1];
+    const t1 = b[p + 2];
+    const t2 = b[p + 3];
+    // A zero width reads as 0 through a zero mask, as valueAt's early return does.
+    const mg = (1 << wg) - 1;
+    const m0 = (1 << t0) - 1;
+    const m1 = (1 << t1) - 1;
+    const m2 = (1 << t2) - 1;
+    const fw = this.w;
+    const w0 = fw[0];
+    const w1 = fw[1];
+    const w2 = fw[2];
+    const kp1 = K1 + 1.0;
+    const start = (p + 4) * 8;
+    let bg = start + i0 * wg;
+    let b0 = start + n * wg + i0 * t0;
+    let b1 = start + n * (wg + t0) + i0 * t1;
+    let b2 = start + n * (wg + t0 + t1) + i0 * t2;
+    let x = prev;
+    // Each value is read from a little-endian 32-bit window (BLOCK_PAD keeps the last one inside the array).
+    for (let i = i0; i < n; i++, bg += wg, b0 += t0, b1 += t1, b2 += t2) {
+      x += ((v.getUint32(bg >>> 3, true) >>> (bg & 7)) & mg) + 1;
+      if (x >= to) return i;
+      const o = x - from;
+      if (marked && !((bits[o >>> 5] >>> (o & 31)) & 1)) continue;
+      const f0 = (v.getUint32(b0 >>> 3, true) >>> (b0 & 7)) & m0;
+      // Most words are never in an author name: a zero width needs no read.
+      const f1 = t1 === 0 ? 0 : (v.getUint32(b1 >>> 3, true) >>> (b1 & 7)) & m1;
+      const f2 = (v.getUint32(b2 >>> 3, true) >>> (b2 & 7)) & m2;
+      // tfwAt's sum and termScore's arithmetic, in their order.
+      const tf = f0 * w0 + f1 * w1 + f2 * w2;
+      scores[o] += w * ((tf * kp1) / (tf + norms[x]));
+      if (!marked) bits[o >>> 5] |= 1 << (o & 31);
+    }
     return n;
   }
 

@@ -312,6 +312,15 @@ const OR_WINDOW = 4096;
  */
 const PROBE_RATIO = 64;
 
+/**
+ * At most this many non-essential clauses are added to every candidate of a
+ * window before its first filter, when each is in at least 1/EARLY_WALK_SHARE
+ * of the documents. Speed only (the survivors are the same either way);
+ * measured on 30-word queries at 1M papers: 2 saves ≈ 10% of their time.
+ */
+const EARLY_WALKS = 2;
+const EARLY_WALK_SHARE = 10;
+
 /** Window while the heap is not yet full (every clause is essential then): the threshold that prunes is known early. */
 const OR_FIRST_WINDOW = 256;
 
@@ -405,10 +414,22 @@ export function topKOr(r: SegmentRun, heap: TopK, spill: Spill, window = OR_WIND
       const j = order[m];
       if (wub[j] > 0) cur[j].addWindow(from, to, idfs[j], norms, scores, bits);
     }
-    // The candidates, in doc order (offsets in the window): those filtered out, and those whose essential part plus
-    // every non-essential bound cannot make it, leave at once.
+    // The first non-essential clauses whose postings would be walked anyway (a dense list: probing a few candidates
+    // would not pay) are added to every candidate before the first filter: their filter passes would drop few (the
+    // essential part is far below θ) and cost a pass over every candidate each. Dropping later drops the same
+    // documents (a document's score plus its bounds left never grows).
+    let ne = e;
+    while (ne > 0 && ne > e - EARLY_WALKS && wub[order[ne - 1]] > 0 && cur[order[ne - 1]].df * EARLY_WALK_SHARE >= docLen.length) {
+      const j = order[--ne];
+      cur[j].addMarked(from, to, idfs[j], norms, scores, bits);
+    }
+    // The candidates, in doc order (offsets in the window): those filtered out, and those whose score so far plus
+    // the bounds of the clauses left cannot make it, leave at once.
     const filtered = r.blocked !== null || r.required !== null || r.dates !== null;
-    let rest = e > 0 ? prefix[e - 1] : 0;
+    let rest = ne > 0 ? prefix[ne - 1] : 0;
+    // "inflate(score + rest) ≤ θ" as one comparison per document: score ≤ cut. The cut is below the exact one by
+    // a relative 1e-9 of θ (far above the rounding of these few operations), so it only ever drops fewer documents.
+    let cut = theta / (1 + 2e-9) - rest;
     let alive = 0;
     for (let wi = 0; wi < words; wi++) {
       let word = bits[wi];
@@ -418,14 +439,18 @@ export function topKOr(r: SegmentRun, heap: TopK, spill: Spill, window = OR_WIND
         const low = word & -word;
         word ^= low;
         const o = (wi << 5) | (31 - Math.clz32(low));
-        if (inflate(scores[o] + rest) <= theta || (filtered && !accepts(r, from + o))) keep ^= low;
-        else live[alive++] = o;
+        // Branch-free (about half go either way, so a branch would be mispredicted half the time): always written,
+        // counted only when kept; a dropped one's bit is cleared.
+        const ok = scores[o] > cut && (!filtered || accepts(r, from + o)) ? 1 : 0;
+        live[alive] = o;
+        alive += ok;
+        keep ^= low & (ok - 1);
       }
       bits[wi] = keep;
     }
     // Non-essential clauses, largest bound first: added to the candidates still alive (probed one by one while they
     // are few, else the clause's postings in the window are walked), then those that cannot make it any more leave.
-    for (let m = e - 1; m >= 0 && alive > 0; m--) {
+    for (let m = ne - 1; m >= 0 && alive > 0; m--) {
       const j = order[m];
       const x = cur[j];
       if (wub[j] > 0) {
@@ -441,11 +466,14 @@ export function topKOr(r: SegmentRun, heap: TopK, spill: Spill, window = OR_WIND
         } else x.addMarked(from, to, idfs[j], norms, scores, bits);
       }
       rest = m > 0 ? prefix[m - 1] : 0;
+      cut = theta / (1 + 2e-9) - rest;
       let kept = 0;
       for (let a = 0; a < alive; a++) {
         const o = live[a];
-        if (inflate(scores[o] + rest) <= theta) bits[o >>> 5] &= ~(1 << (o & 31));
-        else live[kept++] = o;
+        const ok = scores[o] > cut ? 1 : 0;
+        live[kept] = o;
+        kept += ok;
+        bits[o >>> 5] &= ~((1 - ok) << (o & 31));
       }
       alive = kept;
     }

@@ -70,7 +70,7 @@ test('any-word top-k shared with the worker thread equals exhaustive BM25; after
     }
     idx.searchThreads = 2;
     idx.parallelMinPostings = 0;
-    idx.parallelMaxLoad = Infinity;
+    idx.spareCore = () => true;
     const worker = orWorker();
     const before = worker.answered;
     await assertExact(idx, rng(77), 300, 'shared');
@@ -86,7 +86,7 @@ test('any-word top-k shared with the worker thread equals exhaustive BM25; after
     });
     memory.searchThreads = 2;
     memory.parallelMinPostings = 0;
-    memory.parallelMaxLoad = Infinity;
+    memory.spareCore = () => true;
     const answered = worker.answered;
     await assertExact(memory, rng(5), 40, 'memory');
     assert.equal(worker.answered, answered, 'no search of the in-memory index went to the worker');

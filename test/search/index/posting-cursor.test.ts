@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentBuilder } from '../../../src/search/index/segment-builder.js';
 import { Segment, END_DOC, FILTER_PREFIX } from '../../../src/search/index/segment.js';
-import { StoredCursor } from '../../../src/search/index/posting-cursor.js';
+import { PostingCursor, StoredCursor } from '../../../src/search/index/posting-cursor.js';
 import { DEFAULT_FIELD_WEIGHTS } from '../../../src/search/index/bm25.js';
 import { makeDocs, rng } from './corpus.js';
 
@@ -43,4 +43,68 @@ test('lazy tfs of a stored cursor equal the fully decoded postings, when walking
     }
   }
   assert.ok(checked > 10_000, `checked ${checked} postings`);
+});
+
+test("a stored cursor's one-pass window adds equal the generic block-by-block walk, window after window", () => {
+  const b = new SegmentBuilder();
+  for (const d of makeDocs(4000, 5)) b.add(d);
+  b.add({ key: 9999, title: 'model '.repeat(40), authors: 'Model Wang '.repeat(9), abstract: 'model '.repeat(3000), date: 20000, categories: [], organization: null });
+  const seg = new Segment(b.finish(), 'window-test');
+  const n = seg.numDocs;
+  const norms = new Float64Array(n);
+  for (let d = 0; d < n; d++) norms[d] = 0.3 + (seg.d.docLen[d] % 17) / 10;
+  const r = rng(21);
+  const generic = PostingCursor.prototype;
+  let windows = 0;
+  let added = 0;
+  for (let t = 0; t < seg.numTerms; t++) {
+    if (seg.termAt(t).startsWith(FILTER_PREFIX) || seg.d.termDf[t] < 3) continue;
+    const fast = new StoredCursor(seg, t, DEFAULT_FIELD_WEIGHTS);
+    const slow = new StoredCursor(seg, t, DEFAULT_FIELD_WEIGHTS);
+    // Windows of random widths (from inside a block to many blocks); some skipped, some added to marked docs only,
+    // some with a probe first (the cursor then sits on a posting in the window or after it), as topKOr moves them.
+    for (let from = 0; from < n;) {
+      const to = Math.min(n, from + 1 + Math.floor(r() * (r() < 0.5 ? 60 : 900)));
+      const width = to - from;
+      const x = r();
+      if (x < 0.15) {
+        from = to;
+        continue;
+      }
+      if (x < 0.25) {
+        const probe = from + Math.floor(r() * width);
+        assert.equal(fast.next(probe), slow.next(probe));
+        if (fast.doc < to) assert.equal(fast.currentTfw(), slow.currentTfw());
+        from = to;
+        continue;
+      }
+      const marked = x < 0.6;
+      const words = (width + 31) >>> 5;
+      const bits = new Uint32Array(words);
+      if (marked) for (let o = 0; o < width; o++) if (r() < 0.4) bits[o >>> 5] |= 1 << (o & 31);
+      const bitsSlow = bits.slice();
+      const s1 = new Float64Array(width);
+      const s2 = new Float64Array(width);
+      for (let o = 0; o < width; o++) s1[o] = s2[o] = r() < 0.3 ? r() * 5 : 0;
+      const before = s1.slice();
+      const w = 0.1 + r() * 3;
+      if (marked) {
+        fast.addMarked(from, to, w, norms, s1, bits);
+        generic.addMarked.call(slow, from, to, w, norms, s2, bitsSlow);
+      } else {
+        fast.addWindow(from, to, w, norms, s1, bits);
+        generic.addWindow.call(slow, from, to, w, norms, s2, bitsSlow);
+      }
+      assert.deepEqual(s1, s2, `term ${t} window [${from}, ${to}) ${marked ? 'marked' : 'all'}: scores`);
+      assert.deepEqual(bits, bitsSlow, `term ${t} window [${from}, ${to}): bits`);
+      for (let o = 0; o < width; o++) if (s1[o] !== before[o]) added++;
+      windows++;
+      // Both cursors may continue from here: the next move lands on the same posting.
+      const after = to + Math.floor(r() * 50);
+      assert.equal(fast.next(after), slow.next(after), `term ${t}: next(${after}) after the window`);
+      if (fast.doc !== END_DOC) assert.equal(fast.currentTfw(), slow.currentTfw());
+      from = Math.max(to, after);
+    }
+  }
+  assert.ok(windows > 2_000 && added > 20_000, `${windows} windows, ${added} scores added`);
 });
