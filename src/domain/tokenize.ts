@@ -70,7 +70,20 @@ function foldChar(ch: string): string {
 
 /** Splits `text` into tokens (folded and stemmed), as FTS5 indexes it. */
 export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+  return scanTokens(text, stemmedToken);
+}
+
+function stemmedToken(start: number, end: number, folded: string): Token {
+  return { start, end, folded, stem: porterStem(folded) };
+}
+
+/**
+ * Splits `text` into tokens as tokenize() does and keeps what `take` makes
+ * of each one (its span and folded form; null keeps nothing): a caller that
+ * needs few of the tokens stems and allocates only those (highlight.ts).
+ */
+export function scanTokens<T>(text: string, take: (start: number, end: number, folded: string) => T | null): T[] {
+  const tokens: T[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -89,8 +102,8 @@ export function tokenize(text: string): Token[] {
     let j = i;
     while (j < n && isAsciiTokenChar(text.charCodeAt(j))) j++;
     if (j > i && (j === n || text.charCodeAt(j) < 128)) {
-      const folded = text.slice(i, j).toLowerCase();
-      tokens.push({ start, end: j, folded, stem: porterStem(folded) });
+      const kept = take(start, j, text.slice(i, j).toLowerCase());
+      if (kept !== null) tokens.push(kept);
       i = j;
       continue;
     }
@@ -109,7 +122,8 @@ export function tokenize(text: string): Token[] {
         i += ch.length;
       }
     }
-    tokens.push({ start, end: i, folded, stem: porterStem(folded) });
+    const kept = take(start, i, folded);
+    if (kept !== null) tokens.push(kept);
   }
   return tokens;
 }

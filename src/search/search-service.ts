@@ -17,7 +17,7 @@ import type { PaperDetail, Store } from '../store/store.js';
 import type { LexicalEngine, LexicalFilters, LexicalHit, LexicalRequest, LexicalResult } from '../store/lexical-engine.js';
 import { canonicalCategory, highlightTerms, parseQuery, type ParsedQuery } from '../domain/query-parser.js';
 import { isDay } from '../domain/periods.js';
-import { paperHighlighter } from './highlight.js';
+import { paperHighlighter, type HighlightedPaper } from './highlight.js';
 import { SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, type SearchFilters, type SearchRequest } from './search-request.js';
 import { FUSION_DEPTH, hybridSearch, needsLexical } from './hybrid.js';
 import type { VectorEngine } from './vectors/vector-engine.js';
@@ -91,6 +91,24 @@ export interface FoundPaper {
   highlightedSummary: string;
   /** SNIPPET_CHARS of abstract around the best match, escaped, matches in <mark> (cut when first read). */
   readonly snippet: string;
+}
+
+/**
+ * A FoundPaper as load() makes it: a class whose snippet getter is on the prototype (V8 keeps an object literal with a
+ * getter, and what its closure reaches, alive until a full collection: highlight.ts's PaperHighlight).
+ */
+class LoadedHit implements FoundPaper {
+  readonly highlightedTitle: string;
+  readonly highlightedSummary: string;
+
+  constructor(readonly detail: PaperDetail, readonly score: number, private readonly marked: HighlightedPaper) {
+    this.highlightedTitle = marked.title;
+    this.highlightedSummary = marked.summary;
+  }
+
+  get snippet(): string {
+    return this.marked.snippet;
+  }
 }
 
 export interface SearchResult {
@@ -423,9 +441,8 @@ export class SearchService {
     for (const h of hits) {
       const detail = details.get(h.key);
       if (!detail) continue; // the index is ahead of the store (a paper deleted mid-query): skip, never fail
-      const marked = highlight(detail.paper.title, detail.paper.abstract, SNIPPET_CHARS);
       // The snippet is cut when read (the search page does; the JSON API does not).
-      out.push({ detail, score: h.score, highlightedTitle: marked.title, highlightedSummary: marked.summary, get snippet() { return marked.snippet; } });
+      out.push(new LoadedHit(detail, h.score, highlight(detail.paper.title, detail.paper.abstract, SNIPPET_CHARS)));
     }
     return out;
   }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { porterStem, stems, tokenize } from '../../src/domain/tokenize.js';
+import { porterStem, scanTokens, stems, tokenize } from '../../src/domain/tokenize.js';
 import { rng } from '../helpers/prng.js';
 
 /** Terms FTS5 stores for each text, in order (via an fts5vocab 'instance' table). */
@@ -53,6 +53,29 @@ test('porter stems equal FTS5 on 3,000 random ASCII words', () => {
   }
   const text = words.join(' ');
   assert.deepEqual(stems(text), fts5Terms([text])[0]);
+});
+
+test('a stem begins with its word\'s first character (highlighting stems only the words that can match by it)', () => {
+  const r = rng(7);
+  const letters = 'aeiouybcdfghlmnprstvzwxéøüł日';
+  const suffixes = ['', 's', 'es', 'ies', 'sses', 'ed', 'eed', 'ing', 'at', 'bl', 'iz', 'ational', 'ization', 'fulness', 'ness', 'ement', 'ion', 'ly', 'ity', 'able', 'ize', 'y', 'e', 'll'];
+  const words = SAMPLES.flatMap((s) => tokenize(s).map((t) => t.folded));
+  for (let i = 0; i < 20_000; i++) {
+    let w = '';
+    const len = Math.floor(r() * 5);
+    for (let k = 0; k < len; k++) w += letters[Math.floor(r() * letters.length)];
+    w += suffixes[Math.floor(r() * suffixes.length)];
+    if (w) words.push(w);
+  }
+  for (const w of words) assert.equal(porterStem(w).charCodeAt(0), w.charCodeAt(0), w);
+});
+
+test('scanTokens hands over the spans and folded forms tokenize gives, keeping only what it is given back', () => {
+  for (const s of SAMPLES) {
+    const all = tokenize(s);
+    assert.deepEqual(scanTokens(s, (start, end, folded) => ({ start, end, folded, stem: porterStem(folded) })), all);
+    assert.deepEqual(scanTokens(s, (start, _end, folded) => (folded.length > 4 ? start : null)), all.filter((t) => t.folded.length > 4).map((t) => t.start));
+  }
 });
 
 test('offsets slice the original text, in UTF-16 indices', () => {
