@@ -81,8 +81,11 @@ function stemmedToken(start: number, end: number, folded: string): Token {
  * Splits `text` into tokens as tokenize() does and keeps what `take` makes
  * of each one (its span and folded form; null keeps nothing): a caller that
  * needs few of the tokens stems and allocates only those (highlight.ts).
+ * With `initials` (folded first characters, UTF-16 code units), a run of
+ * ASCII letters and digits that starts otherwise is passed over without
+ * being sliced or folded; other tokens still go to `take`.
  */
-export function scanTokens<T>(text: string, take: (start: number, end: number, folded: string) => T | null): T[] {
+export function scanTokens<T>(text: string, take: (start: number, end: number, folded: string) => T | null, initials?: ReadonlySet<number>): T[] {
   const tokens: T[] = [];
   const n = text.length;
   let i = 0;
@@ -102,6 +105,7 @@ export function scanTokens<T>(text: string, take: (start: number, end: number, f
     let j = i;
     while (j < n && isAsciiTokenChar(text.charCodeAt(j))) j++;
     if (j > i && (j === n || text.charCodeAt(j) < 128)) {
+      if (initials && !initials.has(c >= 65 && c <= 90 ? c + 32 : c)) { i = j; continue; }
       const kept = take(start, j, text.slice(i, j).toLowerCase());
       if (kept !== null) tokens.push(kept);
       i = j;

@@ -62,7 +62,7 @@ function matchingTokens(text: string, m: Matcher): Token[] {
     if (!m.initials.has(folded.charCodeAt(0))) return null;
     const t = { start, end, folded, stem: porterStem(folded) };
     return matches(m, t) ? t : null;
-  });
+  }, m.initials);
 }
 
 /** Escaped HTML of `text[from, to)` with the matching tokens in that range wrapped in <mark>. */

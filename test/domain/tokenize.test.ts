@@ -75,6 +75,11 @@ test('scanTokens hands over the spans and folded forms tokenize gives, keeping o
     const all = tokenize(s);
     assert.deepEqual(scanTokens(s, (start, end, folded) => ({ start, end, folded, stem: porterStem(folded) })), all);
     assert.deepEqual(scanTokens(s, (start, _end, folded) => (folded.length > 4 ? start : null)), all.filter((t) => t.folded.length > 4).map((t) => t.start));
+    // With initials, ASCII runs starting otherwise are passed over; every token that starts with one still arrives.
+    const initials = new Set(['a', 'm', 'g', '7', 'ø'].map((c) => c.charCodeAt(0)));
+    const got = scanTokens(s, (start, end, folded) => ({ start, end, folded, stem: porterStem(folded) }), initials);
+    assert.deepEqual(got.filter((t) => initials.has(t.folded.charCodeAt(0))), all.filter((t) => initials.has(t.folded.charCodeAt(0))));
+    assert.ok(got.every((t) => initials.has(t.folded.charCodeAt(0)) || [...s.slice(t.start, t.end + 1)].some((ch) => ch.charCodeAt(0) >= 128)));
   }
 });
 
