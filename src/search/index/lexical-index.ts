@@ -30,6 +30,7 @@ import { SegmentBuilder, TermWriter, assembleSegment, writerSource, type IndexDo
 import { chunksSum, fileSum, readSegmentFile, readSegmentFileAsync, writeFileAtomic, writeSegmentFile, type FileSum } from './segment-file.js';
 import { SharedThreshold, Spill, TopK, exactTopOr, exhaustive, offerSpilling, topKAnd, topKOr, accepts, type SegmentRun } from './top-k.js';
 import { preferTermAtATime, topKTermAtATime } from './term-at-a-time.js';
+import { preferBitsetAnd, topKAndBitset } from './bitset-and.js';
 import { orWorker, sharedSegment, type OrAnswer, type OrTask } from './parallel-or.js';
 import { availableParallelism } from 'node:os';
 import { SpareCore } from './spare-core.js';
@@ -259,11 +260,12 @@ export class LexicalIndex {
    * any-word queries were answered by their every-word top k (orFromAnd) or
    * not (orFromAndFallback: tried, the proof failed); any-word queries shared
    * with the worker thread (orShared) and the windows where this thread
-   * pruned with the worker's k-th score (orSharedRaised).
+   * pruned with the worker's k-th score (orSharedRaised); segments where an
+   * every-word query took the bitset path (bitsetAnd, bitset-and.ts).
    */
   readonly counters = {
     tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0, orFromAnd: 0, orFromAndFallback: 0,
-    orShared: 0, orSharedRaised: 0,
+    orShared: 0, orSharedRaised: 0, bitsetAnd: 0,
   };
 
   /**
@@ -861,6 +863,9 @@ export class LexicalIndex {
       if (opts.exhaustive) exhaustive(run, heap, mode);
       else if (mode === 'and' && stored && preferTermAtATime(s.seg, p.map((c) => c.t), run.idfs)) {
         topKTermAtATime(s.seg, p.map((c) => c.t), run.idfs, this.weights, run, heap);
+      } else if (mode === 'and' && stored && preferBitsetAnd(p.map((c) => c.df), s.seg.numDocs)) {
+        topKAndBitset(s.seg, p.map((c) => c.t), run, heap);
+        this.counters.bitsetAnd++;
       } else if (mode === 'and') topKAnd(run, heap);
       else {
         run.norms = lengthNorms(s, avgdl);

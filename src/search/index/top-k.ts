@@ -176,7 +176,8 @@ export function accepts(r: SegmentRun, d: number): boolean {
   return true;
 }
 
-function scoreAt(r: SegmentRun, d: number, tfws: Float64Array | null): number {
+/** A document's exact score: its clauses' term scores summed in clause order (the exhaustive path's arithmetic). */
+export function scoreAt(r: SegmentRun, d: number, tfws: Float64Array | null): number {
   const len = r.docLen[d];
   let s = 0;
   for (let j = 0; j < r.cursors.length; j++) {

@@ -105,6 +105,31 @@ test('long any-word queries (pasted sentences) equal exhaustive BM25 across wind
   assert.ok(multiWindow > 200);
 });
 
+test('long every-word queries of common words (rarest list intersected as bitsets) equal exhaustive BM25', () => {
+  const idx = buildIndex();
+  const r = rng(2718);
+  let matched = 0;
+  for (let i = 0; i < 400; i++) {
+    // Words ranked 5–45 in the corpus: each in many documents (no clause is a cheap lead), few under the idf floor.
+    const n = 8 + Math.floor(r() * 13);
+    const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [porterStem(WORDS[5 + Math.floor(r() * 40)])] }));
+    const q: EngineQuery = { must, mode: 'and' };
+    if (r() < 0.2) q.mustNot = [{ terms: [porterStem(word(r))] }];
+    if (r() < 0.2) q.categories = ['cs.LG'];
+    if (r() < 0.2) {
+      q.dateFrom = 19050 + Math.floor(r() * 100);
+      q.dateTo = q.dateFrom + Math.floor(r() * 200);
+    }
+    const k = [1, 10, 50][i % 3];
+    const fast = idx.search(q, k);
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.deepEqual(fast.map((h) => [h.key, h.score]), slow.map((h) => [h.key, h.score]), `query ${i} ${JSON.stringify(q)}`);
+    if (fast.length) matched++;
+  }
+  assert.ok(idx.counters.bitsetAnd > 600, `the bitset path ran (${idx.counters.bitsetAnd} segments)`);
+  assert.ok(matched > 100, `many queries match (${matched}), so scores are compared too`);
+});
+
 test('an any-word query answered by its every-word top k equals exhaustive any-word BM25', () => {
   const idx = buildIndex();
   const common = ['learning', 'models', 'model', 'language', 'reasoning', 'video', 'generation', 'diffusion', 'attention', 'graph'];

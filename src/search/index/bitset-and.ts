@@ -1,0 +1,118 @@
+/**
+ * Exact top-k for conjunctions of many words none of which is rare: a
+ * pasted sentence asked for "every word" (the first tier of the any-word
+ * rule, auto's probe), which almost no paper has.
+ *
+ * Block-max AND (top-k.ts topKAnd) walks the rarest word's postings and
+ * aligns the others on each: with thirty words the rarest is still in
+ * ≈ 10% of papers, so proving that no paper has them all costs a seek in the
+ * second list for each of ≈ 100k postings (≈ 5 ms at 1M papers). Here the
+ * rarest few words' doc ids are decoded into bitsets (≈ 1–2 ns a posting,
+ * gaps only) and intersected word by word; only documents in all of them
+ * are aligned with every other clause, scored exactly (scoreAt, clause
+ * order, as the exhaustive path) and offered.
+ *
+ * Goals: exact (every candidate checked against every clause; scores as
+ * exhaustive); no work per posting beyond a gap decode. Non-goals: pruning
+ * by bounds (the expected matches are few by construction: see
+ * preferBitsetAnd), phrases/prefixes (ArrayCursor clauses go to topKAnd).
+ */
+import { decodeBlockDocs } from './block-codec.js';
+import { BLOCK_SIZE, type Segment } from './segment.js';
+import { accepts, scoreAt, type SegmentRun, type TopK } from './top-k.js';
+
+/** Fewer clauses than this go to block-max AND (two or three common words match many papers: bounds prune there). */
+export const BITSET_AND_MIN_CLAUSES = 4;
+
+/**
+ * This path runs only when the clauses together are expected (as if words
+ * occurred independently) in at most this share of the segment's papers,
+ * and the rarest is in at least BITSET_AND_MIN_LEAD_SHARE of them. Default
+ * 1e-3: candidates are then few enough that scoring each without bounds
+ * costs less than the bitsets (1M papers: ≤ 1,000 candidates ≈ 0.1 ms).
+ */
+const BITSET_AND_MAX_EXPECTED = 1e-3;
+/** Below this share the rarest clause leads block-max AND through few postings (≈ 1–2 ms at 1M for 1%). */
+const BITSET_AND_MIN_LEAD_SHARE = 0.01;
+/** At most this many of the rarest clauses are decoded into bitsets; a clause in over half the papers narrows little. */
+const BITSET_AND_LISTS = 3;
+const BITSET_AND_MAX_LIST_SHARE = 0.5;
+
+/** Whether a conjunction of stored terms with these document frequencies in a segment of `numDocs` should take this path. */
+export function preferBitsetAnd(dfs: readonly number[], numDocs: number): boolean {
+  if (dfs.length < BITSET_AND_MIN_CLAUSES || numDocs === 0) return false;
+  let expected = 1;
+  let min = Infinity;
+  for (const df of dfs) {
+    expected *= df / numDocs;
+    if (df < min) min = df;
+  }
+  return min >= BITSET_AND_MIN_LEAD_SHARE * numDocs && expected <= BITSET_AND_MAX_EXPECTED;
+}
+
+/** Sets the bit of every doc of stored term t (`and`: only where `into` already has it; the result replaces `into`). */
+function listBits(seg: Segment, t: number, into: Uint32Array, and: boolean, docs: Int32Array): void {
+  const d = seg.d;
+  const k0 = d.termBlocks[t];
+  const k1 = d.termBlocks[t + 1];
+  const df = d.termDf[t];
+  if (!and) {
+    into.fill(0);
+    for (let k = k0; k < k1; k++) {
+      const n = k < k1 - 1 ? BLOCK_SIZE : df - BLOCK_SIZE * (k1 - 1 - k0);
+      decodeBlockDocs(d.postings, d.blockDocOff[k], n, k === k0 ? -1 : d.blockLast[k - 1], docs);
+      for (let i = 0; i < n; i++) into[docs[i] >>> 5] |= 1 << (docs[i] & 31);
+    }
+    return;
+  }
+  // AND: collect the term's bits of the words `into` has any of, then keep the common ones.
+  const mine = new Uint32Array(into.length);
+  for (let k = k0; k < k1; k++) {
+    const n = k < k1 - 1 ? BLOCK_SIZE : df - BLOCK_SIZE * (k1 - 1 - k0);
+    decodeBlockDocs(d.postings, d.blockDocOff[k], n, k === k0 ? -1 : d.blockLast[k - 1], docs);
+    for (let i = 0; i < n; i++) mine[docs[i] >>> 5] |= 1 << (docs[i] & 31);
+  }
+  for (let w = 0; w < into.length; w++) into[w] &= mine[w];
+}
+
+/**
+ * Every document of `seg` matching all clauses of `r` (stored terms `terms`,
+ * in clause order, as r.cursors), scored exactly and offered to `heap`.
+ */
+export function topKAndBitset(seg: Segment, terms: readonly number[], r: SegmentRun, heap: TopK): void {
+  const d = seg.d;
+  const order = terms.map((_, j) => j).sort((a, b) => d.termDf[terms[a]] - d.termDf[terms[b]]);
+  const bits = new Uint32Array((seg.numDocs + 31) >>> 5);
+  const docs = new Int32Array(BLOCK_SIZE);
+  let lists = 0;
+  for (const j of order) {
+    if (lists > 0 && (lists >= BITSET_AND_LISTS || d.termDf[terms[j]] > BITSET_AND_MAX_LIST_SHARE * seg.numDocs)) break;
+    listBits(seg, terms[j], bits, lists > 0, docs);
+    lists++;
+  }
+  // The other clauses, rarest first: a candidate fails on the likeliest miss.
+  const rest = order.slice(lists).map((j) => r.cursors[j]);
+  const all = r.cursors;
+  const lo = r.lo;
+  const hi = r.hi;
+  for (let w = lo >>> 5; w < bits.length && w << 5 < hi; w++) {
+    let word = bits[w];
+    while (word !== 0) {
+      const low = word & -word;
+      word ^= low;
+      const doc = (w << 5) | (31 - Math.clz32(low));
+      if (doc < lo || doc >= hi || !accepts(r, doc)) continue;
+      let ok = true;
+      for (const c of rest) {
+        if (c.next(doc) !== doc) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      // Every clause's cursor on the document (the bitset ones too), then scoreAt's clause-order sum.
+      for (const c of all) c.next(doc);
+      heap.offer(scoreAt(r, doc, null), r.base + doc);
+    }
+  }
+}
