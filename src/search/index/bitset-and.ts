@@ -17,7 +17,7 @@
  * by bounds (the expected matches are few by construction: see
  * preferBitsetAnd), phrases/prefixes (ArrayCursor clauses go to topKAnd).
  */
-import { decodeBlockDocs } from './block-codec.js';
+import { decodeBlockDocs, viewOf } from './block-codec.js';
 import { BLOCK_SIZE, type Segment } from './segment.js';
 import { accepts, scoreAt, type SegmentRun, type TopK } from './top-k.js';
 
@@ -50,29 +50,39 @@ export function preferBitsetAnd(dfs: readonly number[], numDocs: number): boolea
   return min >= BITSET_AND_MIN_LEAD_SHARE * numDocs && expected <= BITSET_AND_MAX_EXPECTED;
 }
 
-/** Sets the bit of every doc of stored term t (`and`: only where `into` already has it; the result replaces `into`). */
-function listBits(seg: Segment, t: number, into: Uint32Array, and: boolean, docs: Int32Array): void {
+/**
+ * Sets the bit of every doc of stored term t in `into` (`and`: keeps only the
+ * bits `into` already had). Gaps are read straight from the packed blocks
+ * (block-codec.ts) into bits, without a doc array.
+ */
+function listBits(seg: Segment, t: number, into: Uint32Array, and: boolean): void {
   const d = seg.d;
+  const b = d.postings;
+  const v = viewOf(b);
   const k0 = d.termBlocks[t];
   const k1 = d.termBlocks[t + 1];
   const df = d.termDf[t];
-  if (!and) {
-    into.fill(0);
-    for (let k = k0; k < k1; k++) {
-      const n = k < k1 - 1 ? BLOCK_SIZE : df - BLOCK_SIZE * (k1 - 1 - k0);
-      decodeBlockDocs(d.postings, d.blockDocOff[k], n, k === k0 ? -1 : d.blockLast[k - 1], docs);
-      for (let i = 0; i < n; i++) into[docs[i] >>> 5] |= 1 << (docs[i] & 31);
-    }
-    return;
-  }
-  // AND: collect the term's bits of the words `into` has any of, then keep the common ones.
-  const mine = new Uint32Array(into.length);
+  const out = and ? new Uint32Array(into.length) : into;
+  if (!and) into.fill(0);
+  const docs = new Int32Array(BLOCK_SIZE);
   for (let k = k0; k < k1; k++) {
     const n = k < k1 - 1 ? BLOCK_SIZE : df - BLOCK_SIZE * (k1 - 1 - k0);
-    decodeBlockDocs(d.postings, d.blockDocOff[k], n, k === k0 ? -1 : d.blockLast[k - 1], docs);
-    for (let i = 0; i < n; i++) mine[docs[i] >>> 5] |= 1 << (docs[i] & 31);
+    const p = d.blockDocOff[k];
+    let x = k === k0 ? -1 : d.blockLast[k - 1];
+    const w = b[p];
+    if (w > 24) {
+      decodeBlockDocs(b, p, n, x, docs, v);
+      for (let i = 0; i < n; i++) out[docs[i] >>> 5] |= 1 << (docs[i] & 31);
+      continue;
+    }
+    const mask = (1 << w) - 1;
+    let bp = (p + 4) * 8;
+    for (let i = 0; i < n; i++, bp += w) {
+      x += ((v.getUint32(bp >>> 3, true) >>> (bp & 7)) & mask) + 1;
+      out[x >>> 5] |= 1 << (x & 31);
+    }
   }
-  for (let w = 0; w < into.length; w++) into[w] &= mine[w];
+  if (and) for (let i = 0; i < into.length; i++) into[i] &= out[i];
 }
 
 /**
@@ -83,11 +93,10 @@ export function topKAndBitset(seg: Segment, terms: readonly number[], r: Segment
   const d = seg.d;
   const order = terms.map((_, j) => j).sort((a, b) => d.termDf[terms[a]] - d.termDf[terms[b]]);
   const bits = new Uint32Array((seg.numDocs + 31) >>> 5);
-  const docs = new Int32Array(BLOCK_SIZE);
   let lists = 0;
   for (const j of order) {
     if (lists > 0 && (lists >= BITSET_AND_LISTS || d.termDf[terms[j]] > BITSET_AND_MAX_LIST_SHARE * seg.numDocs)) break;
-    listBits(seg, terms[j], bits, lists > 0, docs);
+    listBits(seg, terms[j], bits, lists > 0);
     lists++;
   }
   // The other clauses, rarest first: a candidate fails on the likeliest miss.
