@@ -449,22 +449,39 @@ export function topKOr(r: SegmentRun, heap: TopK, spill: Spill, window = OR_WIND
     // a relative 1e-9 of θ (far above the rounding of these few operations), so it only ever drops fewer documents.
     let cut = theta / (1 + 2e-9) - rest;
     let alive = 0;
-    for (let wi = 0; wi < words; wi++) {
-      let word = bits[wi];
-      if (word === 0) continue;
-      let keep = word;
-      while (word !== 0) {
-        const low = word & -word;
-        word ^= low;
-        const o = (wi << 5) | (31 - Math.clz32(low));
-        // Branch-free (about half go either way, so a branch would be mispredicted half the time): always written,
-        // counted only when kept; a dropped one's bit is cleared.
-        const ok = scores[o] > cut && (!filtered || accepts(r, from + o)) ? 1 : 0;
-        live[alive] = o;
-        alive += ok;
-        keep ^= low & (ok - 1);
+    if (filtered) {
+      for (let wi = 0; wi < words; wi++) {
+        let word = bits[wi];
+        if (word === 0) continue;
+        let keep = word;
+        while (word !== 0) {
+          const low = word & -word;
+          word ^= low;
+          const o = (wi << 5) | (31 - Math.clz32(low));
+          if (scores[o] > cut && accepts(r, from + o)) live[alive++] = o;
+          else keep ^= low;
+        }
+        bits[wi] = keep;
       }
-      bits[wi] = keep;
+    } else {
+      // Most documents of a window are candidates here, about half of them kept: every offset is visited in order
+      // without a branch (a kept one is counted, a dropped one's bit cleared) — cheaper than finding set bits one
+      // by one and mispredicting half the comparisons.
+      for (let wi = 0; wi < words; wi++) {
+        const word = bits[wi];
+        if (word === 0) continue;
+        let keep = 0;
+        const o0 = wi << 5;
+        const end = Math.min(32, width - o0);
+        for (let i = 0; i < end; i++) {
+          const o = o0 + i;
+          const ok = ((word >>> i) & 1) & (scores[o] > cut ? 1 : 0);
+          live[alive] = o;
+          alive += ok;
+          keep |= ok << i;
+        }
+        bits[wi] = keep;
+      }
     }
     // Non-essential clauses, largest bound first: added to the candidates still alive (probed one by one while they
     // are few, else the clause's postings in the window are walked), then those that cannot make it any more leave.
