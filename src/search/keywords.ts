@@ -89,12 +89,27 @@ interface Candidate {
   inTitle: boolean;
 }
 
-/** Token runs between stop words, numbers and punctuation. */
-function runs(text: string): Token[][] {
+/**
+ * A paper's title and abstract tokenized once, for keywordWords,
+ * extractKeywords and extractTldr together (paper-notes.ts): each would
+ * otherwise tokenize them again (three times the abstract, three times the
+ * title, per paper whose notes are extracted).
+ */
+export interface PaperTokens {
+  title: Token[];
+  abstract: Token[];
+}
+
+export function paperTokens(title: string, abstract: string): PaperTokens {
+  return { title: tokenize(title), abstract: tokenize(abstract) };
+}
+
+/** Token runs between stop words, numbers and punctuation (`tokens`: tokenize(text), when made already). */
+function runs(text: string, tokens: Token[] = tokenize(text)): Token[][] {
   const out: Token[][] = [];
   let run: Token[] = [];
   let prevEnd = 0;
-  for (const t of tokenize(text)) {
+  for (const t of tokens) {
     const gap = text.slice(prevEnd, t.start);
     prevEnd = t.end;
     const breaks = /[^\s\-/]/.test(gap); // punctuation other than spaces, hyphens and slashes ends a phrase
@@ -125,11 +140,11 @@ function surfaceOf(text: string, toks: Token[], inTitle: boolean): string {
 }
 
 /** Every candidate phrase of the paper (stems joined by a space as the key). */
-export function candidatePhrases(title: string, abstract: string): Map<string, Candidate> {
+export function candidatePhrases(title: string, abstract: string, tokens?: PaperTokens): Map<string, Candidate> {
   const out = new Map<string, Candidate>();
   let at = 0;
-  for (const [text, weight, inTitle] of [[title, TITLE_USES, true], [abstract, 1, false]] as const) {
-    for (const run of runs(text)) {
+  for (const [text, weight, inTitle, toks] of [[title, TITLE_USES, true, tokens?.title], [abstract, 1, false, tokens?.abstract]] as const) {
+    for (const run of runs(text, toks)) {
       for (let i = 0; i < run.length; i++) {
         let key = '';
         for (let n = 1; n <= MAX_WORDS && i + n <= run.length; n++) {
@@ -151,14 +166,15 @@ export function candidatePhrases(title: string, abstract: string): Map<string, C
 }
 
 /** The stems whose document frequencies extractKeywords needs, each with one folded surface form. */
-export function keywordWords(title: string, abstract: string): Map<string, string> {
+export function keywordWords(title: string, abstract: string, tokens: PaperTokens = paperTokens(title, abstract)): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of tokenize(`${title}\n${abstract}`)) if (!STOP.has(t.folded) && !out.has(t.stem)) out.set(t.stem, t.folded);
+  // The title's tokens, then the abstract's: a line break between them separates as any break does.
+  for (const toks of [tokens.title, tokens.abstract]) for (const t of toks) if (!STOP.has(t.folded) && !out.has(t.stem)) out.set(t.stem, t.folded);
   return out;
 }
 
 /** Up to `max` keywords of a paper, best first, as written in it. */
-export function extractKeywords(title: string, abstract: string, stats: CorpusStats, max = KEYWORDS_MAX): string[] {
+export function extractKeywords(title: string, abstract: string, stats: CorpusStats, max = KEYWORDS_MAX, tokens?: PaperTokens): string[] {
   const idfs = new Map<string, number>();
   const idf = (stem: string) => {
     let v = idfs.get(stem);
@@ -166,7 +182,7 @@ export function extractKeywords(title: string, abstract: string, stats: CorpusSt
     return v;
   };
   const scored: { c: Candidate; score: number }[] = [];
-  for (const c of candidatePhrases(title, abstract).values()) {
+  for (const c of candidatePhrases(title, abstract, tokens).values()) {
     let sum = 0;
     for (const st of c.stems) sum += idf(st);
     const mean = sum / c.stems.length;

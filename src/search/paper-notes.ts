@@ -13,7 +13,7 @@
  */
 import type { Paper } from '../domain/paper.js';
 import type { DailyItem, PaperDetail, Store } from '../store/store.js';
-import { extractKeywords, keywordWords } from './keywords.js';
+import { extractKeywords, keywordWords, KEYWORDS_MAX, paperTokens } from './keywords.js';
 import { extractTldr } from './tldr.js';
 import type { DfCounter } from './similar.js';
 
@@ -47,11 +47,18 @@ export class PaperNoter {
       else todo.push(p);
     }
     if (todo.length === 0) return out;
+    // Each paper's title and abstract tokenized once for its words, keywords and TL;DR.
+    const tokens = todo.map((p) => paperTokens(p.title, p.abstract));
     const words = new Map<string, string>();
-    for (const p of todo) for (const [stem, surface] of keywordWords(p.title, p.abstract)) if (!words.has(stem)) words.set(stem, surface);
+    todo.forEach((p, i) => {
+      for (const [stem, surface] of keywordWords(p.title, p.abstract, tokens[i])) if (!words.has(stem)) words.set(stem, surface);
+    });
     const { docs, df } = await this.df.lookup(words);
-    for (const p of todo) {
-      const notes = { keywords: extractKeywords(p.title, p.abstract, { docs, df }), tldr: extractTldr(p.title, p.abstract) };
+    for (const [i, p] of todo.entries()) {
+      const notes = {
+        keywords: extractKeywords(p.title, p.abstract, { docs, df }, KEYWORDS_MAX, tokens[i]),
+        tldr: extractTldr(p.title, p.abstract, tokens[i].title),
+      };
       if (this.memo.size >= REMEMBERED) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(memoKey(p), notes);
       out.set(p.id, notes);

@@ -18,7 +18,7 @@
  *
  * Non-goals: writing new sentences (abstractive), more than one sentence.
  */
-import { tokenize } from '../domain/tokenize.js';
+import { tokenize, type Token } from '../domain/tokenize.js';
 
 /**
  * Bonus for a sentence that says what the paper contributes ("we propose",
@@ -62,11 +62,11 @@ export function sentences(text: string): string[] {
 
 const CONTENT = (w: string) => w.length > 2 && !/^\d+$/.test(w);
 
-/** The abstract's sentence that best says what the paper is (null for an empty abstract). */
-export function extractTldr(title: string, abstract: string): string | null {
+/** The abstract's sentence that best says what the paper is (null for an empty abstract); `titleTokens`: tokenize(title), when made already. */
+export function extractTldr(title: string, abstract: string, titleTokens?: Token[]): string | null {
   const all = sentences(abstract);
   if (all.length === 0) return null;
-  const titleStems = new Set(tokenize(title).map((t) => t.stem).filter(CONTENT));
+  const titleStems = new Set((titleTokens ?? tokenize(title)).map((t) => t.stem).filter(CONTENT));
   let best = -1;
   let bestScore = -Infinity;
   all.forEach((s, i) => {

@@ -6,7 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractKeywords, candidatePhrases } from '../../src/search/keywords.js';
+import { extractKeywords, candidatePhrases, keywordWords, paperTokens } from '../../src/search/keywords.js';
+import { tokenize } from '../../src/domain/tokenize.js';
+import { rng } from '../helpers/prng.js';
 import { extractTldr, sentences } from '../../src/search/tldr.js';
 import { PaperNoter, warmNotes } from '../../src/search/paper-notes.js';
 import { DfCounter } from '../../src/search/similar.js';
@@ -45,6 +47,25 @@ describe('extractKeywords', () => {
 
   it('gives nothing for an empty paper', () => {
     assert.deepEqual(extractKeywords('', '', stats({})), []);
+  });
+
+  it('gives the same words, keywords and TL;DR from tokens made once as from the texts (500 random papers)', () => {
+    const words = ['Reward', 'models', 'model', 'ensembles', 'We', 'propose', 'a', 'the', 'of', 'RL', 'training', 'café', 'naïve', 'Łukasz',
+      'diffusion', 'video', 'generation', '3D', 'e.g.', 'et al.', 'In', 'this', 'paper', 'work', '日本語', 'x\u0301', '\u0301y', 'GPT-4o', '(LLMs)'];
+    const r = rng(5);
+    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(r() * words.length)] + (r() < 0.1 ? '. ' : r() < 0.1 ? ', ' : ' ')).join('').trim();
+    const df = stats(Object.fromEntries(words.flatMap((w) => tokenize(w)).map((t, i) => [t.stem, 1 + ((i * 37) % 900)])));
+    for (let i = 0; i < 500; i++) {
+      const title = text(Math.floor(r() * 12));
+      const abstract = text(Math.floor(r() * 120));
+      const toks = paperTokens(title, abstract);
+      // keywordWords once read the title and abstract as one text, a line break between them.
+      const joined = new Map<string, string>();
+      for (const t of tokenize(`${title}\n${abstract}`)) if (!joined.has(t.stem) && keywordWords(t.folded, '').has(t.stem)) joined.set(t.stem, t.folded);
+      assert.deepEqual([...keywordWords(title, abstract, toks)], [...joined], `${title} / ${abstract}`);
+      assert.deepEqual(extractKeywords(title, abstract, df, 8, toks), extractKeywords(title, abstract, df), `${title} / ${abstract}`);
+      assert.equal(extractTldr(title, abstract, toks.title), extractTldr(title, abstract));
+    }
   });
 });
 
