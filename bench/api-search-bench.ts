@@ -11,8 +11,10 @@
  * vector index scanning every paper (`exact`, up to 8-bit codes) instead of
  * the ANN index, so the two sit side by side.
  *
- *   npm run bench -- api-search [--sizes 1000000] [--runs 30] [--modes lexical,auto,hybrid,semantic] [--kinds short,long]
+ *   npm run bench -- api-search [--sizes 1000000] [--runs 30] [--modes lexical,auto,hybrid,semantic] [--kinds short,long,fresh]
  *
+ * `--kinds fresh` times two-word queries asked once each (new to the process:
+ * their papers' extracted notes are computed as a user's new search would).
  * `--kinds short` or `--kinds long` times only the 1–3 word or the 30-word
  * queries (a profile of one class: `node --cpu-prof dist/bench/run.js …`).
  * The database and its index folder are built once into bench/out and reused.
@@ -22,6 +24,7 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { benchDatabase, HELD_OUT_QUERIES, QUERIES } from './search-bench.js';
+import { loadVocabulary, prng } from './corpus.js';
 import { openSearch } from '../src/search/open-search.js';
 import { backendDeps, createApp } from '../src/web/app.js';
 import { loadConfig } from '../src/config.js';
@@ -33,6 +36,26 @@ const LONG_QUERIES = [
   'this paper studies how diffusion models can generate high quality videos from text prompts while keeping temporal consistency across frames with an efficient attention mechanism and low memory cost',
   'a benchmark for evaluating multimodal agents that plan and act in web environments shows that current vision language models fail on long horizon tasks requiring memory and tool use',
 ];
+
+/** Fresh queries per mode (`--kinds fresh`): each asked once. */
+const FRESH_QUERIES = 60;
+
+/**
+ * `n` two-word queries from the bench corpus's vocabulary, drawn by word
+ * frequency (words of 4+ letters), seeded: queries a user might type that
+ * this process has not answered before.
+ */
+function freshQueries(n: number, seed: number): string[] {
+  const v = loadVocabulary();
+  const r = prng(seed);
+  const word = (): string => {
+    for (;;) {
+      const w = v.words[v.table[Math.floor(r() * v.table.length)]];
+      if (/^[a-z]{4,}$/.test(w)) return w;
+    }
+  };
+  return Array.from({ length: n }, () => `${word()} ${word()}`);
+}
 
 /** Rounds of every query in every mode before timing (see the warm-up in run()). */
 const WARM_ROUNDS = 5;
@@ -49,10 +72,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const sizes = (flag('--sizes') ?? (opts.quick ? '20000' : '1000000')).split(',').map(Number);
   const runs = Number(flag('--runs') ?? 30);
   const modes = (flag('--modes') ?? 'lexical,auto,hybrid,semantic,hybrid-exact,semantic-exact').split(',');
-  const kinds = (flag('--kinds') ?? 'short,long').split(',');
+  const kinds = (flag('--kinds') ?? 'short,long,fresh').split(',');
   const rows: (string | number)[][] = [];
   const summary: (string | number)[][] = [];
-  const all: { mode: string; long: boolean; ms: number[]; cpu: number[] }[] = [];
+  const all: { mode: string; kind: string; ms: number[]; cpu: number[] }[] = [];
   for (const n of sizes) {
     opts.log(`[api-search] ${n.toLocaleString('en-US')} papers`);
     const backend = await benchDatabase(n, false, opts.log);
@@ -70,6 +93,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         ...HELD_OUT_QUERIES.map((q) => ['short (held out)', q] as [string, string]),
         ...LONG_QUERIES.map((q) => ['30 words', q.slice(0, 250)] as [string, string]),
       ].filter(([kind]) => kinds.includes(kind === '30 words' ? 'long' : 'short'));
+      // Warm-up queries: the timed ones, or the short ones when only fresh queries are timed.
+      const warm = cases.length ? cases : QUERIES.map((q) => ['', q] as [string, string]);
       // The process warms up first (JIT of both search threads, the index's pages): every query in every mode
       // WARM_ROUNDS times before anything is timed. Without it the first 30-word query of a fresh process took
       // 258, 113, 70, 47, … ms for its first ten requests and ≈ 17 ms after: a start-up cost, not a request's.
@@ -77,7 +102,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         for (const m of modes) {
           if (search.vectors) search.vectors.index.exactScan = m.endsWith('-exact');
           if (m.endsWith('-exact') && !search.vectors) continue;
-          for (const [, q] of cases) await (await fetch(`${base}/api/papers/search?${new URLSearchParams({ q, limit: '20', mode: m.replace(/-exact$/, '') })}`)).arrayBuffer();
+          for (const [, q] of warm) await (await fetch(`${base}/api/papers/search?${new URLSearchParams({ q, limit: '20', mode: m.replace(/-exact$/, '') })}`)).arrayBuffer();
         }
       }
       for (const m of modes) {
@@ -104,14 +129,32 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         cpu.sort((a, b) => a - b);
         rows.push([n, m, kind, q.length > 48 ? `${q.slice(0, 45)}…` : q, pct(ms, 50).toFixed(2), pct(ms, 95).toFixed(2), ms[ms.length - 1].toFixed(1), pct(cpu, 50).toFixed(2), pct(cpu, 95).toFixed(2), bytes]);
         opts.log(`  ${m} ${kind} "${q.slice(0, 40)}": p95 ${pct(ms, 95).toFixed(2)} ms, CPU p95 ${pct(cpu, 95).toFixed(2)} ms`);
-        all.push({ mode: m, long: kind === '30 words', ms, cpu });
+        all.push({ mode: m, kind: kind === '30 words' ? '30 words' : '1–3 words', ms, cpu });
+      }
+      if (kinds.includes('fresh')) {
+        // Queries asked once each, never before in this process: what a user's new search gets, the papers' extracted
+        // notes (keywords, TL;DR) included when they are not remembered yet. Different ones per mode.
+        const ms: number[] = [];
+        const cpu: number[] = [];
+        for (const q of freshQueries(FRESH_QUERIES, 7919 * (modes.indexOf(m) + 1))) {
+          const url = `${base}/api/papers/search?${new URLSearchParams({ q, limit: '20', mode })}`;
+          const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          const r = await fetch(url);
+          await r.arrayBuffer();
+          cpu.push(process.cpuUsage(c0).user / 1000);
+          ms.push(performance.now() - t0);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+        }
+        all.push({ mode: m, kind: 'fresh 2 words', ms, cpu });
+        opts.log(`  ${m} ${FRESH_QUERIES} fresh 2-word queries: p95 ${pct([...ms].sort((a, b) => a - b), 95).toFixed(2)} ms`);
       }
       }
       for (const m of modes) {
-        for (const long of [false, true]) {
-          const xs = all.filter((a) => a.mode === m && a.long === long).flatMap((a) => a.ms).sort((a, b) => a - b);
-          const cs = all.filter((a) => a.mode === m && a.long === long).flatMap((a) => a.cpu).sort((a, b) => a - b);
-          if (xs.length) summary.push([n, m, long ? '30 words' : '1–3 words', 'all queries', pct(xs, 50).toFixed(2), pct(xs, 95).toFixed(2), xs[xs.length - 1].toFixed(1), pct(cs, 50).toFixed(2), pct(cs, 95).toFixed(2), '']);
+        for (const kind of ['1–3 words', '30 words', 'fresh 2 words']) {
+          const xs = all.filter((a) => a.mode === m && a.kind === kind).flatMap((a) => a.ms).sort((a, b) => a - b);
+          const cs = all.filter((a) => a.mode === m && a.kind === kind).flatMap((a) => a.cpu).sort((a, b) => a - b);
+          if (xs.length) summary.push([n, m, kind, kind.startsWith('fresh') ? `${xs.length} queries, once each` : 'all queries', pct(xs, 50).toFixed(2), pct(xs, 95).toFixed(2), xs[xs.length - 1].toFixed(1), pct(cs, 50).toFixed(2), pct(cs, 95).toFixed(2), '']);
         }
       }
     } finally {
