@@ -104,17 +104,38 @@ export function paperTokens(title: string, abstract: string): PaperTokens {
   return { title: tokenize(title), abstract: tokenize(abstract) };
 }
 
+/** What a regular expression's \s matches (ECMAScript WhiteSpace and LineTerminator). */
+export function isSpace(ch: number): boolean {
+  return ch === 32 || (ch >= 9 && ch <= 13) || ch === 0xa0 || ch === 0x1680 || (ch >= 0x2000 && ch <= 0x200a) || ch === 0x2028 ||
+    ch === 0x2029 || ch === 0x202f || ch === 0x205f || ch === 0x3000 || ch === 0xfeff;
+}
+
+/** /^\d+$/: one or more ASCII digits. */
+export function allDigits(w: string): boolean {
+  if (w.length === 0) return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Token runs between stop words, numbers and punctuation (`tokens`: tokenize(text), when made already). */
 function runs(text: string, tokens: Token[] = tokenize(text)): Token[][] {
   const out: Token[][] = [];
   let run: Token[] = [];
   let prevEnd = 0;
   for (const t of tokens) {
-    const gap = text.slice(prevEnd, t.start);
+    // Punctuation other than spaces, hyphens and slashes between two words ends a phrase (/[^\s\-/]/ on the gap,
+    // read in place).
+    let breaks = false;
+    for (let c = prevEnd; c < t.start && !breaks; c++) {
+      const ch = text.charCodeAt(c);
+      breaks = ch !== 45 && ch !== 47 && !isSpace(ch);
+    }
     prevEnd = t.end;
-    const breaks = /[^\s\-/]/.test(gap); // punctuation other than spaces, hyphens and slashes ends a phrase
     if (breaks && run.length) { out.push(run); run = []; }
-    if (STOP.has(t.folded) || /^\d+$/.test(t.folded) || t.folded.length < 2) {
+    if (STOP.has(t.folded) || allDigits(t.folded) || t.folded.length < 2) {
       if (run.length) { out.push(run); run = []; }
       continue;
     }

@@ -57,7 +57,7 @@ export class PaperNoter {
     for (const [i, p] of todo.entries()) {
       const notes = {
         keywords: extractKeywords(p.title, p.abstract, { docs, df }, KEYWORDS_MAX, tokens[i]),
-        tldr: extractTldr(p.title, p.abstract, tokens[i].title),
+        tldr: extractTldr(p.title, p.abstract, tokens[i].title, tokens[i].abstract),
       };
       if (this.memo.size >= REMEMBERED) this.memo.delete(this.memo.keys().next().value!);
       this.memo.set(memoKey(p), notes);

@@ -43,41 +43,72 @@ const CUE = /\b(we|this (paper|work|study|report)|here|our (method|approach|fram
 /** Abbreviations after which a period does not end a sentence. */
 const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|fig|figs|eq|eqs|sec|no|approx|resp|incl|al|Dr|Mr|Ms|Prof|St)\.|\b[A-Z]\.)$/i;
 
-/** The sentences of a text: split after . ! ? followed by a space and an upper-case letter, digit or bracket, not after an abbreviation. */
-export function sentences(text: string): string[] {
-  const t = text.replace(/\s+/g, ' ').trim();
-  const out: string[] = [];
+/** A sentence: its span [start, end) in the text as given, and its words with whitespace runs made one space. */
+interface Sentence {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The sentences of a text: split after . ! ? followed by whitespace and an
+ * upper-case letter, digit or bracket, not after an abbreviation. Spans are
+ * in the text as given (a split falls on the same characters whatever the
+ * whitespace), so a caller's tokens of the whole text serve each sentence.
+ */
+function sentenceSpans(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  const push = (a: number, b: number) => {
+    const t = text.slice(a, b).replace(/\s+/g, ' ').trim();
+    if (t) out.push({ start: a, end: b, text: t });
+  };
   let start = 0;
   const re = /[.!?](?=\s+["'([]?[A-Z0-9])/g;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    const upTo = t.slice(start, m.index + 1);
-    if (ABBREVIATIONS.test(upTo)) continue;
-    out.push(upTo.trim());
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // The abbreviation test sees the words as one space apart ("et\nal." is "et al.").
+    if (ABBREVIATIONS.test(text.slice(start, m.index + 1).replace(/\s+/g, ' '))) continue;
+    push(start, m.index + 1);
     start = m.index + 1;
   }
-  const rest = t.slice(start).trim();
-  if (rest) out.push(rest);
-  return out.filter(Boolean);
+  push(start, text.length);
+  return out;
+}
+
+/** The sentences of a text (whitespace runs made one space; see sentenceSpans). */
+export function sentences(text: string): string[] {
+  return sentenceSpans(text).map((x) => x.text);
 }
 
 const CONTENT = (w: string) => w.length > 2 && !/^\d+$/.test(w);
 
-/** The abstract's sentence that best says what the paper is (null for an empty abstract); `titleTokens`: tokenize(title), when made already. */
-export function extractTldr(title: string, abstract: string, titleTokens?: Token[]): string | null {
-  const all = sentences(abstract);
+/**
+ * The abstract's sentence that best says what the paper is (null for an
+ * empty abstract); `titleTokens` / `abstractTokens`: tokenize(title) /
+ * tokenize(abstract), when made already (a sentence's words are then the
+ * abstract's tokens inside its span instead of a second tokenization).
+ */
+export function extractTldr(title: string, abstract: string, titleTokens?: Token[], abstractTokens?: Token[]): string | null {
+  const all = sentenceSpans(abstract);
   if (all.length === 0) return null;
   const titleStems = new Set((titleTokens ?? tokenize(title)).map((t) => t.stem).filter(CONTENT));
   let best = -1;
   let bestScore = -Infinity;
+  let at = 0;
   all.forEach((s, i) => {
-    const words = tokenize(s);
+    let words: Token[];
+    if (abstractTokens) {
+      while (at < abstractTokens.length && abstractTokens[at].start < s.start) at++;
+      const from = at;
+      while (at < abstractTokens.length && abstractTokens[at].end <= s.end) at++;
+      words = abstractTokens.slice(from, at);
+    } else words = tokenize(s.text);
     if (words.length < MIN_WORDS && all.length > 1) return;
     const stems = new Set(words.map((t) => t.stem));
     const overlap = titleStems.size ? [...titleStems].filter((x) => stems.has(x)).length / titleStems.size : 0;
-    const score = overlap + (CUE.test(s) ? CUE_BONUS : 0) - POSITION_PENALTY * i;
+    const score = overlap + (CUE.test(s.text) ? CUE_BONUS : 0) - POSITION_PENALTY * i;
     if (score > bestScore) { bestScore = score; best = i; }
   });
-  const chosen = all[best < 0 ? 0 : best];
+  const chosen = all[best < 0 ? 0 : best].text;
   const words = chosen.split(' ');
   return words.length > MAX_WORDS ? `${words.slice(0, MAX_WORDS).join(' ')}…` : chosen;
 }

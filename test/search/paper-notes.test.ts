@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractKeywords, candidatePhrases, keywordWords, paperTokens } from '../../src/search/keywords.js';
+import { allDigits, extractKeywords, candidatePhrases, isSpace, keywordWords, paperTokens } from '../../src/search/keywords.js';
 import { tokenize } from '../../src/domain/tokenize.js';
 import { rng } from '../helpers/prng.js';
 import { extractTldr, sentences } from '../../src/search/tldr.js';
@@ -64,12 +64,58 @@ describe('extractKeywords', () => {
       for (const t of tokenize(`${title}\n${abstract}`)) if (!joined.has(t.stem) && keywordWords(t.folded, '').has(t.stem)) joined.set(t.stem, t.folded);
       assert.deepEqual([...keywordWords(title, abstract, toks)], [...joined], `${title} / ${abstract}`);
       assert.deepEqual(extractKeywords(title, abstract, df, 8, toks), extractKeywords(title, abstract, df), `${title} / ${abstract}`);
-      assert.equal(extractTldr(title, abstract, toks.title), extractTldr(title, abstract));
+      assert.equal(extractTldr(title, abstract, toks.title, toks.abstract), extractTldr(title, abstract));
     }
   });
 });
 
+describe('phrase breaks read in place', () => {
+  it('isSpace is /\\s/ and allDigits is /^\\d+$/ on every UTF-16 code unit', () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      assert.equal(isSpace(c), /\s/.test(ch), `U+${c.toString(16)}`);
+      assert.equal(allDigits(ch), /^\d+$/.test(ch), `U+${c.toString(16)}`);
+    }
+    for (const w of ['', '0', '42', '4a', 'a4', '٣', '12.5']) assert.equal(allDigits(w), /^\d+$/.test(w), w);
+  });
+});
+
 describe('extractTldr', () => {
+  it("reads each sentence's words from the abstract's tokens as a second tokenization would, whatever the whitespace", () => {
+    // The sentence split before spans were kept: whitespace runs made one space first, then split.
+    const oracle = (text: string): string[] => {
+      const t = text.replace(/\s+/g, ' ').trim();
+      const out: string[] = [];
+      let start = 0;
+      const re = /[.!?](?=\s+["'([]?[A-Z0-9])/g;
+      for (let m = re.exec(t); m; m = re.exec(t)) {
+        const upTo = t.slice(start, m.index + 1);
+        if (/(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|fig|figs|eq|eqs|sec|no|approx|resp|incl|al|Dr|Mr|Ms|Prof|St)\.|\b[A-Z]\.)$/i.test(upTo)) continue;
+        out.push(upTo.trim());
+        start = m.index + 1;
+      }
+      const rest = t.slice(start).trim();
+      if (rest) out.push(rest);
+      return out.filter(Boolean);
+    };
+    const r = rng(77);
+    const pieces = ['we', 'propose', 'Reward', 'model', 'training', 'e.g.', 'et al.', 'et\nal.', 'J. Smith', 'Fig. 3', '3.5', 'results',
+      'This paper presents', 'Transformers', '(see', 'above)', 'Über', 'naïve', 'RL', '"quoted"', 'policy', 'Ours'];
+    const gaps = [' ', ' ', ' ', '  ', '\n', '\t', '. ', '.\n', '! ', '? ', '.  ', ', '];
+    let checked = 0;
+    for (let i = 0; i < 2000; i++) {
+      const n = Math.floor(r() * 90);
+      let abstract = r() < 0.2 ? '  ' : '';
+      for (let k = 0; k < n; k++) abstract += pieces[Math.floor(r() * pieces.length)] + gaps[Math.floor(r() * gaps.length)];
+      const title = pieces.slice(0, 1 + Math.floor(r() * 6)).join(' ');
+      assert.deepEqual(sentences(abstract), oracle(abstract), JSON.stringify(abstract));
+      const toks = paperTokens(title, abstract);
+      assert.equal(extractTldr(title, abstract, toks.title, toks.abstract), extractTldr(title, abstract), JSON.stringify(abstract));
+      if (sentences(abstract).length > 1) checked++;
+    }
+    assert.ok(checked > 1000, `${checked} abstracts of several sentences`);
+  });
+
   it('splits sentences but not after abbreviations or initials', () => {
     assert.deepEqual(sentences('Models work, e.g. Transformers do. As shown by J. Smith et al. Results hold. 3 tasks pass.'),
       ['Models work, e.g. Transformers do.', 'As shown by J. Smith et al. Results hold.', '3 tasks pass.']);
