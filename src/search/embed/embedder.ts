@@ -28,6 +28,11 @@ export interface Embedder {
    * differently; the corpus model treats them alike.
    */
   embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]>;
+  /**
+   * Optional: work that makes a first query as fast as the next (the corpus
+   * model's typo index), done in the background by whoever serves queries.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** What of a paper is embedded: its title and abstract (authors and categories are the lexical engine's and the filters'). */

@@ -156,6 +156,15 @@ export class IndexedVectorEngine implements VectorEngine {
     return this.model;
   }
 
+  /** Whether this engine answers queries (open, openFollower; not the maintainer thread's openOwner). */
+  private servesQueries = false;
+
+  /** The model's query-side preparation (the corpus model's typo index) in the background, now and after each retrain. */
+  private prepareQueries(): void {
+    this.servesQueries = true;
+    void this.model.prepare?.().catch(() => {});
+  }
+
   /** The snapshot generation this engine was loaded from or last wrote. */
   get snapshotGeneration(): number {
     return this.generation;
@@ -190,7 +199,9 @@ export class IndexedVectorEngine implements VectorEngine {
    */
   static async openFollower(changes: ChangeFeed, indexDir: string, opts: VectorEngineOptions = {}): Promise<IndexedVectorEngine | null> {
     const loaded = await IndexedVectorEngine.load(join(indexDir, 'vectors'), changes, opts, false);
-    return loaded?.complete ? loaded.engine : null;
+    if (!loaded?.complete) return null;
+    loaded.engine.prepareQueries();
+    return loaded.engine;
   }
 
   /**
@@ -213,6 +224,7 @@ export class IndexedVectorEngine implements VectorEngine {
       const engine = await IndexedVectorEngine.openWith(changes, dir, lock, opts);
       engine.lock = lock;
       if (lock) await engine.changes.saveCursor(VECTOR_CONSUMER, engine.changeSeq).catch(() => {});
+      engine.prepareQueries();
       return engine;
     } catch (err) {
       lock?.release();
@@ -341,6 +353,7 @@ export class IndexedVectorEngine implements VectorEngine {
     }
     // Changes during the build are replayed from the head read before it.
     this.model = model;
+    if (this.servesQueries) this.prepareQueries();
     this.index = index;
     this.trainedOn = trainedOn;
     this.changeSeq = head;
