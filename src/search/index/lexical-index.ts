@@ -831,7 +831,9 @@ export class LexicalIndex {
     const plans = this.plan(q, segs);
     const idfs = q.must.map((_, j) => idf(N, plans.reduce((a, p) => a + p[j].df, 0)));
     const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
-    if (mode === 'and' && !opts.exhaustive && q.must.length >= 2 && q.must.every(simple)) {
+    // Every segment would intersect bitsets (few matches expected, no rare word): the tiers' proofs are not tried.
+    const bitsets = mode === 'and' && q.must.every(simple) && segs.every((s, si) => plans[si].some((c) => c.df === 0) || preferBitsetAnd(plans[si].map((c) => c.df), s.seg.numDocs));
+    if (mode === 'and' && !opts.exhaustive && !bitsets && q.must.length >= 2 && q.must.every(simple)) {
       // The second (smaller) tier first; the first tier when its proof fails; then the full search.
       const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl, 2) ?? this.searchTiered(q, k, segs, plans, idfs, avgdl, 1);
       if (tiered) return tiered;

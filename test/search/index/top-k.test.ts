@@ -111,7 +111,7 @@ test('long every-word queries of common words (rarest list intersected as bitset
   let matched = 0;
   for (let i = 0; i < 400; i++) {
     // Words ranked 5–45 in the corpus: each in many documents (no clause is a cheap lead), few under the idf floor.
-    const n = 8 + Math.floor(r() * 13);
+    const n = i % 4 === 0 ? 2 + Math.floor(r() * 2) : 8 + Math.floor(r() * 13);
     const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [porterStem(WORDS[5 + Math.floor(r() * 40)])] }));
     const q: EngineQuery = { must, mode: 'and' };
     if (r() < 0.2) q.mustNot = [{ terms: [porterStem(word(r))] }];
@@ -128,6 +128,33 @@ test('long every-word queries of common words (rarest list intersected as bitset
   }
   assert.ok(idx.counters.bitsetAnd > 600, `the bitset path ran (${idx.counters.bitsetAnd} segments)`);
   assert.ok(matched > 100, `many queries match (${matched}), so scores are compared too`);
+});
+
+test('every-word pairs and triples of words in a few percent of the papers (bitsets, tiers not tried) equal exhaustive BM25', () => {
+  // Marker words in 2–9% of the documents each: pairs expected in ≈ 0.1–0.5% of them, the bitset path's share.
+  const markers = ['alphaword', 'betaword', 'gammaword', 'deltaword', 'epsilonword', 'zetaword'];
+  const r = rng(99);
+  const idx = LexicalIndex.inMemory();
+  makeDocs(4000, 17).forEach((d, i) => {
+    const extra = markers.filter((_, m) => r() < 0.02 + 0.014 * m);
+    idx.add({ ...d, abstract: `${d.abstract} ${extra.join(' ')}`, title: r() < 0.3 && extra.length ? `${d.title} ${extra[0]}` : d.title }, { fresh: true });
+    if (i % 1000 === 999) idx.flush();
+  });
+  let matched = 0;
+  for (let i = 0; i < 200; i++) {
+    const n = 2 + (i % 2);
+    const must: ClauseSpec[] = Array.from({ length: n }, () => ({ terms: [porterStem(markers[Math.floor(r() * markers.length)])] }));
+    const q: EngineQuery = { must, mode: 'and' };
+    if (i % 5 === 0) q.categories = ['cs.LG'];
+    if (i % 7 === 0) q.mustNot = [{ terms: [porterStem(word(r))] }];
+    const k = [1, 5, 20][i % 3];
+    const fast = idx.search(q, k);
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.deepEqual(fast.map((h) => [h.key, h.score]), slow.map((h) => [h.key, h.score]), `query ${i} ${JSON.stringify(q)}`);
+    if (fast.length) matched++;
+  }
+  assert.ok(idx.counters.bitsetAnd > 200, `the bitset path ran (${idx.counters.bitsetAnd} segments)`);
+  assert.ok(matched > 100, `most queries match (${matched})`);
 });
 
 test('an any-word query answered by its every-word top k equals exhaustive any-word BM25', () => {
