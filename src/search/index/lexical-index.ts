@@ -37,6 +37,7 @@ import { SpareCore } from './spare-core.js';
 
 /** One sampler per process: every index asks the same question of the same machine. */
 const spare = new SpareCore();
+const utf8 = new TextEncoder();
 const sharedSpareCore = (): boolean => spare.free();
 
 /** One query clause: a word, a phrase, a prefix, or an author name. Tokens are index terms (stems). */
@@ -479,9 +480,10 @@ export class LexicalIndex {
     let docs = 0;
     for (const s of segs) docs += s.seg.numDocs;
     const df = terms.map((t) => {
+      const bytes = utf8.encode(t);
       let n = 0;
       for (const s of segs) {
-        const i = s.seg.lookup(t);
+        const i = s.seg.lookupBytes(bytes);
         if (i >= 0) n += s.seg.d.termDf[i];
       }
       return n;

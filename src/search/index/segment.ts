@@ -177,7 +177,11 @@ export class Segment {
 
   /** The term's index, or −1. */
   lookup(term: string): number {
-    const k = utf8.encode(term);
+    return this.lookupBytes(utf8.encode(term));
+  }
+
+  /** The index of the term whose UTF-8 bytes are `k`, or −1 (one encoding for a lookup in every segment). */
+  lookupBytes(k: Uint8Array): number {
     const t = this.lowerBound(k);
     return t < this.numTerms && this.compareAt(t, k) === 0 ? t : -1;
   }
