@@ -60,6 +60,17 @@ function freshQueries(n: number, seed: number): string[] {
 /** Rounds of every query in every mode before timing (see the warm-up in run()). */
 const WARM_ROUNDS = 5;
 
+/** One request, its wall and CPU ms (this process: server and client) appended; a non-200 answer stops the bench. */
+async function timed(url: string, ms: number[], cpu: number[]): Promise<void> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await fetch(url);
+  await r.arrayBuffer();
+  cpu.push(process.cpuUsage(c0).user / 1000);
+  ms.push(performance.now() - t0);
+  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -116,15 +127,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         for (let i = 0; i < 2; i++) bytes = (await (await fetch(url)).arrayBuffer()).byteLength; // warm
         const ms: number[] = [];
         const cpu: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const t0 = performance.now();
-          const c0 = process.cpuUsage();
-          const r = await fetch(url);
-          await r.arrayBuffer();
-          cpu.push(process.cpuUsage(c0).user / 1000);
-          ms.push(performance.now() - t0);
-          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
-        }
+        for (let i = 0; i < runs; i++) await timed(url, ms, cpu);
         ms.sort((a, b) => a - b);
         cpu.sort((a, b) => a - b);
         rows.push([n, m, kind, q.length > 48 ? `${q.slice(0, 45)}…` : q, pct(ms, 50).toFixed(2), pct(ms, 95).toFixed(2), ms[ms.length - 1].toFixed(1), pct(cpu, 50).toFixed(2), pct(cpu, 95).toFixed(2), bytes]);
@@ -137,14 +140,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         const ms: number[] = [];
         const cpu: number[] = [];
         for (const q of freshQueries(FRESH_QUERIES, 7919 * (modes.indexOf(m) + 1))) {
-          const url = `${base}/api/papers/search?${new URLSearchParams({ q, limit: '20', mode })}`;
-          const t0 = performance.now();
-          const c0 = process.cpuUsage();
-          const r = await fetch(url);
-          await r.arrayBuffer();
-          cpu.push(process.cpuUsage(c0).user / 1000);
-          ms.push(performance.now() - t0);
-          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+          await timed(`${base}/api/papers/search?${new URLSearchParams({ q, limit: '20', mode })}`, ms, cpu);
         }
         all.push({ mode: m, kind: 'fresh 2 words', ms, cpu });
         opts.log(`  ${m} ${FRESH_QUERIES} fresh 2-word queries: p95 ${pct([...ms].sort((a, b) => a - b), 95).toFixed(2)} ms`);
