@@ -68,12 +68,14 @@ export interface OpenSearchOptions {
 export async function openSearch(backend: Backend, engine: SearchEngineName = 'engine', opts: OpenSearchOptions = {}): Promise<OpenedSearch> {
   const wantVectors = opts.vectors !== false;
   let vectors = !wantVectors || opts.deferVectors ? null : await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
+  vectors?.prepareQueries();
   let closed = false;
   let vectorThread: MaintainerThread | null = null;
   const later = (service: SearchService, opened: { vectors: IndexedVectorEngine | null }) => async () => {
     if (!wantVectors || vectors || closed) return vectors;
     if (opts.maintainerDb !== undefined && backend.indexDir) return followVectors(service, opened);
     const v = await IndexedVectorEngine.open(backend.changes, backend.indexDir, { embedder: opts.embedder });
+    v.prepareQueries();
     if (closed) {
       await v.close();
       return null;

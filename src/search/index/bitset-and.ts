@@ -23,7 +23,7 @@ import { BLOCK_SIZE, type Segment } from './segment.js';
 import { accepts, scoreAt, type SegmentRun, type TopK } from './top-k.js';
 
 /** At least this many clauses (one is a single list: block-max AND walks it with its bounds). */
-export const BITSET_AND_MIN_CLAUSES = 2;
+const BITSET_AND_MIN_CLAUSES = 2;
 
 /**
  * This path runs only when the clauses together are expected (as if words

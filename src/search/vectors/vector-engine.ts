@@ -156,11 +156,15 @@ export class IndexedVectorEngine implements VectorEngine {
     return this.model;
   }
 
-  /** Whether this engine answers queries (open, openFollower; not the maintainer thread's openOwner). */
+  /** Whether this engine answers queries (prepareQueries was called: open-search.ts, openFollower). */
   private servesQueries = false;
 
-  /** The model's query-side preparation (the corpus model's typo index) in the background, now and after each retrain. */
-  private prepareQueries(): void {
+  /**
+   * The model's query-side preparation (the corpus model's typo index) in the
+   * background, now and after each retrain: called by whoever answers queries
+   * with this engine (open-search.ts, openFollower), not by `paperboy index`.
+   */
+  prepareQueries(): void {
     this.servesQueries = true;
     void this.model.prepare?.().catch(() => {});
   }
@@ -224,7 +228,6 @@ export class IndexedVectorEngine implements VectorEngine {
       const engine = await IndexedVectorEngine.openWith(changes, dir, lock, opts);
       engine.lock = lock;
       if (lock) await engine.changes.saveCursor(VECTOR_CONSUMER, engine.changeSeq).catch(() => {});
-      engine.prepareQueries();
       return engine;
     } catch (err) {
       lock?.release();
