@@ -1,9 +1,10 @@
 /**
- * `paperboy index [--lexical] [--fts5] [--vectors] [--db FILE] [--index-dir DIR] [--from DIR]`: rebuilds the search
+ * `paperboy index [--lexical] [--fts5] [--vectors] [--notes] [--db FILE] [--index-dir DIR] [--from DIR]`: rebuilds the search
  * indexes from the papers, with a progress bar. With no flag it rebuilds
  * every index the configuration uses: paperboy's block-max lexical index
- * (`<db>.idx/lexical/`, PAPERBOY_SEARCH=engine, the default), or the
- * backend's own FTS5 table (PAPERBOY_SEARCH=fts5).
+ * (`<db>.idx/lexical/`, PAPERBOY_SEARCH=engine, the default) and the papers'
+ * extracted keywords and TL;DRs scored on it (`<db>.idx/notes/`,
+ * search/notes/), or the backend's own FTS5 table (PAPERBOY_SEARCH=fts5).
  *
  * The old block-max index stays in place until the new one is complete: the
  * new one is built in `lexical.new/` and swapped in by renames, so a crash
@@ -22,7 +23,7 @@
  */
 import type { Command } from 'commander';
 
-export interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; db?: string; indexDir?: string; from?: string; progress: boolean; threads?: string; embedModel?: string }
+export interface IndexOptions { lexical?: boolean; fts5?: boolean; vectors?: boolean; notes?: boolean; db?: string; indexDir?: string; from?: string; progress: boolean; threads?: string; embedModel?: string }
 
 export function registerIndex(program: Command): void {
   program
@@ -31,6 +32,7 @@ export function registerIndex(program: Command): void {
     .option('--lexical', 'rebuild paperboy\'s block-max lexical index (<db>.idx/lexical/)')
     .option('--fts5', 'rebuild the SQLite FTS5 table (used when PAPERBOY_SEARCH=fts5)')
     .option('--vectors', 'retrain the corpus model and rebuild the vector index of semantic/hybrid search (<db>.idx/vectors/; resumes a stopped build)')
+    .option('--notes', 'extract every paper\'s keywords and TL;DR ahead of reads (<db>.idx/notes/; resumes a stopped pass)')
     .option('--embed-model <path>', 'folder of an ONNX sentence model to embed with instead of the built-in corpus model (env PAPERBOY_EMBED_MODEL)')
     .option('--db <file>', 'SQLite database file or postgres:// URL (default: PAPERBOY_DB or ./data/paperboy.db)')
     .option('--index-dir <dir>', 'the folder to build into (env PAPERBOY_INDEX_DIR, default <db>.idx/, or data/pg-<database>.idx/ on PostgreSQL)')

@@ -12,6 +12,8 @@ import { acquireIndexLock, lockOwner } from '../search/index-lock.js';
 import { LexicalIndex } from '../search/index/lexical-index.js';
 import { rebuildVectors } from './index-vectors.js';
 import { copyIndexDir } from '../search/index-copy.js';
+import { updateNotes } from '../search/notes/notes-writer.js';
+import { notesDir } from '../search/notes/notes-file.js';
 import { IndexedVectorEngine } from '../search/vectors/vector-engine.js';
 import type { Backend } from '../store/backend.js';
 
@@ -24,8 +26,9 @@ export async function runIndex(opts: IndexOptions): Promise<void> {
   if (!isPostgresUrl(config.db) && !existsSync(config.db)) {
     throw new Error(`no database at ${config.db}: import papers first (paperboy import …) or pass --db`);
   }
-  const both = !opts.lexical && !opts.fts5 && !opts.vectors;
+  const both = !opts.lexical && !opts.fts5 && !opts.vectors && !opts.notes;
   const lexical = opts.lexical || (both && config.search === 'engine');
+  const notes = opts.notes || (both && config.search === 'engine');
   const fts5 = opts.fts5 || (both && config.search === 'fts5');
   const backend = await openBackend(config.db, { indexDir: config.indexDir });
   try {
@@ -42,6 +45,10 @@ export async function runIndex(opts: IndexOptions): Promise<void> {
     if (lexical) {
       if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
       await rebuildLexical(backend.indexDir, backend.changes, { threads, progress: opts.progress });
+    }
+    if (notes) {
+      if (!backend.indexDir) throw new Error('an in-memory database has no index folder');
+      await rebuildNotes(backend.indexDir, backend.changes, { progress: opts.progress });
     }
     if (opts.vectors || (both && config.vectors)) {
       const embedder = config.embedModel ? await NeuralEmbedder.load(config.embedModel) : undefined;
@@ -113,4 +120,29 @@ async function rebuildLexical(indexDir: string, changes: Parameters<typeof Block
   const docs = s.liveDocs;
   s.close();
   process.stdout.write(`indexed ${docs.toLocaleString('en-US')} papers into ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/** The papers' keywords and TL;DRs, scored on the block-max index and written ahead of reads (search/notes/). */
+async function rebuildNotes(indexDir: string, changes: Parameters<typeof BlockMaxEngine.open>[0]['changes'], opts: { progress: boolean }): Promise<void> {
+  const engine = await BlockMaxEngine.openOwner({ changes, upvotes: async () => new Map() }, indexDir);
+  if (!engine) {
+    const owner = lockOwner(lexicalIndexDir(indexDir));
+    throw new Error(`paperboy serve (pid ${owner?.pid ?? '?'}) owns ${indexDir} and computes the papers' notes by itself; stop it first to run --notes`);
+  }
+  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'noting {bar} {value}/{total} papers {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+  const started = Date.now();
+  try {
+    await engine.catchUp();
+    const { written, rows } = await updateNotes(indexDir, changes, engine, (done, total) => {
+      if (!bar) return;
+      if (!bar.getTotal()) bar.start(total, done);
+      else bar.update(done);
+    });
+    bar?.stop();
+    process.stdout.write(`extracted the keywords and TL;DRs of ${written.toLocaleString('en-US')} papers into ${notesDir(indexDir)} ` +
+      `(${rows.toLocaleString('en-US')} papers noted) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } finally {
+    bar?.stop();
+    await engine.close();
+  }
 }

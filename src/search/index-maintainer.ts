@@ -1,7 +1,8 @@
 /**
  * The lexical index's maintainer thread in `serve`: a worker thread that
  * owns the index folder (index-lock.ts) and does all of its work — verify,
- * repair, first build, catch-up from the change feed, flushes and merges —
+ * repair, first build, catch-up from the change feed, flushes and merges,
+ * and between catch-ups the papers' notes (notes/notes-writer.ts) —
  * so the thread that answers requests never blocks on it (a merge of 40k
  * papers takes seconds). The serving thread follows the folder read-only
  * (block-max-engine.ts) and is told after each write to reload.
@@ -16,6 +17,9 @@
  */
 import { runAsMaintainer, startMaintainerThread, type MaintainerThread } from './maintainer-thread.js';
 import { UpvoteTable } from './upvote-table.js';
+import { NotesFile, notesDir } from './notes/notes-file.js';
+import { NotesWriter } from './notes/notes-writer.js';
+import { DfCounter } from './similar.js';
 
 /** How often the worker looks for new changes or a gone owner. Default 500 ms; sane range 100 ms–10 s. */
 export const MAINTAIN_INTERVAL_MS = 500;
@@ -32,6 +36,15 @@ export const UPVOTES_REFRESH_MS = 5_000;
  * refreshes less often rather than keeping a core busy. Default 10.
  */
 const UPVOTES_MAX_SHARE = 10;
+
+/**
+ * The notes writer's step between two catch-ups of the index (notes/notes-writer.ts): a pass over
+ * 1M papers takes ≈ 200 s of this thread, and a new paper waits at most this long for the index.
+ * Default 100 ms; sane range 20–1,000 ms.
+ */
+const NOTES_STEP_MS = 100;
+/** After a failed notes step, the writer waits this long before trying again. */
+const NOTES_RETRY_MS = 60_000;
 
 const ROLE = 'lexical-maintainer';
 
@@ -69,6 +82,8 @@ runAsMaintainer<Init>(ROLE, async (w) => {
   const src = { changes: backend.changes, upvotes: async () => new Map<number, number>() };
   let engine: Awaited<ReturnType<typeof BlockMaxEngine.openOwner>> = null;
   let upvotesDue = 0;
+  let notes: NotesWriter | null = null;
+  let notesDue = 0;
   const upvotes = async () => {
     if (performance.now() < upvotesDue) return;
     const t0 = performance.now();
@@ -92,14 +107,27 @@ runAsMaintainer<Init>(ROLE, async (w) => {
       engine = await BlockMaxEngine.openOwner(src, w.init.indexDir, { log: w.log });
       if (engine) written();
     }
+    let busy = false;
     if (engine) {
       await engine.catchUp();
       engine.flushWhenIdle();
       if (engine.index.pendingDocs === 0) written();
+      // Then the papers' notes, one bounded step: the index is caught up again before the next.
+      if (performance.now() >= notesDue) {
+        try {
+          notes ??= new NotesWriter(NotesFile.open(notesDir(w.init.indexDir)), backend.changes, new DfCounter(engine));
+          busy = (await notes.step(NOTES_STEP_MS)).pending;
+        } catch (err) {
+          notesDue = performance.now() + NOTES_RETRY_MS;
+          w.log(`paperboy: computing papers' keywords and TL;DRs failed (they are computed when read meanwhile; tried again in ${NOTES_RETRY_MS / 1000} s): ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
     }
     if (w.stopped) break;
-    await w.sleep(w.init.intervalMs);
+    if (busy) await new Promise((resolve) => setImmediate(resolve));
+    else await w.sleep(w.init.intervalMs);
   }
+  notes?.close();
   await engine?.close();
   await backend.close();
 });

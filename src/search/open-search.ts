@@ -16,6 +16,7 @@ import { SearchService } from './search-service.js';
 import { IndexedVectorEngine } from './vectors/vector-engine.js';
 import { startVectorMaintainer } from './vectors/vector-maintainer.js';
 import { readManifest } from './vectors/vector-file.js';
+import { notesDir } from './notes/notes-file.js';
 import type { MaintainerThread } from './maintainer-thread.js';
 import type { Embedder } from './embed/embedder.js';
 
@@ -145,9 +146,11 @@ export async function openSearch(backend: Backend, engine: SearchEngineName = 'e
     ? new InterimEngine(fallback, blockMax, async () => existsSync(manifest) && (await blockMax.lag()) <= INLINE_CATCH_UP)
     : blockMax;
   const service = new SearchService(backend.store, lexical, vectors);
+  // Keywords and TL;DRs computed ahead by whoever maintains this index folder (search/notes/notes-writer.ts).
+  if (backend.indexDir) service.notes.useStored(notesDir(backend.indexDir));
   const opened: OpenedSearch = {
     service, engine: lexical, blockMax, vectors, openVectors: async () => null,
-    close: async () => { await closeVectors(); await lexical.close?.(); },
+    close: async () => { await closeVectors(); service.notes.close(); await lexical.close?.(); },
   };
   opened.openVectors = later(service, opened);
   return opened;

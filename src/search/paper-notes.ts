@@ -5,17 +5,24 @@
  * feed, API answer and digest sees them through one wrapper
  * (`withPaperNotes`).
  *
- * Extracted notes are marked (`paper.extracted`) and never stored: they
- * follow the corpus (a keyword's rarity changes as papers arrive) and are
- * computed when read, remembered per paper in a bounded map.
+ * Extracted notes are marked (`paper.extracted`) and never written to the
+ * store: they follow the corpus (a keyword's rarity changes as papers
+ * arrive). Where the lexical index has a folder, its maintainer computes them
+ * ahead of reads into the notes file (notes/notes-writer.ts), which this
+ * reads first; what the file lacks (a paper newer than the writer's last
+ * step, a corpus that drifted past STORED_DRIFT, an in-memory database, the
+ * FTS5 engine) is computed when read. Both are remembered per paper in a
+ * bounded map.
  *
  * Non-goals: replacing notes a source gave; writing anything.
  */
+import { performance } from 'node:perf_hooks';
 import type { Paper } from '../domain/paper.js';
 import type { DailyItem, PaperDetail, Store } from '../store/store.js';
 import { extractKeywords, keywordWords, KEYWORDS_MAX, paperTokens } from './keywords.js';
 import { extractTldr } from './tldr.js';
 import type { DfCounter } from './similar.js';
+import { NotesFile } from './notes/notes-file.js';
 
 /** Papers whose notes are remembered (≈ 1 KB each). Default 20,000. */
 const REMEMBERED = 20_000;
@@ -25,11 +32,64 @@ export interface Notes {
   tldr: string | null;
 }
 
+/**
+ * Stored notes are used while the corpus size is within this factor of the
+ * one they were scored on (×1.5 either way); the writer recomputes them at
+ * REFRESH_DRIFT (0.25, notes-writer.ts), so rows stay in use while a pass
+ * refreshes them. Past it (a 45-paper demo corpus after an import of
+ * thousands) they are computed afresh. Default 0.5; sane range REFRESH_DRIFT–1.
+ */
+export const STORED_DRIFT = 0.5;
+/** How often a reader looks again for a notes file no writer has made yet. */
+const LOOK_AGAIN_MS = 5_000;
+
+/** Keywords and TL;DRs of these texts scored on the corpus's document frequencies now, and that corpus size. */
+export async function extractNotes(texts: { title: string; abstract: string }[], counter: DfCounter): Promise<{ docs: number; notes: Notes[] }> {
+  // Each paper's title and abstract tokenized once for its words, keywords and TL;DR.
+  const tokens = texts.map((p) => paperTokens(p.title, p.abstract));
+  const words = new Map<string, string>();
+  texts.forEach((p, i) => {
+    for (const [stem, surface] of keywordWords(p.title, p.abstract, tokens[i])) if (!words.has(stem)) words.set(stem, surface);
+  });
+  const { docs, df } = await counter.lookup(words);
+  const notes = texts.map((p, i) => ({
+    keywords: extractKeywords(p.title, p.abstract, { docs, df }, KEYWORDS_MAX, tokens[i]),
+    tldr: extractTldr(p.title, p.abstract, tokens[i].title, tokens[i].abstract),
+  }));
+  return { docs, notes };
+}
+
 export class PaperNoter {
   private readonly memo = new Map<string, Notes>();
   private generation = -1;
+  private stored: { dir: string; file: NotesFile | null; lookedAt: number } | null = null;
 
   constructor(private readonly df: DfCounter) {}
+
+  /** Reads notes computed ahead from the notes file in this folder (notes/notes-file.ts), once a writer has made it. */
+  useStored(dir: string): void {
+    this.stored = { dir, file: null, lookedAt: -Infinity };
+  }
+
+  /** The notes file, opened when a writer has made it (looked for at most every LOOK_AGAIN_MS). */
+  private storedFile(): NotesFile | null {
+    const s = this.stored;
+    if (!s || s.file) return s?.file ?? null;
+    const now = performance.now();
+    if (now - s.lookedAt < LOOK_AGAIN_MS) return null;
+    s.lookedAt = now;
+    try {
+      s.file = NotesFile.openExisting(s.dir);
+    } catch {
+      s.file = null;
+    }
+    return s.file;
+  }
+
+  close(): void {
+    this.stored?.file?.close();
+    this.stored = null;
+  }
 
   /** Notes of these papers (extracted whatever the source gave), by paper id. */
   async notesOf(papers: Paper[]): Promise<Map<string, Notes>> {
@@ -40,30 +100,35 @@ export class PaperNoter {
       this.generation = generation;
     }
     const out = new Map<string, Notes>();
-    const todo: Paper[] = [];
+    let todo: Paper[] = [];
     for (const p of papers) {
       const m = this.memo.get(memoKey(p));
       if (m) out.set(p.id, m);
       else todo.push(p);
     }
     if (todo.length === 0) return out;
-    // Each paper's title and abstract tokenized once for its words, keywords and TL;DR.
-    const tokens = todo.map((p) => paperTokens(p.title, p.abstract));
-    const words = new Map<string, string>();
-    todo.forEach((p, i) => {
-      for (const [stem, surface] of keywordWords(p.title, p.abstract, tokens[i])) if (!words.has(stem)) words.set(stem, surface);
-    });
-    const { docs, df } = await this.df.lookup(words);
-    for (const [i, p] of todo.entries()) {
-      const notes = {
-        keywords: extractKeywords(p.title, p.abstract, { docs, df }, KEYWORDS_MAX, tokens[i]),
-        tldr: extractTldr(p.title, p.abstract, tokens[i].title, tokens[i].abstract),
-      };
-      if (this.memo.size >= REMEMBERED) this.memo.delete(this.memo.keys().next().value!);
-      this.memo.set(memoKey(p), notes);
-      out.set(p.id, notes);
+    const file = this.storedFile();
+    if (file) {
+      const found = file.find(todo);
+      const lo = generation / (1 + STORED_DRIFT);
+      const hi = generation * (1 + STORED_DRIFT);
+      todo = todo.filter((p, i) => {
+        const f = found[i];
+        if (!f || f.docs < lo || f.docs > hi) return true;
+        this.remember(p, { keywords: f.keywords, tldr: f.tldr }, out);
+        return false;
+      });
+      if (todo.length === 0) return out;
     }
+    const { notes } = await extractNotes(todo, this.df);
+    todo.forEach((p, i) => this.remember(p, notes[i], out));
     return out;
+  }
+
+  private remember(p: Paper, notes: Notes, out: Map<string, Notes>): void {
+    if (this.memo.size >= REMEMBERED) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(memoKey(p), notes);
+    out.set(p.id, notes);
   }
 
   /** Fills missing aiKeywords / aiSummary of these papers in place (marking them extracted); returns them. */
