@@ -97,7 +97,9 @@ test('only src/store/ reaches a backend\'s role files; only a backend\'s folder 
     .map((i) => `${relative(ROOT, i.from)} → ${i.spec}`);
   assert.deepEqual(offenders, []);
   const drivers: Record<string, string> = { 'better-sqlite3': join(SRC, 'store', 'sqlite') + sep, pg: join(SRC, 'store', 'postgres') + sep };
-  const driverOffenders = imports.filter(({ from, spec }) => drivers[spec] && !from.startsWith(drivers[spec]))
+  // The one exception (eslint.config.js names it too): the notes file, a derived index's own SQLite file on every backend.
+  const allowed = new Set([`${join(SRC, 'search', 'notes', 'notes-file.ts')} → better-sqlite3`]);
+  const driverOffenders = imports.filter(({ from, spec }) => drivers[spec] && !from.startsWith(drivers[spec]) && !allowed.has(`${from} → ${spec}`))
     .map((i) => `${relative(ROOT, i.from)} → ${i.spec}`);
   assert.deepEqual(driverOffenders, []);
   assert.ok(imports.some((i) => i.spec === 'better-sqlite3'), 'the SQLite backend does import its driver (the scan sees imports)');
