@@ -160,13 +160,15 @@ export class IndexedVectorEngine implements VectorEngine {
   private servesQueries = false;
 
   /**
-   * The model's query-side preparation (the corpus model's typo index) in the
-   * background, now and after each retrain: called by whoever answers queries
+   * The model's query-side preparation (the corpus model's typo index) and
+   * the vector index's similarity bound in the background, now and after each retrain: called by whoever answers queries
    * with this engine (open-search.ts, openFollower), not by `paperboy index`.
    */
   prepareQueries(): void {
     this.servesQueries = true;
     void this.model.prepare?.().catch(() => {});
+    // The bound hybrid ranking asks for on its first query (maxSimilarity), measured now in slices.
+    void this.index.measureBound().catch(() => {});
   }
 
   /** The snapshot generation this engine was loaded from or last wrote. */
@@ -356,8 +358,8 @@ export class IndexedVectorEngine implements VectorEngine {
     }
     // Changes during the build are replayed from the head read before it.
     this.model = model;
-    if (this.servesQueries) this.prepareQueries();
     this.index = index;
+    if (this.servesQueries) this.prepareQueries();
     this.trainedOn = trainedOn;
     this.changeSeq = head;
     this.write(model, index, head, trainedOn, true);

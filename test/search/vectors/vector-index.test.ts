@@ -145,3 +145,24 @@ test('maxSimilarity bounds every score search() and similarity() give, after add
   check(index, 'after adds', false);
   check(decodeIndex(Buffer.concat(encodeIndex(index))), 'read back', false);
 });
+
+test('measureBound, in slices, gives the bound measured in one go, counting papers added and slots reused meanwhile', async () => {
+  const { vectors, queries } = clustered(80_000, 30, 23);
+  const index = VectorIndex.train(vectors.slice(0, 500), DIM);
+  vectors.slice(0, 70_000).forEach((v, i) => index.add(doc(i), v));
+  // Freed slots, reused by the adds below while the measurement is past them.
+  for (let i = 0; i < 100; i++) index.remove(i);
+  const measuring = index.measureBound();
+  // More than one slice: the adds land between two of them.
+  await new Promise((resolve) => setImmediate(resolve));
+  const long = vectors[70_000].map((x) => x * 3);
+  index.add(doc(70_000), long);
+  vectors.slice(70_001).forEach((v, i) => index.add(doc(70_001 + i), v));
+  await measuring;
+  const oneGo = decodeIndex(Buffer.concat(encodeIndex(index)));
+  for (const q of queries.slice(0, 10)) {
+    assert.ok(Math.abs(index.maxSimilarity(q) - oneGo.maxSimilarity(q)) < 1e-9, 'the same bound as measured at once');
+    assert.ok(index.similarity(q, 70_000) <= index.maxSimilarity(q), 'the long paper added during the measurement is under the bound');
+  }
+  assert.ok(index.maxSimilarity(queries[0]) > 2, 'the bound counts the long paper (3× a unit vector)');
+});
