@@ -261,7 +261,7 @@ if (idxMeta.totalSeconds && idxMeta.totalCpuSeconds) {
 }
 console.log(`index on disk: ${mb(idxBytes)} = ${((100 * idxBytes) / rawBytes).toFixed(1)}% of raw text ${mb(rawBytes)}` +
   (ftsMeta ? `; FTS5 database ${mb(statSync(dbFile).size)}` : ''));
-console.log(`tier lists: second tier answered ${idx.counters.tiered2} queries (fell back ${idx.counters.tier2Fallback} times), first tier ${idx.counters.tiered} (fell back ${idx.counters.tieredFallback} times)`);
+console.log(`tier lists: the probe (second tiers) answered ${idx.counters.tiered2} queries (failed ${idx.counters.tier2Fallback} times), per-word tier lists ${idx.counters.tiered}, the full search from the probe's floor ${idx.counters.tieredFallback}`);
 console.log(`segments: ${idx.segmentCount}`);
 console.log(`RSS: before open ${mb(rssBefore)}, after opening the index ${mb(rssLoaded)}, after queries ${mb(rssQuery)}; at the end of the build ${mb(idxMeta.rssAfterBuild)}`);
 console.log(`stats: ${JSON.stringify(idx.stats())}`);

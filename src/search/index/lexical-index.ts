@@ -132,16 +132,17 @@ export const MEMORY_FLUSH_DOCS = 5_000;
 export const MAX_MERGED_DOCS = 500_000;
 
 /**
- * A tier level is not tried when its proof bound is at least this share of
- * the best score any match can reach (Σ idf·max impact): the k-th score would
- * have to be nearly the maximum, which it is not, so the tier run would be
- * wasted before the full search. Pure speed (the proof still decides
- * exactness). Default 0.97: the all-common bench queries that pass sit at
- * 0.89–0.95 (2–3 words, both levels); a query with one rare-ish word beside a
- * floored one ("diffusion models", "reinforcement learning") sits at ≈ 1.0
- * and can never pass. Sane range 0.95–1.0.
+ * A tier pass runs only when its lead (the shortest list block-max AND
+ * walks, summed over segments) is at most this share of the full search's:
+ * a word in under 5% of the papers has no tier list and leads both, and then
+ * the probe and its second pass cost up to twice the full search
+ * ("redundancies demonstrating" at 1M: 4.5 ms tiered against 1.8 ms full).
+ * Speed only. 200 fresh two-word pairs at 1M (min of 5 runs each, loaded
+ * machine), mean / p95 ms: 0.25 → 0.59 / 1.58, 0.5 → 0.55 / 1.52, 0.75 →
+ * 0.59 / 1.58, 1 → 0.63 / 1.72; another 200 pairs: 0.25 → 0.62 / 1.61,
+ * 0.5 → 0.65 / 1.69, 1 → 0.70 / 1.89. Default 0.5; sane range 0.2–1.
  */
-const TIER_HOPELESS = 0.97;
+const TIER_LEAD_SHARE = 0.5;
 
 /**
  * In a tiered conjunction, a word reads its tier list only when its idf is
@@ -162,7 +163,7 @@ const TIER_IDF_SHARE = 1e-3;
  * only when the bound of a document missing a word is below this share of
  * the best possible score: above it the every-word k-th score cannot clear
  * the bound and the every-word run would be wasted. Speed only (the proof
- * decides exactness). Default 0.97, as TIER_HOPELESS; sane range 0.9–1.0.
+ * decides exactness). Default 0.97; sane range 0.9–1.0.
  */
 const OR_FROM_AND_HOPELESS = 0.97;
 
@@ -176,6 +177,9 @@ const COUNT_WINDOW = 8192;
  * top-k); sane range 50,000–1,000,000. Speed only.
  */
 const PARALLEL_MIN_POSTINGS = 200_000;
+
+/** A bound's relative inflation before it is compared with a score (top-k.ts's, for the same rounding). */
+const inflate = (x: number): number => x * (1 + 1e-9);
 
 const newBitset = (n: number): Uint32Array => new Uint32Array((n + 31) >>> 5);
 const setBit = (b: Uint32Array, i: number): void => {
@@ -255,9 +259,10 @@ export class LexicalIndex {
   private durableSeq = 0;
   /**
    * How AND queries of plain words were answered (for tests and benchmarks):
-   * from the second tier lists (tiered2) or the first (tiered), or that
-   * level tried and not enough (tier2Fallback, tieredFallback), or not tried
-   * because its bound was hopeless (tier2Skipped, tieredSkipped); and how
+   * by the tier probe, the second tier lists of every word (tiered2), or,
+   * when its proof failed (tier2Fallback), by per-word tier lists chosen
+   * with the probe's k-th score (tiered) or by the full search pruning from
+   * that score (tieredFallback); and how
    * any-word queries were answered by their every-word top k (orFromAnd) or
    * not (orFromAndFallback: tried, the proof failed); any-word queries shared
    * with the worker thread (orShared) and the windows where this thread
@@ -265,7 +270,7 @@ export class LexicalIndex {
    * every-word query took the bitset path (bitsetAnd, bitset-and.ts).
    */
   readonly counters = {
-    tiered2: 0, tier2Fallback: 0, tier2Skipped: 0, tiered: 0, tieredFallback: 0, tieredSkipped: 0, orFromAnd: 0, orFromAndFallback: 0,
+    tiered2: 0, tier2Fallback: 0, tiered: 0, tieredFallback: 0, orFromAnd: 0, orFromAndFallback: 0,
     orShared: 0, orSharedRaised: 0, bitsetAnd: 0,
   };
 
@@ -835,16 +840,20 @@ export class LexicalIndex {
     const simple = (c: ClauseSpec): boolean => c.terms.length === 1 && !c.prefixLast && !c.authors;
     // Every segment would intersect bitsets (few matches expected, no rare word): the tiers' proofs are not tried.
     const bitsets = mode === 'and' && q.must.every(simple) && segs.every((s, si) => plans[si].some((c) => c.df === 0) || preferBitsetAnd(plans[si].map((c) => c.df), s.seg.numDocs));
+    // The tier probe's k-th score, lowered (searchTiered): the full search prunes with it from its first posting.
+    let floor = -Infinity;
     if (mode === 'and' && !opts.exhaustive && !bitsets && q.must.length >= 2 && q.must.every(simple)) {
-      // The second (smaller) tier first; the first tier when its proof fails; then the full search.
-      const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl, 2) ?? this.searchTiered(q, k, segs, plans, idfs, avgdl, 1);
-      if (tiered) return tiered;
+      // The tier lists (a probe over the second tiers, then per-word lists); else the full search from the probe's floor.
+      const tiered = this.searchTiered(q, k, segs, plans, idfs, avgdl);
+      if (tiered && 'hits' in tiered) return tiered.hits;
+      if (tiered) floor = tiered.floor;
     }
     if (mode === 'or' && !opts.exhaustive && q.must.length >= 2 && q.must.every(simple)) {
       const fromAnd = this.orFromAnd(q, k, segs, plans, idfs, avgdl);
       if (fromAnd) return fromAnd;
     }
     const heap = new TopK(k);
+    heap.floor = floor;
     const spill = new Spill();
     const orRuns: SegmentRun[] = [];
     let base = 0;
@@ -870,8 +879,10 @@ export class LexicalIndex {
       } else if (mode === 'and' && stored && preferBitsetAnd(p.map((c) => c.df), s.seg.numDocs)) {
         topKAndBitset(s.seg, p.map((c) => c.t), run, heap);
         this.counters.bitsetAnd++;
-      } else if (mode === 'and') topKAnd(run, heap);
-      else {
+      } else if (mode === 'and') {
+        run.norms = lengthNorms(s, avgdl);
+        topKAnd(run, heap);
+      } else {
         run.norms = lengthNorms(s, avgdl);
         topKOr(run, heap, spill, opts.orWindow);
         orRuns.push(run);
@@ -1022,64 +1033,130 @@ export class LexicalIndex {
   }
 
   /**
-   * Tiered conjunction of plain words (see segment.ts tierImpact): in each
-   * segment where every word has a tier list, block-max AND runs over the
-   * tier lists only (postings of impact ≥ tierImpact, with their full tfs,
-   * so scores are exact); other segments run the normal path. A document
-   * left out matches some word j outside its tier, so its score is at most
-   * idf_j·tierImpact·s + Σ_{i≠j} idf_i·max_i·s (max_i the word's largest
-   * block bound, s the avgdl scale). When that bound, inflated, is strictly
-   * below the final k-th score in every tiered segment, no left-out
-   * document can enter the top k and the result is exact; otherwise null
-   * (the caller runs the full search). Documents are offered in increasing
-   * global id, as topKAnd requires. `level` 2 uses the second tier lists
-   * (tier2Term, cutoff tier2Impact), 1 the first; the proof is the same
-   * with the level's cutoff.
+   * Tiered conjunction of plain words (see segment.ts tierImpact), in two
+   * passes over tier lists (postings of impact ≥ the level's cut, with their
+   * full tfs, so scores are exact); segments without tier lists run the
+   * normal path.
+   *
+   * (A) The probe: block-max AND over the second tier lists of every word
+   * that has one (a word under TIER_IDF_SHARE of the largest idf reads its
+   * full list). A document left out misses some word j's list, so its score
+   * is at most b_j = idf_j·cut·s + Σ_{i≠j} idf_i·max_i·s (max_i the word's
+   * largest block bound, s the avgdl scale). When every such b_j, inflated,
+   * is strictly below the probe's k-th score θ₀, the probe is the answer.
+   * (B) Otherwise θ₀ (a true score of k matching documents, so ≤ the final
+   * k-th) decides word by word: word j reads its second tier when b_j < θ₀
+   * at that cut, its first tier when b_j < θ₀ at the first tier's cut, its
+   * full list otherwise. Typically the rarer word of a pair reads its tier
+   * and the common one its full list: "promising enables" needed both tiers
+   * in the probe (b of the common word 5.41 > the k-th 5.31), but a document
+   * outside "promising"'s tier scores ≤ 4.99. The probe's top k are among
+   * this pass's candidates (each scores ≥ θ₀ > every b_j read from a tier),
+   * so its k-th is ≥ θ₀ and the proof holds; it is checked all the same.
+   * When no word qualifies (or pass B's proof fails), the floor (θ₀ lowered
+   * by 1e-12, relative: a document tying θ₀ may still rank by its lower doc
+   * id) goes back to the full search, which prunes with it from its first
+   * posting (TopK.floor). Null (the full search as it was) when no segment
+   * has tier lists, or when the probe's lead would not be much shorter than
+   * the full search's (TIER_LEAD_SHARE). Documents are offered in
+   * increasing global id, as topKAnd requires.
    */
   private searchTiered(
     q: EngineQuery, k: number, segs: LiveSegment[], plans: ReturnType<LexicalIndex['plan']>, idfs: number[], avgdl: number,
-    level: 1 | 2,
-  ): EngineHit[] | null {
-    const cutOf = (s: LiveSegment): number => (level === 2 ? s.seg.d.tier2Impact : s.seg.d.tierImpact);
-    const nameOf = level === 2 ? tier2Term : tierTerm;
+  ): { hits: EngineHit[] } | { floor: number } | null {
+    const n = q.must.length;
     // A word whose idf is a negligible share of the query's largest (FTS5's floor, 1e-6, beside a rarer word) reads
-    // its full list: its tier could not tighten the proof's bound, which would then always be hopeless.
+    // its full list: its tier could not tighten the proof's bound, and would only shrink the probe's candidates.
     const maxIdf = Math.max(...idfs);
     const eligible = idfs.map((x) => x >= TIER_IDF_SHARE * maxIdf);
-    // Tier list ids per segment, −1 for a word read from its full list there (not eligible, or no tier in that
-    // segment); null when no word has a tier there. Nothing to gain when no segment has any.
-    const tierIds = segs.map((s, si) => {
-      if (cutOf(s) <= 0 || plans[si].some((c) => c.df === 0)) return null;
-      const ids = q.must.map((c, j) => (eligible[j] ? s.seg.lookup(nameOf(c.terms[0])) : -1));
-      return ids.some((t) => t >= 0) ? ids : null;
-    });
-    if (!tierIds.some((x) => x)) return null;
-    // The proof's bound (worst), known before any decoding, against the best score any match can reach (best):
-    // when the bound is nearly that, the k-th score cannot clear it and the tier run would be wasted work.
     const scaleOf = (s: LiveSegment): number => Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
-    let worst = -Infinity;
-    let best = 0;
+    // Per level (the second tier, then the first): tier list ids per segment and word (−1: the word reads its full
+    // list there; null: no word has a tier list there), and each word's bound b_j over the segments where it has one.
+    const levels = ([2, 1] as const).map((level) => {
+      const cutOf = (s: LiveSegment): number => (level === 2 ? s.seg.d.tier2Impact : s.seg.d.tierImpact);
+      const nameOf = level === 2 ? tier2Term : tierTerm;
+      const bound = new Float64Array(n).fill(-Infinity);
+      const ids = segs.map((s, si) => {
+        if (cutOf(s) <= 0 || plans[si].some((c) => c.df === 0)) return null;
+        const t = q.must.map((c, j) => (eligible[j] ? s.seg.lookup(nameOf(c.terms[0])) : -1));
+        if (!t.some((x) => x >= 0)) return null;
+        const scale = scaleOf(s);
+        const mx = plans[si].map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
+        for (let j = 0; j < n; j++) {
+          if (t[j] < 0) continue;
+          let b = idfs[j] * (cutOf(s) * scale);
+          for (let i = 0; i < n; i++) if (i !== j) b += mx[i];
+          if (b > bound[j]) bound[j] = b;
+        }
+        return t;
+      });
+      return { ids, bound };
+    });
+    // The probe reads the second tier lists (the first where a segment has no second).
+    const probeLevel = levels[0].ids.some((x) => x) ? levels[0] : levels[1];
+    if (!probeLevel.ids.some((x) => x)) return null;
+    // Block-max AND walks its shortest list (the lead): a pass whose lead is not much shorter than the full
+    // search's costs about as much as the full search itself.
+    const fullLead = this.leadPostings(segs, plans, segs.map(() => null));
+    if (this.leadPostings(segs, plans, probeLevel.ids) > TIER_LEAD_SHARE * fullLead) return null;
+    const probe = this.tierPass(q, k, segs, plans, idfs, avgdl, probeLevel.ids, -Infinity);
+    const theta0 = probe.full ? probe.threshold : -Infinity;
+    // The probe's bound: the largest b_j of a word read from a tier list (−∞ for a word read in full: it misses nothing).
+    if (probe.full && inflate(Math.max(...probeLevel.bound)) < theta0) {
+      this.counters.tiered2++;
+      return { hits: probe.sorted().map((h) => this.hit(segs, h.doc, h.score)) };
+    }
+    this.counters.tier2Fallback++;
+    // Lowered so that a document scoring exactly θ₀ (which may tie the final k-th with a lower doc id) is still offered.
+    const floor = theta0 * (1 - 1e-12);
+    // Pass B: per word, the shortest list whose bound is below θ₀ (second tier, first tier, or its full list).
+    const pick = q.must.map((_, j) => (inflate(levels[0].bound[j]) < theta0 ? 0 : inflate(levels[1].bound[j]) < theta0 ? 1 : -1));
+    if (pick.every((x) => x < 0)) {
+      this.counters.tieredFallback++;
+      return { floor };
+    }
+    const ids = segs.map((_, si) => {
+      const t = q.must.map((_c, j) => (pick[j] < 0 ? -1 : (levels[pick[j]].ids[si]?.[j] ?? -1)));
+      return t.some((x) => x >= 0) ? t : null;
+    });
+    if (this.leadPostings(segs, plans, ids) > TIER_LEAD_SHARE * fullLead) {
+      this.counters.tieredFallback++;
+      return { floor };
+    }
+    const heap = this.tierPass(q, k, segs, plans, idfs, avgdl, ids, floor);
+    const bound = Math.max(...pick.map((l, j) => (l < 0 ? -Infinity : levels[l].bound[j])));
+    if (heap.full && inflate(bound) < heap.threshold) {
+      this.counters.tiered++;
+      return { hits: heap.sorted().map((h) => this.hit(segs, h.doc, h.score)) };
+    }
+    this.counters.tieredFallback++;
+    return { floor: heap.full ? Math.max(floor, heap.threshold * (1 - 1e-12)) : floor };
+  }
+
+  /** Postings of the shortest list each segment's block-max AND would walk, over the lists `ids` names (as tierPass). */
+  private leadPostings(segs: LiveSegment[], plans: ReturnType<LexicalIndex['plan']>, ids: (number[] | null)[]): number {
+    let total = 0;
     for (let si = 0; si < segs.length; si++) {
-      if (!tierIds[si]) continue;
-      const s = segs[si];
-      const scale = scaleOf(s);
-      const mx = plans[si].map((c, j) => idfs[j] * (termBound(s.seg, c.t) * scale));
-      best = Math.max(best, mx.reduce((a, b) => a + b, 0));
-      for (let j = 0; j < mx.length; j++) {
-        // A document left out misses the tier list of a word read from one (a word read in full misses nothing).
-        if (tierIds[si]![j] < 0) continue;
-        let b = idfs[j] * (cutOf(s) * scale);
-        for (let i = 0; i < mx.length; i++) if (i !== j) b += mx[i];
-        if (b > worst) worst = b;
-      }
+      const p = plans[si];
+      const t = ids[si];
+      let lead = Infinity;
+      for (let j = 0; j < p.length; j++) lead = Math.min(lead, t && t[j] >= 0 ? segs[si].seg.d.termDf[t[j]] : p[j].df);
+      total += lead;
     }
-    if (worst >= TIER_HOPELESS * best) {
-      if (level === 2) this.counters.tier2Skipped++;
-      else this.counters.tieredSkipped++;
-      return null;
-    }
+    return total;
+  }
+
+  /**
+   * One pass of the tiered conjunction: block-max AND per segment over the
+   * lists `ids[si]` names (a tier list id per word, −1 for its full list;
+   * null: the segment's normal path), into one heap with `floor`.
+   */
+  private tierPass(
+    q: EngineQuery, k: number, segs: LiveSegment[], plans: ReturnType<LexicalIndex['plan']>, idfs: number[], avgdl: number,
+    ids: (number[] | null)[], floor: number,
+  ): TopK {
     const heap = new TopK(k);
-    let tieredSegments = 0;
+    heap.floor = floor;
     let base = 0;
     for (let si = 0; si < segs.length; si++) {
       const s = segs[si];
@@ -1089,32 +1166,24 @@ export class LexicalIndex {
       if (p.some((c) => c.df === 0)) continue;
       const run = this.segmentRun(q, s, segBase, avgdl);
       if (!run) continue;
-      const scale = scaleOf(s);
-      const tiers = tierIds[si] ?? [];
-      const tiered = tierIds[si] !== null;
+      const scale = Math.max(1, avgdl / (s.seg.d.totalLen / s.seg.numDocs));
+      const tiers = ids[si];
       p.forEach((c, j) => {
-        const cur = new StoredCursor(s.seg, tiered && tiers[j] >= 0 ? tiers[j] : c.t, this.weights);
+        const tier = tiers && tiers[j] >= 0 ? tiers[j] : -1;
+        const cur = new StoredCursor(s.seg, tier >= 0 ? tier : c.t, this.weights);
         cur.scale = scale;
+        if (tier >= 0) cur.minImpact = s.seg.tierCut(tier);
         run.cursors.push(cur);
         run.idfs.push(idfs[j]);
       });
-      if (!tiered) {
-        if (preferTermAtATime(s.seg, p.map((c) => c.t), idfs)) topKTermAtATime(s.seg, p.map((c) => c.t), idfs, this.weights, run, heap);
-        else topKAnd(run, heap);
-        continue;
+      if (!tiers && preferTermAtATime(s.seg, p.map((c) => c.t), idfs)) {
+        topKTermAtATime(s.seg, p.map((c) => c.t), idfs, this.weights, run, heap);
+      } else {
+        run.norms = lengthNorms(s, avgdl);
+        topKAnd(run, heap);
       }
-      tieredSegments++;
-      topKAnd(run, heap);
     }
-    if (tieredSegments === 0) return null;
-    if (!heap.full || !(worst * (1 + 1e-9) < heap.threshold)) {
-      if (level === 2) this.counters.tier2Fallback++;
-      else this.counters.tieredFallback++;
-      return null;
-    }
-    if (level === 2) this.counters.tiered2++;
-    else this.counters.tiered++;
-    return heap.sorted().map((h) => this.hit(segs, h.doc, h.score));
+    return heap;
   }
 
   /** Every matching document (AND), unscored: for counts and date sorting. Stops after `cap` matches. */

@@ -34,6 +34,14 @@ export abstract class PostingCursor {
   protected decoded = -1;
   /** Multiplier that turns a stored block bound into a bound at the query's avgdl (≥ 1; see bm25.impact). */
   scale = 1;
+  /**
+   * Every posting's impact is at least about this (a tier list's cut; 0 for a
+   * full list): a lead's scan with a lower cut (nextAbove) would pass over
+   * nothing, so top-k does not start it. A hint for speed only.
+   */
+  minImpact = 0;
+  /** Postings the last nextAbove passed over (0: it stopped on the first one ≥ its target). */
+  passed = 0;
 
   constructor(
     readonly nb: number,
@@ -87,6 +95,40 @@ export abstract class PostingCursor {
     while (docs[i] < target) i++;
     this.i = i;
     return (this.doc = docs[i]);
+  }
+
+  /**
+   * Moves to the first posting with doc ≥ target (as next) and then past
+   * every posting of the current block with doc ≤ `limit` whose impact
+   * tfw·(K1+1)/(tfw + norms[doc]) is at most `cut` (a term score that cannot
+   * make the heap). Returns the doc it stopped on (the cursor's doc: a
+   * posting above the cut, one past `limit`, or END_DOC), or, when the rest
+   * of the block was skipped, the block's last doc + 1 with the cursor on
+   * that last posting (`doc` is then below the returned value).
+   */
+  nextAbove(target: number, cut: number, norms: Float64Array, limit: number): number {
+    const d = this.next(target);
+    this.passed = 0;
+    if (d === END_DOC || d > limit) return d;
+    const docs = this.docs;
+    const n = this.n;
+    const kp1 = K1 + 1.0;
+    const i0 = this.i;
+    let i = i0;
+    for (; i < n; i++) {
+      const x = docs[i];
+      if (x > limit) break;
+      const tf = this.tfwAt(i);
+      if (tf * kp1 > cut * (tf + norms[x])) break;
+    }
+    this.passed = i - i0;
+    if (i < n) {
+      this.i = i;
+      return (this.doc = docs[i]);
+    }
+    this.i = n - 1;
+    this.doc = docs[n - 1];
+    return this.doc + 1;
   }
 
   /** Weighted tf of the current posting. */
@@ -360,6 +402,50 @@ export class StoredCursor extends PostingCursor {
       }
     }
     return n;
+  }
+
+  /** nextAbove with the tfs read straight from the packed block (one 32-bit read each, widths taken once). */
+  override nextAbove(target: number, cut: number, norms: Float64Array, limit: number): number {
+    const d = this.next(target);
+    this.passed = 0;
+    if (d === END_DOC || d > limit) return d;
+    const docs = this.docs;
+    const n = this.n;
+    const v = (this.view ??= viewOf(this.seg.d.postings));
+    const t0 = this.tw0;
+    const t1 = this.tw1;
+    const t2 = this.tw2;
+    const m0 = (1 << t0) - 1;
+    const m1 = (1 << t1) - 1;
+    const m2 = (1 << t2) - 1;
+    const fw = this.w;
+    const w0 = fw[0];
+    const w1 = fw[1];
+    const w2 = fw[2];
+    const kp1 = K1 + 1.0;
+    const i0 = this.i;
+    let i = i0;
+    let b0 = this.bp0 + i * t0;
+    let b1 = this.bp1 + i * t1;
+    let b2 = this.bp2 + i * t2;
+    for (; i < n; i++, b0 += t0, b1 += t1, b2 += t2) {
+      const x = docs[i];
+      if (x > limit) break;
+      // tfwAt's value (a zero width reads 0 through a zero mask).
+      const f0 = (v.getUint32(b0 >>> 3, true) >>> (b0 & 7)) & m0;
+      const f1 = t1 === 0 ? 0 : (v.getUint32(b1 >>> 3, true) >>> (b1 & 7)) & m1;
+      const f2 = (v.getUint32(b2 >>> 3, true) >>> (b2 & 7)) & m2;
+      const tf = f0 * w0 + f1 * w1 + f2 * w2;
+      if (tf * kp1 > cut * (tf + norms[x])) break;
+    }
+    this.passed = i - i0;
+    if (i < n) {
+      this.i = i;
+      return (this.doc = docs[i]);
+    }
+    this.i = n - 1;
+    this.doc = docs[n - 1];
+    return this.doc + 1;
   }
 
   /** Weighted tf of the current posting (same arithmetic, in the same order, as every other tfw in the engine). */

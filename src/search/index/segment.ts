@@ -175,6 +175,14 @@ export class Segment {
     return lo;
   }
 
+  /** The impact every posting of term t has at least: its level's cut for a tier list (tierTerm, tier2Term), else 0. */
+  tierCut(t: number): number {
+    const b = this.d.termBytes;
+    const o = this.d.termOffsets[t];
+    if (this.d.termOffsets[t + 1] - o < 2 || b[o] !== 2) return 0;
+    return b[o + 1] === 2 ? this.d.tier2Impact : this.d.tierImpact;
+  }
+
   /** The term's index, or −1. */
   lookup(term: string): number {
     return this.lookupBytes(utf8.encode(term));

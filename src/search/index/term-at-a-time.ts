@@ -114,8 +114,8 @@ export function topKTermAtATime(seg: Segment, terms: readonly number[], idfs: re
   const lo = r.lo;
   const hi = r.hi;
   const filtered = r.blocked !== null || r.required !== null || r.dates !== null;
-  // Heap threshold, refreshed after each offer (no closures: captured locals would slow the hot loop).
-  let thr = heap.full ? heap.threshold : -Infinity;
+  // Heap threshold (or its floor), refreshed after each offer (no closures: captured locals would slow the hot loop).
+  let thr = heap.bar;
   const sdocs = s.docs;
   const stfs = s.tfs;
   for (let j = 0; j < n; j++) {
@@ -151,7 +151,7 @@ export function topKTermAtATime(seg: Segment, terms: readonly number[], idfs: re
           if (score < thr || doc < lo || doc >= hi) continue;
           if (filtered && !accepts(r, doc)) continue;
           heap.offer(score, r.base + doc);
-          if (heap.full) thr = heap.threshold;
+          thr = heap.bar;
         }
       }
     }

@@ -1,14 +1,16 @@
 /**
  * StoredCursor reads a block's tfs lazily from the bit-packed block: the
  * weighted tf of any posting it lands on, and the tfs it unpacks for
- * positions, equal what the full block decoder (Segment.decodeAll) gives.
+ * positions, equal what the full block decoder (Segment.decodeAll) gives;
+ * its one-pass window adds and its lead scan (nextAbove) equal the generic
+ * posting-by-posting walks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentBuilder } from '../../../src/search/index/segment-builder.js';
-import { Segment, END_DOC, FILTER_PREFIX } from '../../../src/search/index/segment.js';
+import { Segment, BLOCK_SIZE, END_DOC, FILTER_PREFIX } from '../../../src/search/index/segment.js';
 import { PostingCursor, StoredCursor } from '../../../src/search/index/posting-cursor.js';
-import { DEFAULT_FIELD_WEIGHTS } from '../../../src/search/index/bm25.js';
+import { DEFAULT_FIELD_WEIGHTS, K1 } from '../../../src/search/index/bm25.js';
 import { makeDocs, rng } from './corpus.js';
 
 test('lazy tfs of a stored cursor equal the fully decoded postings, when walking and when skipping', () => {
@@ -107,4 +109,63 @@ test("a stored cursor's one-pass window adds equal the generic block-by-block wa
     }
   }
   assert.ok(windows > 2_000 && added > 20_000, `${windows} windows, ${added} scores added`);
+});
+
+test('nextAbove passes over exactly the postings of a block whose impact is at most the cut, up to the limit', () => {
+  const b = new SegmentBuilder();
+  for (const d of makeDocs(3000, 8)) b.add(d);
+  b.add({ key: 9999, title: 'model '.repeat(40), authors: 'Model Wang '.repeat(9), abstract: 'model '.repeat(3000), date: 20000, categories: [], organization: null });
+  const seg = new Segment(b.finish(), 'above-test');
+  const n = seg.numDocs;
+  const norms = new Float64Array(n);
+  for (let d = 0; d < n; d++) norms[d] = 0.3 + (seg.d.docLen[d] % 17) / 10;
+  const [w0, w1, w2] = DEFAULT_FIELD_WEIGHTS;
+  const r = rng(33);
+  let calls = 0;
+  let passedOver = 0;
+  let blocksLeft = 0;
+  for (let t = 0; t < seg.numTerms; t++) {
+    if (seg.termAt(t).startsWith(FILTER_PREFIX) || seg.d.termDf[t] < 3) continue;
+    const { docs, tfs } = seg.decodeAll(t);
+    const tfw = (i: number): number => tfs[i * 3] * w0 + tfs[i * 3 + 1] * w1 + tfs[i * 3 + 2] * w2;
+    // The StoredCursor's fused scan and the generic one (tfwAt per posting) against the posting list itself.
+    for (const generic of [false, true]) {
+      const c = new StoredCursor(seg, t, DEFAULT_FIELD_WEIGHTS);
+      const above = generic ? PostingCursor.prototype.nextAbove.bind(c) : c.nextAbove.bind(c);
+      let target = 0;
+      while (target < n) {
+        // Cuts from none to most postings (impacts here are 0–2.2); limits inside and past the current block.
+        const cut = r() * 2.4;
+        const limit = r() < 0.3 ? n : target + Math.floor(r() * 300);
+        const got = above(target, cut, norms, limit);
+        calls++;
+        let i = 0;
+        while (i < docs.length && docs[i] < target) i++;
+        if (i === docs.length) {
+          assert.equal(got, END_DOC);
+          break;
+        }
+        const i0 = i;
+        const blockEnd = Math.min(docs.length, (Math.floor(i0 / BLOCK_SIZE) + 1) * BLOCK_SIZE);
+        if (docs[i0] <= limit) {
+          while (i < blockEnd && docs[i] <= limit && tfw(i) * (K1 + 1) <= cut * (tfw(i) + norms[docs[i]])) i++;
+        }
+        assert.equal(c.passed, i - i0, `term ${t} target ${target} cut ${cut}: postings passed over`);
+        passedOver += i - i0;
+        if (i === blockEnd) {
+          // The rest of the block passed over: the cursor on its last posting, the value one past it.
+          assert.equal(c.doc, docs[blockEnd - 1]);
+          assert.equal(got, docs[blockEnd - 1] + 1);
+          blocksLeft++;
+          target = got + Math.floor(r() * 40);
+        } else {
+          assert.equal(got, docs[i], `term ${t} target ${target} cut ${cut} limit ${limit}: stop`);
+          assert.equal(c.doc, docs[i]);
+          assert.equal(c.currentTfw(), tfw(i));
+          target = got + 1 + Math.floor(r() * 40);
+        }
+      }
+    }
+  }
+  assert.ok(calls > 5_000 && passedOver > 20_000 && blocksLeft > 500, `${calls} scans, ${passedOver} postings passed over, ${blocksLeft} blocks left`);
 });

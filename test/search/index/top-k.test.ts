@@ -284,6 +284,36 @@ test('tier lists answer conjunctions of common words exactly (same keys, order a
   assert.ok(c.tiered + c.tiered2 > before, 'the merged segment has tier lists again');
 });
 
+test('every-word pairs after a failed tier probe (one word from its tier list, or the full search from the probe\'s floor) equal exhaustive BM25', () => {
+  const idx = buildIndex();
+  const stems = [...new Set(WORDS.map(porterStem))];
+  const r = rng(4242);
+  const c = idx.counters;
+  const before = { ...c };
+  for (let i = 0; i < 500; i++) {
+    // Words ranked 10–40 (in 30–70% of the documents here, each with tier lists): their top k mixes title hits of
+    // one word with abstract hits of the other, so the probe over both tiers often cannot prove its answer.
+    // Every fifth pair is of the ten commonest words (under or near the idf floor).
+    const commonest = i % 5 === 0;
+    const pick = (): string => stems[commonest ? Math.floor(r() * 10) : 10 + Math.floor(r() * 30)];
+    const q: EngineQuery = { must: [{ terms: [pick()] }, { terms: [pick()] }] };
+    if (r() < 0.15) q.categories = ['cs.LG'];
+    if (r() < 0.1) q.mustNot = [{ terms: [porterStem(word(r))] }];
+    if (r() < 0.1) {
+      q.dateFrom = 19050 + Math.floor(r() * 100);
+      q.dateTo = q.dateFrom + Math.floor(r() * 200);
+    }
+    const k = [1, 5, 10, 20][i % 4];
+    const fast = idx.search(q, k);
+    const slow = idx.search(q, k, { exhaustive: true });
+    assert.deepEqual(fast.map((h) => [h.key, h.score]), slow.map((h) => [h.key, h.score]), `query ${i} ${JSON.stringify(q)}`);
+  }
+  const ran = (name: keyof typeof c): number => c[name] - before[name];
+  assert.ok(ran('tier2Fallback') > 80, `the probe failed often (${JSON.stringify(c)})`);
+  assert.ok(ran('tiered') > 20, `per-word tier lists then answered (${JSON.stringify(c)})`);
+  assert.ok(ran('tieredFallback') > 40, `and the full search ran from the probe's floor (${JSON.stringify(c)})`);
+});
+
 test('equal exact scores whose window sums differ in the last bits keep their exhaustive order (lower doc id first)', () => {
   // 300 copies of one paper spread among 3,000 others: every copy has the same exact score, but windows add a copy's
   // terms in different orders (their essential clauses differ), so window sums differ by an ulp or two. The top k must
