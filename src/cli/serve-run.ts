@@ -9,6 +9,7 @@ import { DEFAULT_SECRET, loadConfig, secretRefusal } from '../config.js';
 import { openBackend } from '../store/open-backend.js';
 import { openSearch } from '../search/open-search.js';
 import { warmNotes } from '../search/paper-notes.js';
+import { warmSearch } from '../search/warm-up.js';
 import { NeuralEmbedder } from '../search/embed/neural-embedder.js';
 import { lexicalIndexDir } from '../search/block-max-engine.js';
 import { importDemoIfEmpty } from '../ingest/demo.js';
@@ -69,11 +70,15 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   // Keywords and TL;DRs of the newest daily lists, prepared in the background (search/paper-notes.ts).
   void warmNotes(store, search.service.notes).catch(() => undefined);
+  // The search paths compiled (JIT) on a few queries of the newest papers' words, not on the first visitors' (search/warm-up.ts).
+  let stopping = false;
+  void warmSearch(search.service, store, () => stopping).catch(() => undefined);
   void search.openVectors().then((v) => v?.follow())
     .catch((err: unknown) => console.error(`paperboy: the vector index could not be opened (searches answer lexically): ${err instanceof Error ? err.message : String(err)}`));
   await store.setState(SERVE_STATE_KEY, JSON.stringify({ pid: process.pid, host: hostname(), address, startedAt: new Date().toISOString() } satisfies ServeRecord));
   console.log(`paperboy: serving ${backend.location} at ${address} (public URL ${config.publicUrl})`);
   const stop = async () => {
+    stopping = true;
     schedule?.stop();
     harvests?.stop();
     clearInterval(prune);
