@@ -879,10 +879,8 @@ export class LexicalIndex {
       } else if (mode === 'and' && stored && preferBitsetAnd(p.map((c) => c.df), s.seg.numDocs)) {
         topKAndBitset(s.seg, p.map((c) => c.t), run, heap);
         this.counters.bitsetAnd++;
-      } else if (mode === 'and') {
-        run.norms = lengthNorms(s, avgdl);
-        topKAnd(run, heap);
-      } else {
+      } else if (mode === 'and') topKAnd(run, heap);
+      else {
         run.norms = lengthNorms(s, avgdl);
         topKOr(run, heap, spill, opts.orWindow);
         orRuns.push(run);
@@ -1178,10 +1176,7 @@ export class LexicalIndex {
       });
       if (!tiers && preferTermAtATime(s.seg, p.map((c) => c.t), idfs)) {
         topKTermAtATime(s.seg, p.map((c) => c.t), idfs, this.weights, run, heap);
-      } else {
-        run.norms = lengthNorms(s, avgdl);
-        topKAnd(run, heap);
-      }
+      } else topKAnd(run, heap);
     }
     return heap;
   }

@@ -100,13 +100,15 @@ export abstract class PostingCursor {
   /**
    * Moves to the first posting with doc ≥ target (as next) and then past
    * every posting of the current block with doc ≤ `limit` whose impact
-   * tfw·(K1+1)/(tfw + norms[doc]) is at most `cut` (a term score that cannot
-   * make the heap). Returns the doc it stopped on (the cursor's doc: a
-   * posting above the cut, one past `limit`, or END_DOC), or, when the rest
-   * of the block was skipped, the block's last doc + 1 with the cursor on
-   * that last posting (`doc` is then below the returned value).
+   * tfw·(K1+1)/(tfw + n0 + n1·docLen[doc]) is at most `cut` (a term score
+   * that cannot make the heap; n0 + n1·len is BM25's length part
+   * K1·(1 − B + B·len/avgdl) rearranged, equal to a few ulps: callers keep a
+   * margin). Returns the doc it stopped on (the cursor's doc: a posting
+   * above the cut, one past `limit`, or END_DOC), or, when the rest of the
+   * block was skipped, the block's last doc + 1 with the cursor on that last
+   * posting (`doc` is then below the returned value).
    */
-  nextAbove(target: number, cut: number, norms: Float64Array, limit: number): number {
+  nextAbove(target: number, cut: number, docLen: Uint32Array, n0: number, n1: number, limit: number): number {
     const d = this.next(target);
     this.passed = 0;
     if (d === END_DOC || d > limit) return d;
@@ -119,7 +121,7 @@ export abstract class PostingCursor {
       const x = docs[i];
       if (x > limit) break;
       const tf = this.tfwAt(i);
-      if (tf * kp1 > cut * (tf + norms[x])) break;
+      if (tf * kp1 > cut * (tf + n0 + n1 * docLen[x])) break;
     }
     this.passed = i - i0;
     if (i < n) {
@@ -405,7 +407,7 @@ export class StoredCursor extends PostingCursor {
   }
 
   /** nextAbove with the tfs read straight from the packed block (one 32-bit read each, widths taken once). */
-  override nextAbove(target: number, cut: number, norms: Float64Array, limit: number): number {
+  override nextAbove(target: number, cut: number, docLen: Uint32Array, n0: number, n1: number, limit: number): number {
     const d = this.next(target);
     this.passed = 0;
     if (d === END_DOC || d > limit) return d;
@@ -436,7 +438,7 @@ export class StoredCursor extends PostingCursor {
       const f1 = t1 === 0 ? 0 : (v.getUint32(b1 >>> 3, true) >>> (b1 & 7)) & m1;
       const f2 = (v.getUint32(b2 >>> 3, true) >>> (b2 & 7)) & m2;
       const tf = f0 * w0 + f1 * w1 + f2 * w2;
-      if (tf * kp1 > cut * (tf + norms[x])) break;
+      if (tf * kp1 > cut * (tf + n0 + n1 * docLen[x])) break;
     }
     this.passed = i - i0;
     if (i < n) {

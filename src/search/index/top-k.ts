@@ -230,7 +230,9 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
   const idf = order.map((j) => r.idfs[j]);
   const lead = c[0];
   const idf0 = idf[0];
-  const norms = r.norms ?? null;
+  // BM25's length part K1·(1 − B + B·len/avgdl) as n0 + n1·len for the lead's scan (no division per posting).
+  const n0 = K1 * (1 - B);
+  const n1 = (K1 * B) / r.avgdl;
   let scanFrom = 0;
   let misses = 0;
   const docLen = r.docLen;
@@ -263,9 +265,9 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
       // The lead's postings whose own term score plus the others' block bounds cannot make it are passed over in
       // one tight scan of its block (no alignment, no bounds per posting): impact ≤ cut ⇒ idf0·impact + others ≤
       // θ/(1 + 2e-9), below what step (2) would keep; the relative 1e-12 covers the rearranged arithmetic.
-      const cut = norms ? ((theta / (1 + 2e-9) - others) / idf0) * (1 - 1e-12) : 0;
+      const cut = ((theta / (1 + 2e-9) - others) / idf0) * (1 - 1e-12);
       if (cut > lead.minImpact && d >= scanFrom) {
-        const e = lead.nextAbove(d, cut, norms!, othersLast);
+        const e = lead.nextAbove(d, cut, docLen, n0, n1, othersLast);
         // Scans that pass over nothing cost a tf read each: after SCAN_MISSES in a row, none until the next block.
         if (lead.passed > 0) misses = 0;
         else if (++misses >= SCAN_MISSES) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { SegmentBuilder } from '../../../src/search/index/segment-builder.js';
 import { Segment, BLOCK_SIZE, END_DOC, FILTER_PREFIX } from '../../../src/search/index/segment.js';
 import { PostingCursor, StoredCursor } from '../../../src/search/index/posting-cursor.js';
-import { DEFAULT_FIELD_WEIGHTS, K1 } from '../../../src/search/index/bm25.js';
+import { B, DEFAULT_FIELD_WEIGHTS, K1 } from '../../../src/search/index/bm25.js';
 import { makeDocs, rng } from './corpus.js';
 
 test('lazy tfs of a stored cursor equal the fully decoded postings, when walking and when skipping', () => {
@@ -117,8 +117,10 @@ test('nextAbove passes over exactly the postings of a block whose impact is at m
   b.add({ key: 9999, title: 'model '.repeat(40), authors: 'Model Wang '.repeat(9), abstract: 'model '.repeat(3000), date: 20000, categories: [], organization: null });
   const seg = new Segment(b.finish(), 'above-test');
   const n = seg.numDocs;
-  const norms = new Float64Array(n);
-  for (let d = 0; d < n; d++) norms[d] = 0.3 + (seg.d.docLen[d] % 17) / 10;
+  const len = seg.d.docLen;
+  // BM25's length part K1·(1 − B + B·len/avgdl) as n0 + n1·len, at this segment's avgdl.
+  const n0 = K1 * (1 - B);
+  const n1 = (K1 * B) / (seg.d.totalLen / n);
   const [w0, w1, w2] = DEFAULT_FIELD_WEIGHTS;
   const r = rng(33);
   let calls = 0;
@@ -137,7 +139,7 @@ test('nextAbove passes over exactly the postings of a block whose impact is at m
         // Cuts from none to most postings (impacts here are 0–2.2); limits inside and past the current block.
         const cut = r() * 2.4;
         const limit = r() < 0.3 ? n : target + Math.floor(r() * 300);
-        const got = above(target, cut, norms, limit);
+        const got = above(target, cut, len, n0, n1, limit);
         calls++;
         let i = 0;
         while (i < docs.length && docs[i] < target) i++;
@@ -148,7 +150,7 @@ test('nextAbove passes over exactly the postings of a block whose impact is at m
         const i0 = i;
         const blockEnd = Math.min(docs.length, (Math.floor(i0 / BLOCK_SIZE) + 1) * BLOCK_SIZE);
         if (docs[i0] <= limit) {
-          while (i < blockEnd && docs[i] <= limit && tfw(i) * (K1 + 1) <= cut * (tfw(i) + norms[docs[i]])) i++;
+          while (i < blockEnd && docs[i] <= limit && tfw(i) * (K1 + 1) <= cut * (tfw(i) + n0 + n1 * len[docs[i]])) i++;
         }
         assert.equal(c.passed, i - i0, `term ${t} target ${target} cut ${cut}: postings passed over`);
         passedOver += i - i0;
