@@ -1,10 +1,12 @@
 /**
  * Notes computed ahead (search/notes/): the notes file and the writer that
- * keeps it, on a real SQLite database with the block-max engine and its index
- * folder, and a real `paperboy serve` whose maintainer thread fills the file.
- * What readers get from the file must be what they would have computed; a
- * changed text, a drifted corpus or a stopped pass must never serve a stale
- * row or lose one.
+ * keeps it, on a real SQLite database and a real PostgreSQL server (a
+ * throwaway one; skipped with a reason where none can run, a failure under
+ * PAPERBOY_REQUIRE_ALL=1) with the block-max engine and its index folder, and
+ * a real `paperboy serve` whose maintainer thread fills the file. What
+ * readers get from the file must be what they would have computed; a changed
+ * text, a drifted corpus or a stopped pass must never serve a stale row or
+ * lose one.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,7 @@ import { rng } from '../helpers/prng.js';
 import { tempDbPath, tempDir } from '../helpers/temp-db.js';
 import { openTestBackend, type TestBackend } from '../helpers/test-app.js';
 import { startServe } from '../helpers/serve-process.js';
+import { freshDatabase, requirePostgres } from '../helpers/postgres-server.js';
 
 const TOPICS = ['sparse mixture routing', 'speech recognition', 'reward model ensembles', 'video diffusion', 'graph neural networks',
   'protein structure prediction', 'retrieval augmented generation', 'robot manipulation policy'];
@@ -41,171 +44,184 @@ function papers(n: number, first = 0, seed = 1) {
 
 const noteOf = (n: { keywords: string[]; tldr: string | null }) => ({ keywords: n.keywords, tldr: n.tldr });
 
-describe('the notes writer on a real database', () => {
-  let t: TestBackend;
-  let cleanup: () => void;
-  let dir: string;
-  const N = 40;
-  const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `2402.${String(10000 + from + i)}`);
-  const writer = () => new NotesWriter(NotesFile.open(dir), t.backend.changes, new DfCounter(t.search.engine));
-  before(async () => {
-    const tmp = tempDbPath();
-    cleanup = tmp.cleanup;
-    t = await openTestBackend(tmp.file, { records: papers(N), engine: 'engine' });
-    dir = notesDir(t.backend.indexDir!);
-  });
-  after(async () => { await t.close(); cleanup(); });
+/** The writer's tests on one backend: `open` gives a database holding `records`, with an index folder, and its clean-up. */
+function describeNotesWriter(name: string, open: (records: ReturnType<typeof papers>) => Promise<{ t: TestBackend; cleanup: () => void }>): void {
+  describe(`the notes writer on ${name}`, () => {
+    let t: TestBackend;
+    let cleanup: () => void;
+    let dir: string;
+    const N = 40;
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `2402.${String(10000 + from + i)}`);
+    const writer = () => new NotesWriter(NotesFile.open(dir), t.backend.changes, new DfCounter(t.search.engine));
+    before(async () => {
+      ({ t, cleanup } = await open(papers(N)));
+      dir = notesDir(t.backend.indexDir!);
+    });
+    after(async () => { await t.close(); cleanup(); });
 
-  it('writes one row per paper, equal to the notes computed when read, and nothing the second time', async () => {
-    const w = writer();
-    try {
-      assert.equal(await w.runToEnd(), N);
-      assert.equal(w.rows(), N);
-      assert.equal(await w.runToEnd(), 0);
-    } finally {
-      w.close();
-    }
-    const ps = await t.store.getPapers(ids(0, N));
-    const file = NotesFile.openExisting(dir)!;
-    try {
-      const found = file.find(ps);
-      const { docs, notes } = await extractNotes(ps, new DfCounter(t.search.engine));
-      assert.ok(notes.every((n) => n.keywords.length > 0 && n.tldr), 'the fixture papers have notes');
-      assert.deepEqual(found.map((f) => f && noteOf(f)), notes);
-      assert.ok(found.every((f) => f!.docs === docs));
-    } finally {
-      file.close();
-    }
-  });
-
-  it('gives readers the stored row of the same text and corpus size, and never one of another text or a far corpus', async () => {
-    const [p] = await t.store.getPapers(ids(3, 4));
-    const docs = await new DfCounter(t.search.engine).generation();
-    const plant = (rowDocs: number) => {
-      const f = NotesFile.open(dir);
-      f.write([{ key: 1_000_000, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs: rowDocs, keywords: ['planted keyword'], tldr: 'Planted.' }]);
-      f.close();
-    };
-    const read = async (q: Paper) => {
-      const noter = new PaperNoter(new DfCounter(t.search.engine));
-      noter.useStored(dir);
+    it('writes one row per paper, equal to the notes computed when read, and nothing the second time', async () => {
+      const w = writer();
       try {
-        return (await noter.notesOf([q])).get(q.id)!;
+        assert.equal(await w.runToEnd(), N);
+        assert.equal(w.rows(), N);
+        assert.equal(await w.runToEnd(), 0);
       } finally {
-        noter.close();
+        w.close();
       }
-    };
-    // p's own row (the first test's) taken away, a row planted under another key for p's exact text.
-    let key = -1;
-    for await (const page of t.backend.changes.scan()) for (const x of page) if (x.title === p.title) key = x.key;
-    const own = NotesFile.open(dir);
-    own.write([], [key]);
-    own.close();
-    plant(docs);
-    assert.deepEqual(noteOf(await read(p)), { keywords: ['planted keyword'], tldr: 'Planted.' });
-    // Another text (an edited abstract) does not find it.
-    const edited = { ...p, abstract: `${p.abstract} Edited.` };
-    const fresh = await read(edited);
-    assert.notDeepEqual(noteOf(fresh), { keywords: ['planted keyword'], tldr: 'Planted.' });
-    assert.deepEqual(noteOf(fresh), (await extractNotes([edited], new DfCounter(t.search.engine))).notes[0]);
-    // Scored on a corpus more than STORED_DRIFT away: computed afresh instead.
-    plant(Math.ceil(docs * (1 + STORED_DRIFT) * 2));
-    assert.deepEqual(noteOf(await read(p)), (await extractNotes([p], new DfCounter(t.search.engine))).notes[0]);
-    // The real row back in place of the planted one, for the next tests.
-    const real = (await extractNotes([p], new DfCounter(t.search.engine))).notes[0];
-    const f = NotesFile.open(dir);
-    f.write([{ key, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs, ...real }], [1_000_000]);
-    f.close();
-  });
-
-  it('follows the change feed: a new paper, an edited abstract and a deleted paper', async () => {
-    const w = writer();
-    try {
-      assert.equal(await w.runToEnd(), 0);
-      await t.store.upsertRecords(papers(1, N, 7));
-      const [edited] = await t.store.getPapers(ids(5, 6));
-      // A newer version's abstract replaces the stored one.
-      const revised = 'We revise speech recognition with sparse mixture routing. Speech recognition improves.';
-      assert.deepEqual(await t.store.upsertRecords([record({ ...edited, version: (edited.version ?? 1) + 1, abstract: revised })]), ['updated']);
-      assert.equal(await t.store.deletePapers(ids(6, 7)), 1);
-      assert.equal(await w.runToEnd(), 3);
-      assert.equal(w.rows(), N);
-    } finally {
-      w.close();
-    }
-    const file = NotesFile.openExisting(dir)!;
-    try {
-      const [added, now] = await t.store.getPapers([...ids(N, N + 1), ...ids(5, 6)]);
-      const found = file.find([added, now]);
-      const { notes } = await extractNotes([added, now], new DfCounter(t.search.engine));
-      assert.deepEqual(found.map((f) => f && noteOf(f)), notes);
-    } finally {
-      file.close();
-    }
-  });
-
-  it('finishes a pass stopped part-way without writing again what it had written, and follows the feed only after', async () => {
-    const { dir: other, cleanup: done } = tempDir();
-    try {
-      // A feed whose scan stops (as a crash would) after three pages of 5.
-      const changes = t.backend.changes;
-      const stopping: ChangeFeed = Object.assign(Object.create(changes) as ChangeFeed, {
-        async *scan(): AsyncIterable<PaperText[]> {
-          let pages = 0;
-          for await (const page of changes.scan(5)) {
-            if (pages++ === 3) throw new Error('stopped');
-            yield page;
-          }
-        },
-      });
-      const first = new NotesWriter(NotesFile.open(other), stopping, new DfCounter(t.search.engine));
-      await assert.rejects(first.runToEnd(), /stopped/);
-      assert.equal(first.rows(), 15);
-      first.close();
-      const stopped = NotesFile.openExisting(other)!;
-      assert.equal(stopped.meta('built-docs'), null, 'an unfinished pass is not recorded as built');
-      assert.equal(stopped.meta('cursor'), null, 'nor is the feed position it would cover');
-      stopped.close();
-      const size = await changes.size();
-      const second = new NotesWriter(NotesFile.open(other), changes, new DfCounter(t.search.engine));
+      const ps = await t.store.getPapers(ids(0, N));
+      const file = NotesFile.openExisting(dir)!;
       try {
-        assert.equal(await second.runToEnd(), size - 15);
-        assert.equal(second.rows(), size);
+        const found = file.find(ps);
+        const { docs, notes } = await extractNotes(ps, new DfCounter(t.search.engine));
+        assert.ok(notes.every((n) => n.keywords.length > 0 && n.tldr), 'the fixture papers have notes');
+        assert.deepEqual(found.map((f) => f && noteOf(f)), notes);
+        assert.ok(found.every((f) => f!.docs === docs));
       } finally {
-        second.close();
+        file.close();
       }
-      const file = NotesFile.openExisting(other)!;
-      assert.equal(Number(file.meta('cursor')), await changes.head());
-      file.close();
-    } finally {
-      done();
-    }
-  });
+    });
 
-  it(`recomputes every row once the corpus has grown by more than REFRESH_DRIFT (${REFRESH_DRIFT})`, async () => {
-    const before = await t.backend.changes.size();
-    const more = Math.ceil(before * REFRESH_DRIFT) + 2;
-    await t.store.upsertRecords(papers(more, 100, 9));
-    await t.search.blockMax!.catchUp();
-    const size = await t.backend.changes.size();
-    const w = writer();
-    try {
-      assert.equal(await w.runToEnd(), size, 'every paper\'s notes written again');
-    } finally {
-      w.close();
-    }
-    const file = NotesFile.openExisting(dir)!;
-    try {
-      const ps = await t.store.getPapers(ids(0, 10));
-      // The corpus size the index counts now (deleted papers count until their segment merges).
+    it('gives readers the stored row of the same text and corpus size, and never one of another text or a far corpus', async () => {
+      const [p] = await t.store.getPapers(ids(3, 4));
       const docs = await new DfCounter(t.search.engine).generation();
-      assert.ok(docs >= size);
-      assert.ok(file.find(ps).every((f) => f?.docs === docs));
-    } finally {
-      file.close();
-    }
+      const plant = (rowDocs: number) => {
+        const f = NotesFile.open(dir);
+        f.write([{ key: 1_000_000, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs: rowDocs, keywords: ['planted keyword'], tldr: 'Planted.' }]);
+        f.close();
+      };
+      const read = async (q: Paper) => {
+        const noter = new PaperNoter(new DfCounter(t.search.engine));
+        noter.useStored(dir);
+        try {
+          return (await noter.notesOf([q])).get(q.id)!;
+        } finally {
+          noter.close();
+        }
+      };
+      // p's own row (the first test's) taken away, a row planted under another key for p's exact text.
+      let key = -1;
+      for await (const page of t.backend.changes.scan()) for (const x of page) if (x.title === p.title) key = x.key;
+      const own = NotesFile.open(dir);
+      own.write([], [key]);
+      own.close();
+      plant(docs);
+      assert.deepEqual(noteOf(await read(p)), { keywords: ['planted keyword'], tldr: 'Planted.' });
+      // Another text (an edited abstract) does not find it.
+      const edited = { ...p, abstract: `${p.abstract} Edited.` };
+      const fresh = await read(edited);
+      assert.notDeepEqual(noteOf(fresh), { keywords: ['planted keyword'], tldr: 'Planted.' });
+      assert.deepEqual(noteOf(fresh), (await extractNotes([edited], new DfCounter(t.search.engine))).notes[0]);
+      // Scored on a corpus more than STORED_DRIFT away: computed afresh instead.
+      plant(Math.ceil(docs * (1 + STORED_DRIFT) * 2));
+      assert.deepEqual(noteOf(await read(p)), (await extractNotes([p], new DfCounter(t.search.engine))).notes[0]);
+      // The real row back in place of the planted one, for the next tests.
+      const real = (await extractNotes([p], new DfCounter(t.search.engine))).notes[0];
+      const f = NotesFile.open(dir);
+      f.write([{ key, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs, ...real }], [1_000_000]);
+      f.close();
+    });
+
+    it('follows the change feed: a new paper, an edited abstract and a deleted paper', async () => {
+      const w = writer();
+      try {
+        assert.equal(await w.runToEnd(), 0);
+        await t.store.upsertRecords(papers(1, N, 7));
+        const [edited] = await t.store.getPapers(ids(5, 6));
+        // A newer version's abstract replaces the stored one.
+        const revised = 'We revise speech recognition with sparse mixture routing. Speech recognition improves.';
+        assert.deepEqual(await t.store.upsertRecords([record({ ...edited, version: (edited.version ?? 1) + 1, abstract: revised })]), ['updated']);
+        assert.equal(await t.store.deletePapers(ids(6, 7)), 1);
+        assert.equal(await w.runToEnd(), 3);
+        assert.equal(w.rows(), N);
+      } finally {
+        w.close();
+      }
+      const file = NotesFile.openExisting(dir)!;
+      try {
+        const [added, now] = await t.store.getPapers([...ids(N, N + 1), ...ids(5, 6)]);
+        const found = file.find([added, now]);
+        const { notes } = await extractNotes([added, now], new DfCounter(t.search.engine));
+        assert.deepEqual(found.map((f) => f && noteOf(f)), notes);
+      } finally {
+        file.close();
+      }
+    });
+
+    it('finishes a pass stopped part-way without writing again what it had written, and follows the feed only after', async () => {
+      const { dir: other, cleanup: done } = tempDir();
+      try {
+        // A feed whose scan stops (as a crash would) after three pages of 5.
+        const changes = t.backend.changes;
+        const stopping: ChangeFeed = Object.assign(Object.create(changes) as ChangeFeed, {
+          async *scan(): AsyncIterable<PaperText[]> {
+            let pages = 0;
+            for await (const page of changes.scan(5)) {
+              if (pages++ === 3) throw new Error('stopped');
+              yield page;
+            }
+          },
+        });
+        const first = new NotesWriter(NotesFile.open(other), stopping, new DfCounter(t.search.engine));
+        await assert.rejects(first.runToEnd(), /stopped/);
+        assert.equal(first.rows(), 15);
+        first.close();
+        const stopped = NotesFile.openExisting(other)!;
+        assert.equal(stopped.meta('built-docs'), null, 'an unfinished pass is not recorded as built');
+        assert.equal(stopped.meta('cursor'), null, 'nor is the feed position it would cover');
+        stopped.close();
+        const size = await changes.size();
+        const second = new NotesWriter(NotesFile.open(other), changes, new DfCounter(t.search.engine));
+        try {
+          assert.equal(await second.runToEnd(), size - 15);
+          assert.equal(second.rows(), size);
+        } finally {
+          second.close();
+        }
+        const file = NotesFile.openExisting(other)!;
+        assert.equal(Number(file.meta('cursor')), await changes.head());
+        file.close();
+      } finally {
+        done();
+      }
+    });
+
+    it(`recomputes every row once the corpus has grown by more than REFRESH_DRIFT (${REFRESH_DRIFT})`, async () => {
+      const before = await t.backend.changes.size();
+      const more = Math.ceil(before * REFRESH_DRIFT) + 2;
+      await t.store.upsertRecords(papers(more, 100, 9));
+      await t.search.blockMax!.catchUp();
+      const size = await t.backend.changes.size();
+      const w = writer();
+      try {
+        assert.equal(await w.runToEnd(), size, 'every paper\'s notes written again');
+      } finally {
+        w.close();
+      }
+      const file = NotesFile.openExisting(dir)!;
+      try {
+        const ps = await t.store.getPapers(ids(0, 10));
+        // The corpus size the index counts now (deleted papers count until their segment merges).
+        const docs = await new DfCounter(t.search.engine).generation();
+        assert.ok(docs >= size);
+        assert.ok(file.find(ps).every((f) => f?.docs === docs));
+      } finally {
+        file.close();
+      }
+    });
   });
+
+}
+
+describeNotesWriter('SQLite', async (records) => {
+  const tmp = tempDbPath();
+  return { t: await openTestBackend(tmp.file, { records, engine: 'engine' }), cleanup: tmp.cleanup };
 });
+if (requirePostgres()) {
+  describeNotesWriter('PostgreSQL', async (records) => {
+    const { dir, cleanup } = tempDir();
+    return { t: await openTestBackend(await freshDatabase(), { records, engine: 'engine', indexDir: dir }), cleanup };
+  });
+}
 
 describe('textHash', () => {
   it('is a safe integer that tells apart texts differing in one unit or in where the title ends', () => {
