@@ -21,6 +21,7 @@ import { lastRunKey, type HarvestRunRecord } from '../ingest/harvest-schedule.js
 import { SERVE_STATE_KEY, type ServeRecord } from './serve-record.js';
 import { hostname } from 'node:os';
 import { vectorIndexChecks } from '../search/vectors/vector-health.js';
+import { notesChecks } from '../search/notes/notes-health.js';
 import { accountChecks } from '../accounts/account-health.js';
 
 export type { CheckLevel };
@@ -104,6 +105,7 @@ async function withBackend(backend: Backend, config: Config, checks: Check[]): P
     if (schemaOk && config.search === 'engine') checks.push(...await lexicalIndexChecks(backend));
     if (schemaOk) checks.push(...await serverAndHarvestChecks(backend, config));
     if (schemaOk && config.vectors) checks.push(...await vectorIndexChecks(backend));
+    if (schemaOk && config.search === 'engine') checks.push(...await notesChecks(backend));
     if (schemaOk) checks.push(...await accountChecks(backend));
   } finally {
     await backend.close();

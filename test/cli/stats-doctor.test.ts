@@ -8,6 +8,7 @@ import { openBackend } from '../../src/store/open-backend.js';
 import assert from 'node:assert/strict';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
+import { updateNotes } from '../../src/search/notes/notes-writer.js';
 import { openSearch } from '../../src/search/open-search.js';
 import { formatStats, registerStats } from '../../src/cli/stats.js';
 import { formatChecks, registerDoctor, runDoctor, type Check } from '../../src/cli/doctor.js';
@@ -34,6 +35,7 @@ const level = (checks: Check[], name: string) => checks.find((c) => c.name === n
 async function buildIndex(file: string): Promise<void> {
   const backend = new SqliteBackend(file);
   const search = await openSearch(backend, 'engine');
+  await updateNotes(backend.indexDir!, backend.changes, search.engine);
   await search.close();
   await backend.close();
 }
@@ -86,6 +88,8 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
     assert.match(before.find((c) => c.name === 'search index')!.message, /not built yet for 3 papers.*paperboy index/);
     assert.equal(level(before, 'vector index'), 'warn');
     assert.match(before.find((c) => c.name === 'vector index')!.message, /not built yet for 3 papers.*paperboy index --vectors/);
+    assert.equal(level(before, 'paper notes'), 'warn');
+    assert.match(before.find((c) => c.name === 'paper notes')!.message, /not computed ahead yet for 3 papers: paperboy serve .* paperboy index --notes/);
     await buildIndex(file);
     // No admin yet: a warning saying how to make the first one.
     assert.equal(level(before, 'accounts'), 'warn');
@@ -95,9 +99,10 @@ test('doctor: a healthy setup passes every check and prints no secret', async ()
     await withAdmin.close();
     const checks = await runDoctor({ db: file }, env);
     assert.deepEqual(checks.map((c) => [c.name, c.level]), [
-      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['server', 'ok'], ['vector index', 'ok'], ['accounts', 'ok'], ['disk', checks[8].level], ['smtp', 'ok'],
+      ['config', 'ok'], ['secret', 'ok'], ['database', 'ok'], ['schema', 'ok'], ['search index', 'ok'], ['server', 'ok'], ['vector index', 'ok'], ['paper notes', 'ok'], ['accounts', 'ok'], ['disk', checks[9].level], ['smtp', 'ok'],
     ]);
-    assert.notEqual(checks[8].level, 'fail');
+    assert.notEqual(checks[9].level, 'fail');
+    assert.match(formatChecks(checks), /^✓ paper notes\s+3 papers noted, keywords scored on a corpus of 3, current with the database$/m);
     assert.match(formatChecks(checks), /^✓ accounts\s+1 user, 1 admin, 0 moderators$/m);
     assert.match(formatChecks(checks), /^✓ vector index\s+3 papers, model lsa-128d-v1-\w+ \(128 dimensions, trained on 3 papers\), current with the database/m);
     const text = formatChecks(checks);
