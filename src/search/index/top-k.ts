@@ -242,24 +242,38 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
   // Each clause's exact term score of the current candidate, in clause (query) order: summed in that order it is
   // scoreAt's result, without decoding the tfs again.
   const part = new Float64Array(n);
+  // The clauses' current blocks hold every doc ≤ blocksTo: their bounds (the others' sum, its suffixes, the lead's)
+  // are taken once per such stretch, not once per lead posting.
+  let blocksTo = -1;
+  let others = 0;
+  let othersLast = END_DOC;
+  let leadBound = 0;
   let d = r.lo;
   for (;;) {
     if (d >= hi) return;
     const theta = heap.bar;
     if (theta > -Infinity) {
-      if (!lead.shallow(d)) return;
-      let others = 0;
-      let othersLast = END_DOC;
-      for (let j = 1; j < n; j++) {
-        const x = c[j];
-        if (!x.shallow(d)) return;
-        others += idf[j] * (x.bMax[x.blk] * x.scale);
-        const last = x.bLast[x.blk];
-        if (last < othersLast) othersLast = last;
+      if (d > blocksTo) {
+        if (!lead.shallow(d)) return;
+        others = 0;
+        othersLast = END_DOC;
+        for (let j = 1; j < n; j++) {
+          const x = c[j];
+          if (!x.shallow(d)) return;
+          others += idf[j] * (x.bMax[x.blk] * x.scale);
+          const last = x.bLast[x.blk];
+          if (last < othersLast) othersLast = last;
+        }
+        suffix[n] = 0;
+        for (let j = n - 1; j >= 1; j--) {
+          const x = c[j];
+          suffix[j] = suffix[j + 1] + idf[j] * (x.bMax[x.blk] * x.scale);
+        }
+        leadBound = idf0 * (lead.bMax[lead.blk] * lead.scale);
+        blocksTo = Math.min(othersLast, lead.bLast[lead.blk]);
       }
-      const ub = idf0 * (lead.bMax[lead.blk] * lead.scale) + others;
-      if (inflate(ub) <= theta) {
-        d = Math.min(othersLast, lead.bLast[lead.blk]) + 1;
+      if (inflate(leadBound + others) <= theta) {
+        d = blocksTo + 1;
         continue;
       }
       // The lead's postings whose own term score plus the others' block bounds cannot make it are passed over in
@@ -283,6 +297,8 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
         d = e;
       } else d = lead.next(d);
       if (d >= hi) return;
+      // Past the blocks the bounds were taken from: take them again there.
+      if (d > blocksTo) continue;
       // Deleted / filtered out: decided from a bitset before any other list is touched.
       if (!accepts(r, d)) {
         d++;
@@ -294,12 +310,6 @@ export function topKAnd(r: SegmentRun, heap: TopK): void {
       const tf0 = lead.currentTfw();
       let partial = tf0 > 0 ? termScore(idf0, tf0, len, avgdl) : 0;
       part[order[0]] = partial;
-      suffix[n] = 0;
-      for (let j = n - 1; j >= 1; j--) {
-        const x = c[j];
-        if (!x.shallow(d)) return;
-        suffix[j] = suffix[j + 1] + idf[j] * (x.bMax[x.blk] * x.scale);
-      }
       let skip = inflate(partial + suffix[1]) <= theta;
       let aligned = true;
       for (let j = 1; j < n && !skip; j++) {
