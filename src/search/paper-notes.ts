@@ -108,8 +108,8 @@ export class PaperNoter {
     }
     if (todo.length === 0) return out;
     const file = this.storedFile();
-    if (file) {
-      const found = file.find(todo);
+    const found = file ? this.readStored(file, todo) : null;
+    if (found) {
       const lo = generation / (1 + STORED_DRIFT);
       const hi = generation * (1 + STORED_DRIFT);
       todo = todo.filter((p, i) => {
@@ -123,6 +123,17 @@ export class PaperNoter {
     const { notes } = await extractNotes(todo, this.df);
     todo.forEach((p, i) => this.remember(p, notes[i], out));
     return out;
+  }
+
+  /** The file's rows for these papers; null when it cannot be read now (it is opened again later, meanwhile notes are computed). */
+  private readStored(file: NotesFile, papers: Paper[]): ReturnType<NotesFile['find']> | null {
+    try {
+      return file.find(papers);
+    } catch {
+      file.close();
+      if (this.stored) this.stored.file = null;
+      return null;
+    }
   }
 
   private remember(p: Paper, notes: Notes, out: Map<string, Notes>): void {

@@ -10,7 +10,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Paper } from '../../src/domain/paper.js';
 import type { ChangeFeed, PaperText } from '../../src/store/change-feed.js';
 import { NotesFile, notesDir, textHash, textLength } from '../../src/search/notes/notes-file.js';
@@ -119,6 +121,43 @@ function describeNotesWriter(name: string, open: (records: ReturnType<typeof pap
       const f = NotesFile.open(dir);
       f.write([{ key, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs, ...real }], [1_000_000]);
       f.close();
+    });
+
+    it('computes the notes, and never fails a read, when the notes file cannot be read', async () => {
+      const ps = await t.store.getPapers(ids(10, 14));
+      const { notes } = await extractNotes(ps, new DfCounter(t.search.engine));
+      const read = async (folder: string) => {
+        const noter = new PaperNoter(new DfCounter(t.search.engine));
+        noter.useStored(folder);
+        try {
+          const got = await noter.notesOf(ps);
+          return ps.map((p) => noteOf(got.get(p.id)!));
+        } finally {
+          noter.close();
+        }
+      };
+      const { dir: garbage, cleanup: gone } = tempDir();
+      try {
+        // Not a SQLite file at all.
+        writeFileSync(join(garbage, 'notes.db'), 'this is not a database '.repeat(100));
+        assert.deepEqual(await read(garbage), notes);
+        // A file that was readable when opened and lost its table since (another layout written over it).
+        const copy = join(garbage, 'copy');
+        const w = new NotesWriter(NotesFile.open(copy), t.backend.changes, new DfCounter(t.search.engine));
+        await w.runToEnd();
+        w.close();
+        const noter = new PaperNoter(new DfCounter(t.search.engine));
+        noter.useStored(copy);
+        await noter.notesOf(await t.store.getPapers(ids(0, 1)));
+        const db = new Database(join(copy, 'notes.db'));
+        db.exec('DROP TABLE notes');
+        db.close();
+        const got = await noter.notesOf(ps);
+        noter.close();
+        assert.deepEqual(ps.map((p) => noteOf(got.get(p.id)!)), notes);
+      } finally {
+        gone();
+      }
     });
 
     it('follows the change feed: a new paper, an edited abstract and a deleted paper', async () => {
