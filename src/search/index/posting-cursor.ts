@@ -123,13 +123,22 @@ export abstract class PostingCursor {
       const tf = this.tfwAt(i);
       if (tf * kp1 > cut * (tf + n0 + n1 * docLen[x])) break;
     }
+    return this.stopAt(i, i0);
+  }
+
+  /**
+   * Where nextAbove's scan of this block stopped: on posting `i` (having
+   * passed over those from `i0`), or past the block's last posting (then the
+   * answer is one past it, and the caller moves to the next block).
+   */
+  protected stopAt(i: number, i0: number): number {
     this.passed = i - i0;
-    if (i < n) {
+    if (i < this.n) {
       this.i = i;
-      return (this.doc = docs[i]);
+      return (this.doc = this.docs[i]);
     }
-    this.i = n - 1;
-    this.doc = docs[n - 1];
+    this.i = this.n - 1;
+    this.doc = this.docs[this.n - 1];
     return this.doc + 1;
   }
 
@@ -440,14 +449,7 @@ export class StoredCursor extends PostingCursor {
       const tf = f0 * w0 + f1 * w1 + f2 * w2;
       if (tf * kp1 > cut * (tf + n0 + n1 * docLen[x])) break;
     }
-    this.passed = i - i0;
-    if (i < n) {
-      this.i = i;
-      return (this.doc = docs[i]);
-    }
-    this.i = n - 1;
-    this.doc = docs[n - 1];
-    return this.doc + 1;
+    return this.stopAt(i, i0);
   }
 
   /** Weighted tf of the current posting (same arithmetic, in the same order, as every other tfw in the engine). */

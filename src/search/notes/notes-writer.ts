@@ -94,7 +94,7 @@ export class NotesWriter {
     if (next === cursor) return { done: 0, pending: false };
     const shown = changes.flatMap((c) => (c.paper ? [c.paper] : []));
     const removed = changes.filter((c) => !c.paper).map((c) => c.key);
-    const rows = await this.rowsFor(shown);
+    const rows = await this.rowsFor(shown.map((p) => ({ paper: p, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract) })));
     this.file.write(rows, removed, { cursor: String(next) });
     return { done: changes.length, pending: true };
   }
@@ -112,9 +112,10 @@ export class NotesWriter {
     const papers = page.value;
     pass.done += papers.length;
     const have = this.file.rowsOf(papers.map((p) => p.key));
-    const todo = papers.filter((p) => {
+    const texts = papers.map((p) => ({ hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract) }));
+    const todo = papers.flatMap((p, i) => {
       const r = have.get(p.key);
-      return !r || r.docs !== pass.docs || r.hash !== textHash(p.title, p.abstract) || r.len !== textLength(p.title, p.abstract);
+      return !r || r.docs !== pass.docs || r.hash !== texts[i].hash || r.len !== texts[i].len ? [{ paper: p, ...texts[i] }] : [];
     });
     this.file.write(await this.rowsFor(todo));
     return { done: todo.length, pending: true };
@@ -129,12 +130,11 @@ export class NotesWriter {
     this.file.close();
   }
 
-  private async rowsFor(papers: PaperText[]): Promise<NoteRow[]> {
+  /** The rows of these papers (each with its text's hash and length, computed once by the caller). */
+  private async rowsFor(papers: { paper: PaperText; hash: number; len: number }[]): Promise<NoteRow[]> {
     if (papers.length === 0) return [];
-    const { docs, notes } = await extractNotes(papers, this.df);
-    return papers.map((p, i) => ({
-      key: p.key, hash: textHash(p.title, p.abstract), len: textLength(p.title, p.abstract), docs, ...notes[i],
-    }));
+    const { docs, notes } = await extractNotes(papers.map((x) => x.paper), this.df);
+    return papers.map((x, i) => ({ key: x.paper.key, hash: x.hash, len: x.len, docs, ...notes[i] }));
   }
 }
 
