@@ -70,7 +70,7 @@ efficiently key main first second third extensive comprehensive simple strong st
 paper work results result experiments experimental extensive furthermore moreover specifically particular particularly
 notably respectively despite due given including include includes across able high higher low lower large larger small better
 best consistently competitive superior promising challenging challenge challenges crucial important critical wide
-widely often typically generally code available publicly release released github project page https http www com`.split(/\s+/));
+widely often typically generally code available publicly release released github project page https http www com et al`.split(/\s+/));
 
 /** Document frequencies for the words of one paper: folded word → papers that contain its stem. */
 export interface CorpusStats {

@@ -10,12 +10,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Paper } from '../../src/domain/paper.js';
 import type { ChangeFeed, PaperText } from '../../src/store/change-feed.js';
-import { NotesFile, notesDir, textHash, textLength } from '../../src/search/notes/notes-file.js';
+import { EXTRACTOR_VERSION, NotesFile, notesDir, textHash, textLength } from '../../src/search/notes/notes-file.js';
+import { extractKeywords } from '../../src/search/keywords.js';
+import { extractTldr } from '../../src/search/tldr.js';
 import { NotesWriter, REFRESH_DRIFT } from '../../src/search/notes/notes-writer.js';
 import { extractNotes, PaperNoter, STORED_DRIFT } from '../../src/search/paper-notes.js';
 import { DfCounter } from '../../src/search/similar.js';
@@ -317,3 +320,48 @@ describe('paperboy serve computes the notes ahead', () => {
     }
   });
 });
+
+describe('the extractor version of the notes file', () => {
+  it('rebuilds, and readers skip, a file written by another extractor version', async () => {
+    const { dir, cleanup } = tempDir();
+    const tmp = tempDbPath();
+    const t = await openTestBackend(tmp.file, { records: papers(12), engine: 'engine' });
+    try {
+      const w = new NotesWriter(NotesFile.open(dir), t.backend.changes, new DfCounter(t.search.engine));
+      assert.equal(await w.runToEnd(), 12);
+      w.close();
+      const db = new Database(join(dir, 'notes.db'));
+      db.prepare("UPDATE meta SET value = '1.0' WHERE name = 'format'").run();
+      db.close();
+      assert.equal(NotesFile.openExisting(dir), null, 'a reader does not use an older extractor\'s notes');
+      const again = new NotesWriter(NotesFile.open(dir), t.backend.changes, new DfCounter(t.search.engine));
+      try {
+        assert.equal(again.rows(), 0, 'the writer starts the file afresh');
+        assert.equal(await again.runToEnd(), 12);
+      } finally {
+        again.close();
+      }
+      assert.ok(NotesFile.openExisting(dir), 'readable again once rewritten');
+    } finally {
+      await t.close();
+      tmp.cleanup();
+      cleanup();
+    }
+  });
+
+  it(`pins what the extraction gives to EXTRACTOR_VERSION (${EXTRACTOR_VERSION})`, () => {
+    const stats = { docs: 1000, df: new Map(Object.entries({ reward: 20, model: 400, ensembl: 10, overoptim: 3, robust: 40, shift: 30, distribut: 60, et: 300, al: 300, studi: 500 })) };
+    const fixtures = [
+      ['Reward Model Ensembles Reduce Overoptimization', 'Reward models align language models. We study reward model ensembles, which reduce overoptimization. Ensembles of reward models help.'],
+      ['Robustness to Distribution Shift', 'Prior work (Smith et al., 2020) studies robustness. We show that robustness to distribution shift follows from et al. style ensembles under shift.'],
+    ];
+    const got = fixtures.map(([title, abstract]) => ({ keywords: extractKeywords(title, abstract, stats), tldr: extractTldr(title, abstract) }));
+    assert.ok(got.every((g) => !g.keywords.some((k) => /\bet al\b/i.test(k))), 'no "et al" keyword');
+    const digest = createHash('sha256').update(JSON.stringify(got)).digest('hex').slice(0, 16);
+    assert.equal(digest, PINNED[EXTRACTOR_VERSION],
+      `the extraction changed (${JSON.stringify(got)}): bump EXTRACTOR_VERSION in src/search/notes/notes-file.ts and pin the new digest here`);
+  });
+});
+
+/** The extraction digest of the fixtures above, per extractor version. */
+const PINNED: Record<number, string> = { 2: 'd9ba62dee5f5bce1' };

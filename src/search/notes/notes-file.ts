@@ -45,8 +45,16 @@ const CACHE_KIB = 32_768;
 /** Bytes of the file read through a memory map (the whole file up to 1M papers and more). */
 const MMAP_BYTES = 2 ** 31;
 
-/** The file's layout version; another version is rebuilt, not read. */
-const FORMAT = '1';
+/**
+ * What the extraction (keywords.ts, tldr.ts) gives, versioned: bump it with
+ * any change to what they extract, so that a file written by an older
+ * paperboy is rebuilt instead of serving its notes until the next pass.
+ * test/search/notes-writer.test.ts pins the extraction of a few papers to
+ * this number and fails when one changes without the other.
+ */
+export const EXTRACTOR_VERSION = 2;
+/** The file's layout and extractor versions; another version is rebuilt, not read. */
+const FORMAT = `1.${EXTRACTOR_VERSION}`;
 
 /** The notes folder of an index folder. */
 export function notesDir(indexDir: string): string {
